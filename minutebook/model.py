@@ -1,0 +1,300 @@
+"""The archive's data model: plain dataclasses shared by every stage, no I/O.
+
+Two layers live here. ``Parsed*`` classes hold what one document says, with names
+still as written (``NameRef``); the link stage turns them into the archive's
+``Meeting``, ``Person``, ``Topic`` and ``Committee`` records that pages and exports use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["error", "warning"]
+Role = Literal["member", "officer", "unknown"]
+BlockKind = Literal["paragraph", "heading", "list", "table"]
+
+
+@dataclass(frozen=True, order=True)
+class SourceSpan:
+    """Where something came from: a path relative to the content dir and a 1-based line."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the user should fix, printed as ``path:line: message``."""
+
+    level: Level
+    source: SourceSpan
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.level}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of an item's text, kept structured so pages can render real lists and tables."""
+
+    kind: BlockKind
+    text: str = ""
+    """Paragraph or heading text."""
+    entries: tuple[str, ...] = ()
+    """List entries, in order."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """Table rows; the first row is the header row."""
+    line: int = 0
+
+    def plain_text(self) -> str:
+        if self.kind == "list":
+            return "\n".join(self.entries)
+        if self.kind == "table":
+            return "\n".join(" ".join(cell for cell in row if cell) for row in self.rows)
+        return self.text
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """A person as one document names them, before the archive decides who they are."""
+
+    text: str
+    """The name as written, titles and all: "County Councillor Geoff Driver CBE (Chair)"."""
+    role: Role = "unknown"
+    job_title: str | None = None
+    source: SourceSpan = SourceSpan("")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A declaration of interest: who, which interest, and what they did about it."""
+
+    person: NameRef
+    interest: str
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedItem:
+    """An agenda item or minute as read from one document."""
+
+    number: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    presenters: tuple[NameRef, ...] = ()
+    mentioned: tuple[NameRef, ...] = ()
+    declarations: tuple[Declaration, ...] = ()
+    minutes_of: dt.date | None = None
+    """For "Minutes of the Meeting held on ...": the meeting whose minutes are confirmed."""
+    source: SourceSpan = SourceSpan("")
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class ExemptItem:
+    """A Part II item. Deliberately has no text field: its content never leaves the reader."""
+
+    number: str
+    title: str
+    reason: str | None
+    source: SourceSpan = SourceSpan("")
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """What a document says about the following meeting ("Date of Next Meeting")."""
+
+    date: dt.date | None
+    start_time: str | None = None
+    venue: str | None = None
+    source: SourceSpan = SourceSpan("")
+
+
+@dataclass(frozen=True)
+class ParsedMeeting:
+    """What one document (or one part of an agenda pack) says about one meeting."""
+
+    kind: str
+    """minutes | agenda | reports | agenda-item"""
+    source: SourceSpan
+    body: str | None = None
+    committee: str | None = None
+    date: dt.date | None = None
+    start_time: str | None = None
+    venue: str | None = None
+    chair: NameRef | None = None
+    present: tuple[NameRef, ...] = ()
+    apologies: tuple[NameRef, ...] = ()
+    officers: tuple[NameRef, ...] = ()
+    items: tuple[ParsedItem | ExemptItem, ...] = ()
+    next_meeting: NextMeeting | None = None
+    signed_by: NameRef | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """One "Resolved:" decision, with an id that stays the same across rebuilds."""
+
+    id: str
+    """``<meeting id>/<item number>.<n>``, e.g. ``2017-06-27-cabinet-committee/4.1``."""
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class DeclarationOfInterest:
+    person: str
+    """Person id."""
+    interest: str
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """An agenda item of a linked meeting. Exempt items carry title and reason only."""
+
+    number: str
+    title: str
+    anchor: str
+    source: SourceSpan
+    blocks: tuple[Block, ...] = ()
+    resolutions: tuple[Resolution, ...] = ()
+    exempt: bool = False
+    exempt_reason: str | None = None
+    procedural: bool = False
+    topics: tuple[str, ...] = ()
+    presenters: tuple[str, ...] = ()
+    mentioned: tuple[str, ...] = ()
+    declarations: tuple[DeclarationOfInterest, ...] = ()
+    minutes_of: str | None = None
+    """Id of the meeting whose minutes this item confirms, when it is in the archive."""
+    minutes_of_date: dt.date | None = None
+    page: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.exempt and (self.blocks or self.resolutions):
+            raise ValueError(f"exempt item {self.number} must not carry content")
+
+    def plain_text(self) -> str:
+        return "\n".join(block.plain_text() for block in self.blocks)
+
+
+@dataclass(frozen=True)
+class MeetingRef:
+    """A link to another meeting: its id when it is in the archive, its date either way."""
+
+    date: dt.date | None
+    id: str | None = None
+    start_time: str | None = None
+    venue: str | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    body: str | None
+    committee: str | None
+    committee_id: str | None
+    date: dt.date | None
+    start_time: str | None
+    venue: str | None
+    kinds: tuple[str, ...]
+    sources: tuple[str, ...]
+    chair: str | None
+    present: tuple[str, ...]
+    apologies: tuple[str, ...]
+    officers: tuple[str, ...]
+    items: tuple[Item, ...]
+    previous_meeting: MeetingRef | None = None
+    next_meeting: MeetingRef | None = None
+    signed_by: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/meetings/{self.id}/"
+
+    @property
+    def title(self) -> str:
+        name = self.committee or "Meeting"
+        when = self.date.strftime("%-d %B %Y") if self.date else "undated"
+        return f"{name}, {when}"
+
+
+@dataclass(frozen=True)
+class RoleSpell:
+    """A role someone held as seen in the documents: member, or officer with a job title."""
+
+    role: Role
+    title: str | None
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    roles: tuple[RoleSpell, ...] = ()
+    attended: tuple[str, ...] = ()
+    apologies: tuple[str, ...] = ()
+    chaired: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/people/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    items: tuple[tuple[str, str], ...] = ()
+    """(meeting id, item number) pairs in date order."""
+
+    @property
+    def url(self) -> str:
+        return f"/topics/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Committee:
+    id: str
+    name: str
+    body: str | None
+    meetings: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return f"/committees/{self.id}/"
+
+
+@dataclass(frozen=True)
+class SourceAccount:
+    """What happened to one source document: published into which meetings, or why not."""
+
+    path: str
+    status: Literal["published", "skipped"]
+    meetings: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Archive:
+    meetings: tuple[Meeting, ...]
+    people: tuple[Person, ...]
+    topics: tuple[Topic, ...]
+    committees: tuple[Committee, ...]
+    accounts: tuple[SourceAccount, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
