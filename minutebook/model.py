@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-Level = Literal["error", "warning"]
+Level = Literal["error", "warning", "note"]
+"""Errors stop publishing, warnings fail --strict, notes (such as references to meetings
+not in the archive) are only reported."""
 Role = Literal["member", "officer", "unknown"]
 BlockKind = Literal["paragraph", "heading", "list", "table"]
 
@@ -259,7 +261,7 @@ class Topic:
     name: str
     variants: tuple[str, ...]
     items: tuple[tuple[str, str], ...] = ()
-    """(meeting id, item number) pairs in date order."""
+    """(meeting id, item anchor) pairs in date order."""
 
     @property
     def url(self) -> str:

@@ -1,0 +1,142 @@
+"""An item's lines as structured blocks (paragraphs, sub-headings, lists, tables) and its resolutions."""
+
+from __future__ import annotations
+
+import re
+
+from .layout import Line
+from .model import Block
+from .sources import html_to_lines
+
+_BULLET = re.compile(r"^(?:[-•·*▪◦]|(?:\(?(?:[ivx]{1,5}|[a-z])[.)])|\d{1,2}\))\s+", re.IGNORECASE)
+_ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivx]{1,5}|[a-z])[.)]\s+", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-z][^>]*>", re.IGNORECASE)
+RESOLUTION_START = re.compile(
+    r"^(?:it\s+was\s+)?(?:resolved|agreed|decision|decided|penderfynwyd)\b\s*(?:\(?unanimously\)?)?\s*[:;,.–—-]*\s*",
+    re.IGNORECASE,
+)
+_MOTION = re.compile(r"\bmotion\b.*\b(?:carried|passed|approved|adopted)\b", re.IGNORECASE)
+
+
+def to_blocks(lines: list[Line]) -> list[Block]:
+    """Group lines into blocks: blank lines end paragraphs, tabbed lines form tables."""
+    blocks: list[Block] = []
+    paragraph: list[Line] = []
+
+    def flush() -> None:
+        if paragraph:
+            text = " ".join(line.text for line in paragraph)
+            blocks.append(Block("paragraph", text=clean_fragment(text), line=paragraph[0].number))
+            paragraph.clear()
+
+    for line in lines:
+        if not line.text:
+            flush()
+            continue
+        if _is_table_row(line):
+            flush()
+            cells = tuple(clean_fragment(cell) for cell in line.raw.split("\t"))
+            while cells and not cells[-1]:
+                cells = cells[:-1]
+            if blocks and blocks[-1].kind == "table":
+                last = blocks[-1]
+                blocks[-1] = Block("table", rows=(*last.rows, cells), line=last.line)
+            else:
+                blocks.append(Block("table", rows=(cells,), line=line.number))
+            continue
+        bullet = _BULLET.match(line.text)
+        if bullet:
+            flush()
+            entry = clean_fragment(line.text[bullet.end() :])
+            if blocks and blocks[-1].kind == "list":
+                last = blocks[-1]
+                blocks[-1] = Block("list", entries=(*last.entries, entry), line=last.line)
+            else:
+                blocks.append(Block("list", entries=(entry,), line=line.number))
+            continue
+        if blocks and blocks[-1].kind == "list" and not paragraph and line.text[:1].islower():
+            last = blocks[-1]
+            entries = (*last.entries[:-1], f"{last.entries[-1]} {clean_fragment(line.text)}")
+            blocks[-1] = Block("list", entries=entries, line=last.line)
+            continue
+        paragraph.append(line)
+    flush()
+    return _mark_headings(_pad_tables(blocks))
+
+
+def _is_table_row(line: Line) -> bool:
+    cells = [cell for cell in line.raw.split("\t")]
+    return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and any(c.strip() for c in cells))
+
+
+def _pad_tables(blocks: list[Block]) -> list[Block]:
+    """Give every row of a table the same number of cells so pages can render it."""
+    out = []
+    for block in blocks:
+        if block.kind == "table":
+            width = max(len(row) for row in block.rows)
+            rows = tuple(row + ("",) * (width - len(row)) for row in block.rows)
+            block = Block("table", rows=rows, line=block.line)
+        out.append(block)
+    return out
+
+
+def _mark_headings(blocks: list[Block]) -> list[Block]:
+    """A short title-like line followed by more text is a sub-heading ("Start Well")."""
+    out = []
+    for index, block in enumerate(blocks):
+        if block.kind == "paragraph" and index + 1 < len(blocks) and is_heading_text(block.text):
+            block = Block("heading", text=block.text, line=block.line)
+        out.append(block)
+    return out
+
+
+def is_heading_text(text: str) -> bool:
+    words = text.split()
+    return (
+        0 < len(words) <= 10
+        and text[:1].isupper()
+        and not text.endswith((".", ":", ";", ",", "?"))
+        and not RESOLUTION_START.match(text)
+        and sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha()) >= max(1, len(words) // 2)
+    )
+
+
+def clean_fragment(text: str) -> str:
+    """Stray HTML in PDF-extracted text becomes plain text; tags never survive."""
+    if _TAG.search(text) or "&" in text:
+        text = " ".join(line for _, line in html_to_lines(text) if line)
+    text = _TAG.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def resolutions_of(blocks: list[Block]) -> list[str]:
+    """Decisions in an item: "Resolved: ..." paragraphs, each enumerated part its own decision."""
+    found: list[str] = []
+    for index, block in enumerate(blocks):
+        if block.kind != "paragraph":
+            continue
+        match = RESOLUTION_START.match(block.text)
+        if match:
+            rest = block.text[match.end() :].strip()
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            preamble = re.sub(r"[\s:;,.–—-]+", " ", rest).strip().lower()
+            if preamble in ("", "that") and following is not None and following.kind == "list":
+                found.extend(_tidy(entry) for entry in following.entries)
+            elif rest:
+                found.extend(_split_enumerated(rest))
+        elif _MOTION.search(block.text):
+            found.append(_tidy(block.text))
+    return [text for text in found if text]
+
+
+def _split_enumerated(text: str) -> list[str]:
+    """"That: i. X ii. Y" on one line -> ["X", "Y"]."""
+    parts = re.split(r"\s(?=\(?(?:i{1,3}|iv|v|vi{0,3}|ix|x)[.)]\s)", text)
+    if len(parts) > 1 and re.sub(r"[\s:;,.]+", " ", parts[0]).strip().lower() in ("that", ""):
+        return [_tidy(_ROMAN_OR_LETTER.sub("", part)) for part in parts[1:]]
+    return [_tidy(text)]
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,169 @@
+"""Dates and times as councils write them: "Tuesday, 27th June, 2017 at 2.00 pm", "March 5, 2024"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan", "ionawr"),
+            ("february", "feb", "chwefror"),
+            ("march", "mar", "mawrth"),
+            ("april", "apr", "ebrill"),
+            ("may", "mai"),
+            ("june", "jun", "mehefin"),
+            ("july", "jul", "gorffennaf"),
+            ("august", "aug", "awst"),
+            ("september", "sep", "sept", "medi"),
+            ("october", "oct", "hydref"),
+            ("november", "nov", "tachwedd"),
+            ("december", "dec", "rhagfyr"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?:(?P<weekday>" + "|".join(WEEKDAYS) + r"|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
+_SEP = r"[\s,]+"
+
+# "Tuesday, 27th June, 2017", "27 June 2017", "the 6th December 2017", "12 September" (no year)
+_DAY_FIRST = re.compile(
+    _WEEKDAY + r"(?:the\s+)?" + _DAY + r"(?:\s+of)?" + _SEP + _MONTH + r"(?:" + _SEP + _YEAR + r")?\b",
+    re.IGNORECASE,
+)
+# "March 5, 2024", "Tuesday, March 5, 2024"
+_MONTH_FIRST = re.compile(
+    _WEEKDAY + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?\b", re.IGNORECASE
+)
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
+
+_TIME = re.compile(
+    r"\b(?P<hour>[012]?\d)(?:[.:](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z])"
+    r"|\b(?P<hour24>[01]?\d|2[0-3])[:.](?P<minute24>[0-5]\d)\s*(?:hrs|hours|h)?\b(?!\s*[ap]\.?m)"
+    r"|\b(?P<noon>noon|midday)\b",
+    re.IGNORECASE,
+)
+
+
+class ImpossibleDate(ValueError):
+    """A date that cannot exist, such as 31st February: the user must fix the source."""
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: dt.date | None
+    """None when the year could not be worked out."""
+    start: int
+    end: int
+    has_year: bool
+    weekday: int | None
+    day: int
+    month: int
+
+
+def _build(day: int, month: int, year: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ImpossibleDate(f"impossible date '{text.strip()}'") from None
+
+
+def find_dates(text: str, *, near: dt.date | None = None, after: bool = False) -> list[FoundDate]:
+    """Every date in ``text``, in order. Dates without a year take one from ``near``.
+
+    With ``after`` the year is the first that puts the date on or after ``near`` (for
+    "the next meeting is 12 September"); otherwise the year whose weekday matches, or
+    ``near``'s year. Raises ImpossibleDate for dates like 31st February.
+    """
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in taken)
+
+    for pattern in (_ISO, _NUMERIC, _DAY_FIRST, _MONTH_FIRST):
+        for match in pattern.finditer(text):
+            if overlaps(match.start(), match.end()):
+                continue
+            parts = match.groupdict()
+            month_text = parts["month"]
+            month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower()]
+            day = int(parts["day"])
+            if not 1 <= month <= 12 or day == 0:
+                continue
+            weekday_text = (parts.get("weekday") or "").lower()
+            weekday = next((i for i, w in enumerate(WEEKDAYS) if weekday_text and w.startswith(weekday_text[:3])), None)
+            year = parts.get("year")
+            date: dt.date | None
+            if year:
+                date = _build(day, month, int(year), match.group(0))
+            else:
+                date = _infer_year(day, month, weekday, near, after=after, text=match.group(0))
+            taken.append((match.start(), match.end()))
+            found.append(FoundDate(date, match.start(), match.end(), bool(year), weekday, day, month))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _infer_year(
+    day: int, month: int, weekday: int | None, near: dt.date | None, *, after: bool, text: str
+) -> dt.date | None:
+    if near is None:
+        return None
+    candidates = []
+    for year in (near.year - 1, near.year, near.year + 1):
+        try:
+            candidates.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ImpossibleDate(f"impossible date '{text.strip()}'")
+    if after:
+        candidates = [c for c in candidates if c >= near]
+        if not candidates:
+            return None
+        matching = [c for c in candidates if weekday is not None and c.weekday() == weekday]
+        return (matching or candidates)[0]
+    if weekday is not None:
+        matching = [c for c in candidates if c.weekday() == weekday]
+        if matching:
+            return min(matching, key=lambda c: abs((c - near).days))
+    return min(candidates, key=lambda c: abs((c - near).days))
+
+
+def first_date(text: str, *, near: dt.date | None = None, after: bool = False) -> dt.date | None:
+    """The first complete date in ``text``, or None."""
+    for found in find_dates(text, near=near, after=after):
+        if found.date:
+            return found.date
+    return None
+
+
+def find_time(text: str) -> tuple[str, int, int] | None:
+    """The first clock time in ``text`` as ("HH:MM", start, end): "2.00 pm" -> "14:00"."""
+    for match in _TIME.finditer(text):
+        if match.group("noon"):
+            return "12:00", match.start(), match.end()
+        if match.group("hour") is not None:
+            hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+            if not 1 <= hour <= 12:
+                continue
+            if match.group("ampm").lower().startswith("p") and hour != 12:
+                hour += 12
+            elif match.group("ampm").lower().startswith("a") and hour == 12:
+                hour = 0
+        else:
+            hour, minute = int(match.group("hour24")), int(match.group("minute24"))
+            before = text[max(0, match.start() - 1) : match.start()]
+            if before in "/-£$" and before:
+                continue
+        return f"{hour:02d}:{minute:02d}", match.start(), match.end()
+    return None

@@ -1,0 +1,127 @@
+"""Machine-readable exports: data/meetings.json, people.json, topics.json, committees.json.
+
+The shapes are documented by the JSON Schemas in minutebook/schemas/. Names are
+display names (what a reader sees); ids link records across files. Exempt items
+carry number, title and reason only, because the model never holds their content.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .model import Archive, Meeting, MeetingRef, Person, Topic
+
+
+def dumps(value: Any) -> str:
+    """Deterministic JSON: sorted keys, no timestamps, one trailing newline."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_files(archive: Archive) -> dict[str, str]:
+    """Path under the site root -> file text."""
+    names = {person.id: person.name for person in archive.people}
+    return {
+        "data/meetings.json": dumps([meeting_record(m, names) for m in archive.meetings]),
+        "data/people.json": dumps([person_record(p) for p in archive.people]),
+        "data/topics.json": dumps([topic_record(t) for t in archive.topics]),
+        "data/committees.json": dumps(
+            [
+                {"id": c.id, "name": c.name, "body": c.body, "url": c.url, "meetings": list(c.meetings),
+                 "members": [names[p] for p in c.members if p in names], "topics": list(c.topics)}
+                for c in archive.committees
+            ]
+        ),
+    }
+
+
+def _ref(ref: MeetingRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {
+        "id": ref.id,
+        "date": ref.date.isoformat() if ref.date else None,
+        "start_time": ref.start_time,
+        "venue": ref.venue,
+    }
+
+
+def meeting_record(meeting: Meeting, names: dict[str, str]) -> dict[str, Any]:
+    def named(ids: tuple[str, ...]) -> list[str]:
+        return [names[pid] for pid in ids if pid in names]
+
+    return {
+        "id": meeting.id,
+        "url": meeting.url,
+        "body": meeting.body,
+        "committee": meeting.committee,
+        "committee_id": meeting.committee_id,
+        "date": meeting.date.isoformat() if meeting.date else None,
+        "start_time": meeting.start_time,
+        "venue": meeting.venue,
+        "kind": list(meeting.kinds),
+        "sources": list(meeting.sources),
+        "chair": names.get(meeting.chair) if meeting.chair else None,
+        "present": named(meeting.present),
+        "apologies": named(meeting.apologies),
+        "officers": named(meeting.officers),
+        "people": {
+            "chair": meeting.chair,
+            "present": list(meeting.present),
+            "apologies": list(meeting.apologies),
+            "officers": list(meeting.officers),
+        },
+        "items": [
+            {
+                "number": item.number,
+                "title": item.title,
+                "anchor": item.anchor,
+                "exempt": item.exempt,
+                "exempt_reason": item.exempt_reason,
+                "procedural": item.procedural,
+                "topics": list(item.topics),
+                "resolutions": [{"id": r.id, "text": r.text} for r in item.resolutions],
+                "presenters": list(item.presenters),
+                "mentioned": list(item.mentioned),
+                "declarations": [
+                    {"person": d.person, "interest": d.interest, "action": d.action} for d in item.declarations
+                ],
+                "minutes_of": item.minutes_of,
+                "source": {"path": item.source.path, "line": item.source.line},
+            }
+            for item in meeting.items
+        ],
+        "previous_meeting": _ref(meeting.previous_meeting),
+        "next_meeting": _ref(meeting.next_meeting),
+    }
+
+
+def person_record(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "url": person.url,
+        "variants": list(person.variants),
+        "roles": [
+            {
+                "role": spell.role,
+                "title": spell.title,
+                "first_seen": spell.first_seen.isoformat() if spell.first_seen else None,
+                "last_seen": spell.last_seen.isoformat() if spell.last_seen else None,
+            }
+            for spell in person.roles
+        ],
+        "attended": list(person.attended),
+        "apologies": list(person.apologies),
+        "chaired": list(person.chaired),
+    }
+
+
+def topic_record(topic: Topic) -> dict[str, Any]:
+    return {
+        "id": topic.id,
+        "name": topic.name,
+        "url": topic.url,
+        "variants": list(topic.variants),
+        "items": [{"meeting": meeting, "anchor": anchor} for meeting, anchor in topic.items],
+    }

@@ -1,0 +1,223 @@
+"""Text layout clean-up and splitting: one document's lines into the meetings' parts it holds.
+
+Councils publish minutes as ModernGov text (``<AI1>`` markers, numbers on their own
+line), PDF text (page numbers, running headers, hyphenated line breaks) and agenda
+packs that bundle an agenda, the previous meeting's minutes, reports and restricted
+pages. This module undoes the layout so the parser reads one clean sequence of lines
+per part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .dates import find_dates
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cleaned line: ``text`` is stripped, ``raw`` keeps inner tabs for table rows."""
+
+    text: str
+    raw: str
+    number: int
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of lines that belongs to one meeting document: minutes, agenda, report or restricted."""
+
+    kind: str
+    lines: tuple[Line, ...]
+    item_stamp: str | None = None
+    """The "Agenda Item N" stamp a report or restricted page carries, if any."""
+
+
+_MARKER = re.compile(r"^\s*</?AI\d+>\s*$", re.IGNORECASE)
+_PAGE_FURNITURE = re.compile(
+    r"^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|signed\b.*\b(?:chair(?:man|person)?|mayor)\b.*)$",
+    re.IGNORECASE,
+)
+_NUMBER_ALONE = re.compile(r"^(?:item\s+)?(\d{1,3}(?:[./]\d{1,3}){0,2}[a-z]?)[.)]?$", re.IGNORECASE)
+_ITEM_STAMP = re.compile(r"^agenda\s+item\s+(\d{1,3}[a-z]?)$", re.IGNORECASE)
+_MINUTES_ANCHOR = re.compile(r"^(?:the\s+)?minutes\s+of\s+(?:the|a|an)\b.*\b(?:held|meeting)\b", re.IGNORECASE)
+_AGENDA_ANCHOR = re.compile(r"^(?:agenda|notice of meeting|summons(?: to attend)?|agenda and notice)$", re.IGNORECASE)
+_REPORT_ANCHOR = re.compile(r"^(?:meeting to be held on\b|report (?:of|to|by)\b)", re.IGNORECASE)
+_REPORT_CONFIRM = re.compile(
+    r"^(?:contact for further information|executive summary|electoral divisions? affected|purpose of (?:the )?report|"
+    r"recommendations?\b|wards? affected|report author)",
+    re.IGNORECASE,
+)
+RESTRICTED = re.compile(r"not for publication|document is restricted|this (?:item|report|document) is (?:exempt|restricted|confidential)", re.IGNORECASE)
+_HEADER_LIKE = re.compile(
+    r"\b(?:council|committee|cabinet|board|panel|forum|commission|authority|executive|assembly|"
+    r"sub-committee|district|cyngor|comhairle|agenda item \d+|part i+)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_lines(lines: tuple[str, ...], numbers: tuple[int, ...]) -> list[Line]:
+    """Drop layout furniture and rejoin what the layout split, keeping original line numbers."""
+    furniture = _running_furniture(lines)
+    cleaned: list[Line] = []
+    for text, number in zip(lines, numbers):
+        raw = text.rstrip()
+        stripped = raw.strip()
+        if _MARKER.match(stripped) or _PAGE_FURNITURE.match(stripped) or stripped in furniture:
+            cleaned.append(Line("", "", number))
+            continue
+        cleaned.append(Line(stripped, raw.lstrip(" ") if "\t" in raw.strip(" \t") else stripped, number))
+    return _join_number_lines(_join_hyphenation(cleaned))
+
+
+def _running_furniture(lines: tuple[str, ...]) -> set[str]:
+    """Running headers and footers: short lines repeated next to page numbers in PDF text."""
+    stripped = [line.strip() for line in lines]
+    page_rows = [i for i, text in enumerate(stripped) if re.match(r"^page\s+\d+", text, re.IGNORECASE)]
+    if len(page_rows) < 2:
+        return set()
+    counts = Counter(text for text in stripped if text)
+    near: Counter[str] = Counter()
+    for row in page_rows:
+        for j in range(max(0, row - 3), min(len(stripped), row + 4)):
+            if stripped[j] and j != row:
+                near[stripped[j]] += 1
+    return {text for text, n in near.items() if n >= 2 and counts[text] >= 2 and len(text) < 80}
+
+
+def _join_hyphenation(lines: list[Line]) -> list[Line]:
+    """Rejoin words a PDF broke across lines: "environ-" + "mental" -> "environmental"."""
+    out: list[Line] = []
+    for line in lines:
+        if (
+            out
+            and re.search(r"[a-z]-$", out[-1].text)
+            and not re.search(r"\s-$", out[-1].text)
+            and re.match(r"^[a-z]", line.text)
+        ):
+            prev = out[-1]
+            first, _, rest = line.text.partition(" ")
+            joined = prev.text[:-1] + first
+            out[-1] = Line(joined, joined, prev.number)
+            if rest:
+                out.append(Line(rest, rest, line.number))
+            continue
+        out.append(line)
+    return out
+
+
+def _join_number_lines(lines: list[Line]) -> list[Line]:
+    """ModernGov puts an item's number on one line and its title on the next: join them."""
+    out: list[Line] = []
+    pending: Line | None = None
+    for line in lines:
+        if pending is not None:
+            if not line.text:
+                out.append(line)
+                continue
+            text = f"{pending.text} {line.text}"
+            out.append(Line(text, text, pending.number))
+            pending = None
+            continue
+        if _NUMBER_ALONE.match(line.text) and not _ITEM_STAMP.match(line.text):
+            pending = line
+            continue
+        out.append(line)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def split_parts(lines: list[Line]) -> list[Part]:
+    """Split a document into parts where a new minutes, agenda, report or restricted page begins.
+
+    A pack is several documents printed one after another; each begins with a header
+    (council, committee, then "Minutes of the Meeting held on ..." or "Agenda" or
+    "Report of ..."). An anchor only opens a new part once the current part has got past
+    its own header, so the lines of one header never split.
+    """
+    starts: list[tuple[int, str, str | None]] = []
+    for index, line in enumerate(lines):
+        kind = _anchor_kind(lines, index)
+        if kind is None:
+            continue
+        stamp = _stamp_before(lines, index)
+        start = _header_start(lines, index)
+        if starts:
+            prev_start, prev_kind, _ = starts[-1]
+            body_lines = sum(1 for line in lines[prev_start:start] if line.text)
+            if body_lines <= 12 or (kind == "restricted" and prev_kind == "restricted" and stamp is None):
+                if kind != prev_kind and prev_kind in ("unknown",):
+                    starts[-1] = (prev_start, kind, stamp or starts[-1][2])
+                continue
+        elif sum(1 for line in lines[:start] if line.text) <= 12:
+            starts.append((0, kind, stamp))
+            continue
+        if not starts:
+            starts.append((0, "unknown", None))
+        starts.append((start, kind, stamp))
+    if not starts:
+        starts = [(0, "unknown", None)]
+    parts = []
+    for n, (start, kind, stamp) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        parts.append(Part(kind, tuple(lines[start:end]), stamp))
+    return parts
+
+
+def _anchor_kind(lines: list[Line], index: int) -> str | None:
+    text = lines[index].text
+    if not text or len(text) > 250:
+        return None
+    if _MINUTES_ANCHOR.match(text) and find_dates_safe(text):
+        return "minutes"
+    if _AGENDA_ANCHOR.match(text):
+        return "agenda"
+    if RESTRICTED.search(text) and _stamp_before(lines, index) is not None:
+        return "restricted"
+    if RESTRICTED.search(text) and text.lower().startswith(("(not for publication", "document is restricted")):
+        return "restricted"
+    if _REPORT_ANCHOR.match(text):
+        following = [line.text for line in lines[index + 1 : index + 30] if line.text]
+        if text.lower().startswith("meeting to be held") or any(_REPORT_CONFIRM.match(t) for t in following[:15]):
+            return "report"
+    return None
+
+
+def find_dates_safe(text: str) -> bool:
+    try:
+        return bool(find_dates(text))
+    except ValueError:
+        return True
+
+
+def _stamp_before(lines: list[Line], index: int) -> str | None:
+    """The "Agenda Item N" stamp within the few non-blank lines above ``index``."""
+    seen = 0
+    for j in range(index, -1, -1):
+        if not lines[j].text:
+            continue
+        match = _ITEM_STAMP.match(lines[j].text)
+        if match:
+            return match.group(1)
+        seen += 1
+        if seen > 4:
+            return None
+    return None
+
+
+def _header_start(lines: list[Line], index: int) -> int:
+    """Walk back over the council/committee lines that head a part."""
+    start = index
+    seen = 0
+    for j in range(index - 1, -1, -1):
+        text = lines[j].text
+        if not text:
+            continue
+        if seen >= 6 or len(text) > 120 or text.endswith((".", ":", ";")) or not _HEADER_LIKE.search(text):
+            break
+        start = j
+        seen += 1
+    return start

@@ -1,0 +1,602 @@
+"""Reading one document: header, attendance, agenda items and decisions, as ParsedMeeting records.
+
+The reader works on layout, not on any one council's wording: a header names the
+council, committee, date, time and venue; an attendance block follows; items are
+numbered headings ("4.", "24/117", "14/09/3", "7.A") whose numbers go up; decisions
+start with "Resolved". Front matter, when present, overrides what the text says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+
+from . import attendance
+from .blocks import clean_fragment, is_heading_text, resolutions_of, to_blocks
+from .dates import ImpossibleDate, find_dates, find_time
+from .layout import RESTRICTED, Line, Part, clean_lines, split_parts
+from .model import ExemptItem, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .people import extract_names, parse_name
+from .sources import SourceDocument
+
+_NUMBER = r"(?:\d{1,3}(?:/\d{1,3}){1,2}|\d{1,3}(?:\.(?:\d{1,2}|[A-Z]))?[a-z]?)"
+_HEADING = re.compile(
+    r"^(?:[-•·*]\s*)?(?:(?:item|minute|agenda item)\s+)?(?P<number>" + _NUMBER + r")(?:[.):]|\s*[-–—]\s|\t|\s)\s*"
+    r"(?P<title>[A-Z‘'\"(][^\t]{1,250}|[a-z][^\t]{1,60})$"
+)
+_PART_TWO = re.compile(r"^part\s+(?:ii|2|b)\b", re.IGNORECASE)
+_PART_ONE = re.compile(r"^part\s+(?:i|1|a)\b(?!i)", re.IGNORECASE)
+_PAGES = re.compile(r"\s*\((?:pages?|tudalen(?:nau)?)\s*[\d\s,–—-]+\)\s*", re.IGNORECASE)
+_COMMITTEE_WORDS = re.compile(
+    r"\b(?:committee|cabinet|board|panel|forum|commission|working group|scrutiny|executive|assembly|"
+    r"municipal district|full council|council meeting|plenary|meeting of (?:the )?council)\b",
+    re.IGNORECASE,
+)
+_BODY_WORDS = re.compile(
+    r"\b(?:council|cyngor|comhairle|authority|corporation|city of|borough|county|parish|town|village|community)\b",
+    re.IGNORECASE,
+)
+_MEETING_OF = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.IGNORECASE)
+_NEXT_MEETING = re.compile(r"\bdates?\s+(?:and\s+(?:time|venue)\s+)?of\s+(?:the\s+)?(?:next|future|forthcoming)\s+meetings?", re.IGNORECASE)
+_EXCLUSION = re.compile(r"exclusion of (?:the )?press|intention to conduct business in private|private session", re.IGNORECASE)
+_EXEMPT_REASON = re.compile(
+    r"paragraphs?(?:\(s\))?\s+(?P<paras>\d+(?:\s*(?:,|and|&)\s*\d+)*)\s+of\s+(?:part\s+\w+\s+of\s+)?schedule\s+12\s*a\b"
+    r"(?:\s+(?:of|to)\s+the\s+(?P<act>local government act,? 1972))?",
+    re.IGNORECASE,
+)
+_PRESENTING = re.compile(
+    r"\b(?:presented|introduced|attended and presented|provided (?:members|the (?:cabinet )?committee|an?)\b|gave an?\b|"
+    r"reported|updated)\b",
+    re.IGNORECASE,
+)
+_SPEAKING = re.compile(r"\b(?:confirmed|informed|advised|responded|explained|answered|outlined|highlighted)\b", re.IGNORECASE)
+_SIGNATURE_TITLE = re.compile(
+    r"^(?:director|chief|head of|clerk|town clerk|secretary|monitoring officer|proper officer|"
+    r"democratic|executive director|solicitor|manager|assistant director|cl[eé]rc)",
+    re.IGNORECASE,
+)
+_CHAIR_TOOK = re.compile(
+    r"(?P<name>(?:(?:County\s+)?Councillor|Cllr\.?|CC|Mayor|Alderman)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"(?:took|was in|in) the chair|(?P<name2>(?:(?:County\s+)?Councillor|Cllr\.?|CC)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"was (?:duly )?elected (?:as )?(?:chair(?:man|person)?|mayor|cathaoirleach)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Reader:
+    """Problems found while reading one document, each pinned to a line."""
+
+    doc: SourceDocument
+    problems: list[Problem] = field(default_factory=list)
+
+    def span(self, number: int) -> SourceSpan:
+        return SourceSpan(self.doc.path, number)
+
+    def warn(self, number: int, message: str) -> None:
+        self.problems.append(Problem("warning", self.span(number), message))
+
+    def error(self, number: int, message: str) -> None:
+        self.problems.append(Problem("error", self.span(number), message))
+
+
+def parse_document(doc: SourceDocument) -> tuple[list[ParsedMeeting], list[Problem]]:
+    """Every meeting part one document holds: a pack gives its agenda, reports and earlier minutes."""
+    reader = _Reader(doc)
+    lines = clean_lines(doc.lines, doc.line_numbers)
+    meetings: list[ParsedMeeting] = []
+    for part in split_parts(lines):
+        try:
+            parsed = _parse_part(reader, part, meetings)
+        except ImpossibleDate as error:
+            number = _line_of(part, str(error))
+            reader.error(number, f"{error}: fix the date in the document")
+            continue
+        if parsed is not None:
+            meetings.append(parsed)
+    meetings = _apply_front_matter(reader, meetings)
+    return meetings, reader.problems
+
+
+def _line_of(part: Part, message: str) -> int:
+    quoted = message.split("'")[1] if "'" in message else ""
+    for line in part.lines:
+        if quoted and quoted in line.text:
+            return line.number
+    return part.lines[0].number if part.lines else 0
+
+
+def _parse_part(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> ParsedMeeting | None:
+    lines = list(part.lines)
+    if not any(line.text for line in lines):
+        return None
+    if part.kind == "report":
+        return _parse_report(reader, part, earlier)
+    if part.kind == "restricted":
+        return _parse_restricted(reader, part, earlier)
+    first = next(line for line in lines if line.text)
+    if re.match(r"^agenda item$", first.text, re.IGNORECASE):
+        return _parse_item_page(reader, lines)
+    kind = part.kind if part.kind in ("minutes", "agenda") else _guess_kind(lines)
+    return _parse_meeting(reader, lines, kind, earlier)
+
+
+def _guess_kind(lines: list[Line]) -> str:
+    head = " ".join(line.text for line in lines[:40]).lower()
+    if "minutes" in head or "present" in head:
+        return "minutes"
+    return "agenda" if "agenda" in head else "minutes"
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def _parse_meeting(reader: _Reader, lines: list[Line], kind: str, earlier: list[ParsedMeeting]) -> ParsedMeeting:
+    heading_rows = _item_headings(lines)
+    first_item = heading_rows[0] if heading_rows else len(lines)
+    attend_row = attendance.start_row(lines[:first_item])
+    header_end = min(attend_row if attend_row is not None else first_item, first_item)
+    header = _read_header(lines[:header_end], earlier)
+    people = attendance.read(lines[header_end:first_item], reader.span) if attend_row is not None else attendance.Attendance()
+    items, officers_seen, chair_seen, signed_by, next_meeting = _read_items(reader, lines, heading_rows, header["date"])
+    chair = people.chair or chair_seen
+    present = people.present
+    if chair is not None and not any(_same_name(chair.text, p.text) for p in present) and people.chair is None:
+        present = (*present,)
+    officers = _merge_officers(people.officers, officers_seen, present)
+    return ParsedMeeting(
+        kind=kind,
+        source=reader.span(lines[0].number),
+        body=header["body"],
+        committee=header["committee"],
+        date=header["date"],
+        start_time=header["time"],
+        venue=header["venue"],
+        chair=chair,
+        present=present,
+        apologies=people.apologies,
+        officers=officers,
+        items=tuple(items),
+        next_meeting=next_meeting,
+        signed_by=signed_by,
+    )
+
+
+def _same_name(a: str, b: str) -> bool:
+    pa, pb = parse_name(a), parse_name(b)
+    return bool(pa and pb and pa.surname.lower() == pb.surname.lower())
+
+
+def _merge_officers(listed: tuple[NameRef, ...], seen: list[NameRef], present: tuple[NameRef, ...]) -> tuple[NameRef, ...]:
+    """Officers listed in attendance, then those the minutes show presenting or answering."""
+    out = list(listed)
+    for ref in seen:
+        if any(_same_name(ref.text, other.text) for other in (*out, *present)):
+            continue
+        out.append(ref)
+    return tuple(out)
+
+
+def _read_header(lines: list[Line], earlier: list[ParsedMeeting]) -> dict:
+    """Council, committee, date, time and venue from the lines above the attendance."""
+    found: dict = {"body": None, "committee": None, "date": None, "time": None, "venue": None}
+    texts = [line.text for line in lines if line.text]
+    for text in texts:
+        if found["date"] is None:
+            dates = [d for d in find_dates(text) if d.date]
+            if dates:
+                found["date"] = dates[0].date
+                time = find_time(text)
+                found["time"] = time[0] if time else None
+                found["venue"] = venue_in(text, dates[0].end, time[2] if time else None) or found["venue"]
+                meeting_of = _MEETING_OF.search(text[: dates[0].start + 1])
+                if meeting_of and not found["committee"]:
+                    _classify_name(found, _title_case(meeting_of.group("name")))
+                continue
+        if re.match(r"^(?:venue|location|place|lleoliad)\s*:", text, re.IGNORECASE):
+            found["venue"] = text.split(":", 1)[1].strip() or found["venue"]
+            continue
+        if found["time"] is None and re.match(r"^time\s*:", text, re.IGNORECASE):
+            time = find_time(text)
+            found["time"] = time[0] if time else None
+            continue
+        if len(text) <= 120 and not text.endswith((".", ":")) and not re.match(r"^(?:agenda|minutes)$", text, re.I):
+            _classify_name(found, _title_case(re.sub(r"^minutes of (?:the )?", "", text, flags=re.I)))
+    if found["body"] is None and earlier:
+        found["body"] = earlier[-1].body
+    if found["committee"] is None and found["body"] is not None and not earlier:
+        found["committee"] = found["body"]
+    return found
+
+
+def _classify_name(found: dict, text: str) -> None:
+    if _COMMITTEE_WORDS.search(text) and not found["committee"]:
+        found["committee"] = text.strip(" -–,")
+    elif _BODY_WORDS.search(text) and not found["body"]:
+        found["body"] = text.strip(" -–,")
+        if re.search(r"\b(?:parish|town|community|village)\s+council\b|\bcyngor\s+(?:cymuned|tref)\b", text, re.I):
+            found["committee"] = found["committee"] or found["body"]
+
+
+def _title_case(text: str) -> str:
+    if text.isupper():
+        small = {"of", "and", "the", "on", "for", "in", "to"}
+        return " ".join(w.lower() if w.lower() in small and i else w.capitalize() for i, w in enumerate(text.split()))
+    return text
+
+
+def venue_in(text: str, date_end: int, time_end: int | None) -> str | None:
+    """The place named after the date and time: "... at 2.00 pm in Cabinet Room 'B', County Hall"."""
+    tail = text[max(date_end, time_end or 0) :]
+    match = re.match(r"^[\s,;:–—-]*(?:(?:in|at|venue:?)\s+)?(?P<venue>[A-Z0-9‘'\"].*?)\s*(?:\.\s|\.$|$)", tail)
+    if match and not re.match(r"^(?:\d|am\b|pm\b)", match.group("venue"), re.IGNORECASE):
+        venue = match.group("venue").strip(" ,.")
+        if not find_time(venue):
+            return venue
+    head = text[: text.find(" on ") if " on " in text else 0]
+    match = re.search(r"\bheld (?:in|at) (?P<venue>(?:the )?[A-Z].+?)$", head)
+    return match.group("venue").strip(" ,") if match else None
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _item_headings(lines: list[Line]) -> list[int]:
+    """Rows that open an item: numbered headings whose numbers keep going up."""
+    rows: list[int] = []
+    current: tuple[int, int | None] | None = None
+    for index, line in enumerate(lines):
+        match = _HEADING.match(line.text)
+        if not match or _looks_like_sentence(match.group("title")):
+            continue
+        key = _number_key(match.group("number"))
+        if key is None:
+            continue
+        if current is None or _follows(current, key):
+            rows.append(index)
+            current = key
+    return rows
+
+
+def _number_key(number: str) -> tuple[int, int | None] | None:
+    if "/" in number:
+        return int(number.split("/")[-1]), None
+    major, _, minor = number.partition(".")
+    digits = re.match(r"\d+", major)
+    if not digits:
+        return None
+    if minor:
+        return int(digits.group()), (int(minor) if minor.isdigit() else ord(minor) - 64)
+    return int(digits.group()), None
+
+
+def _follows(current: tuple[int, int | None], key: tuple[int, int | None]) -> bool:
+    if key[1] is not None and key[0] == current[0]:
+        return current[1] is None or key[1] > current[1]
+    return current[0] < key[0] <= current[0] + 6 and (key[1] is None or key[1] == 1)
+
+
+def _looks_like_sentence(title: str) -> bool:
+    words = title.split()
+    if title[:1].islower():
+        return True
+    if len(words) > 25:
+        return True
+    return title.rstrip().endswith(".") and len(words) > 10
+
+
+def clean_title(title: str) -> str:
+    title = _PAGES.sub(" ", title)
+    title = re.sub(r"\s*\*+\s*", " ", title)
+    return re.sub(r"\s+", " ", title).strip(" .:-–")
+
+
+def _read_items(
+    reader: _Reader, lines: list[Line], rows: list[int], date: dt.date | None
+) -> tuple[list[ParsedItem | ExemptItem], list[NameRef], NameRef | None, NameRef | None, NextMeeting | None]:
+    items: list[ParsedItem | ExemptItem] = []
+    officers: list[NameRef] = []
+    chair: NameRef | None = None
+    next_meeting: NextMeeting | None = None
+    part_two = False
+    signed_by: NameRef | None = None
+    for n, row in enumerate(rows):
+        end = rows[n + 1] if n + 1 < len(rows) else len(lines)
+        body = lines[row + 1 : end]
+        if n + 1 == len(rows):
+            body, signed_by = _split_signature(reader, body)
+        match = _HEADING.match(lines[row].text)
+        assert match is not None
+        number, title = match.group("number"), clean_title(match.group("title"))
+        span = reader.span(lines[row].number)
+        body, next_part_two = _part_markers(body, part_two)
+        if part_two or _is_exempt(title, body):
+            items.append(ExemptItem(number, title, _exempt_reason(body), span))
+            part_two = next_part_two
+            continue
+        part_two = next_part_two
+        blocks = to_blocks(body)
+        text = "\n".join(block.plain_text() for block in blocks)
+        presenters, mentioned, seen_officers = _people_in(reader, body)
+        officers.extend(seen_officers)
+        chair = chair or _chair_taken(reader, body)
+        if _NEXT_MEETING.search(title):
+            next_meeting = _next_meeting(reader, f"{title}\n{text}", date, span) or next_meeting
+        items.append(
+            ParsedItem(
+                number=number,
+                title=title,
+                blocks=tuple(blocks),
+                resolutions=tuple(resolutions_of(blocks)),
+                presenters=tuple(presenters),
+                mentioned=tuple(mentioned),
+                declarations=tuple(attendance.declarations(reader.span, body)) if _is_declarations(title) else (),
+                minutes_of=_minutes_of(title, date),
+                source=span,
+            )
+        )
+    if next_meeting is None:
+        next_meeting = _next_meeting_line(reader, lines, date)
+    return items, officers, chair, signed_by, next_meeting
+
+
+def _part_markers(body: list[Line], part_two: bool) -> tuple[list[Line], bool]:
+    """Strip "Part II (Not Open to Press and Public)" lines; they switch later items to exempt."""
+    kept = []
+    for line in body:
+        if _PART_TWO.match(line.text) and len(line.text) < 80:
+            part_two = True
+            continue
+        if _PART_ONE.match(line.text) and len(line.text) < 80:
+            part_two = False
+            continue
+        kept.append(line)
+    return kept, part_two
+
+
+def _is_exempt(title: str, body: list[Line]) -> bool:
+    if _EXCLUSION.search(title):
+        return False
+    if re.search(r"\b(?:exempt|confidential|not for publication|part ii)\b", title, re.IGNORECASE):
+        return True
+    opening = " ".join(line.text for line in body if line.text)[:600]
+    return bool(RESTRICTED.search(opening) or re.search(r"\bexempt information\b|\bschedule 12a\b", opening, re.IGNORECASE))
+
+
+def _exempt_reason(body: list[Line]) -> str | None:
+    text = " ".join(line.text for line in body)
+    return exempt_reason(text)
+
+
+def exempt_reason(text: str) -> str | None:
+    """"By virtue of paragraph(s) 3, 4 of Part 1 of Schedule 12A ..." -> a short citation."""
+    match = _EXEMPT_REASON.search(text)
+    if not match:
+        return None
+    paras = re.findall(r"\d+", match.group("paras"))
+    label = "paragraph" if len(paras) == 1 else "paragraphs"
+    listed = paras[0] if len(paras) == 1 else ", ".join(paras[:-1]) + f" and {paras[-1]}"
+    return f"Local Government Act 1972, Schedule 12A, {label} {listed}"
+
+
+def _is_declarations(title: str) -> bool:
+    return bool(re.search(r"\b(?:declarations?|disclosures?|datgan)\b.*\b(?:interests?|buddiant)\b", title, re.IGNORECASE))
+
+
+def _minutes_of(title: str, date: dt.date | None) -> dt.date | None:
+    if not re.match(r"^(?:confirmation of (?:the )?)?minutes\b", title, re.IGNORECASE):
+        return None
+    for found in find_dates(title, near=date):
+        if found.date and (date is None or found.date < date):
+            return found.date
+    return None
+
+
+def _people_in(reader: _Reader, body: list[Line]) -> tuple[list[NameRef], list[NameRef], list[NameRef]]:
+    """Who presented, who is mentioned, and which officers the text shows taking part."""
+    presenters: list[NameRef] = []
+    mentioned: list[NameRef] = []
+    officers: list[NameRef] = []
+    for line in body:
+        if not line.text:
+            continue
+        whole_line = _name_and_title_line(line.text)
+        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", line.text):
+            for name, job_title in extract_names(sentence):
+                parsed = parse_name(name)
+                role = "member" if parsed and parsed.title and "ouncil" in parsed.title else "officer" if job_title else "unknown"
+                ref = NameRef(name, role, job_title, reader.span(line.number))
+                after = sentence[sentence.find(name) + len(name) :] if name in sentence else sentence
+                before = sentence[: sentence.find(name)] if name in sentence else ""
+                presenting = bool(_PRESENTING.search(after[:160])) or bool(re.search(r"\bpresented by\s*$", before))
+                if presenting:
+                    presenters.append(ref)
+                else:
+                    mentioned.append(ref)
+                if role == "officer" and (presenting or whole_line or _SPEAKING.search(after[:160])):
+                    officers.append(ref)
+    return presenters, mentioned, officers
+
+
+def _name_and_title_line(text: str) -> bool:
+    """A line that is only "Name, Job Title": an attendee list inside an item."""
+    if "," not in text or len(text) > 150 or text.endswith("."):
+        return False
+    name = text.split(",", 1)[0]
+    return parse_name(name) is not None and len(name.split()) <= 4
+
+
+def _chair_taken(reader: _Reader, body: list[Line]) -> NameRef | None:
+    for line in body:
+        match = _CHAIR_TOOK.search(line.text)
+        if match:
+            name = match.group("name") or match.group("name2")
+            return NameRef(name, "member", None, reader.span(line.number))
+    return None
+
+
+def _split_signature(reader: _Reader, body: list[Line]) -> tuple[list[Line], NameRef | None]:
+    """Take the proper officer's sign-off ("L Sales / Director of Corporate Services") off the last item."""
+    filled = [i for i, line in enumerate(body) if line.text]
+    for position in filled[-8:]:
+        line = body[position]
+        following = next((body[j] for j in range(position + 1, len(body)) if body[j].text), None)
+        if (
+            following is not None
+            and len(line.text.split()) <= 4
+            and not line.text.endswith((".", ":"))
+            and parse_name(line.text) is not None
+            and _SIGNATURE_TITLE.match(following.text)
+        ):
+            title_lines = []
+            for j in range(body.index(following), len(body)):
+                if not body[j].text:
+                    break
+                title_lines.append(body[j].text)
+            ref = NameRef(line.text, "officer", " ".join(title_lines), reader.span(line.number))
+            return body[:position], ref
+    return body, None
+
+
+def _next_meeting(reader: _Reader, text: str, date: dt.date | None, span: SourceSpan) -> NextMeeting | None:
+    for sentence in re.split(r"(?<=\.)\s+|\n", text):
+        for found in find_dates(sentence, near=date, after=True):
+            if found.date and (date is None or found.date > date):
+                time = find_time(sentence)
+                venue = venue_in(sentence, found.end, time[2] if time and time[1] >= found.start else None)
+                return NextMeeting(found.date, time[0] if time else None, venue, span)
+    return None
+
+
+def _next_meeting_line(reader: _Reader, lines: list[Line], date: dt.date | None) -> NextMeeting | None:
+    """An unnumbered "Date of next meeting: ..." line, as parish minutes often end."""
+    for line in lines:
+        if _NEXT_MEETING.search(line.text) or re.match(r"^next meeting\b", line.text, re.IGNORECASE):
+            found = _next_meeting(reader, line.text, date, reader.span(line.number))
+            if found:
+                return found
+    return None
+
+
+# --- reports, restricted pages and lone item pages ----------------------------------------
+
+
+def _pack_meeting(earlier: list[ParsedMeeting]) -> ParsedMeeting | None:
+    """Reports in a pack belong to the pack's agenda, not to the earlier minutes it reprints."""
+    return next((m for m in reversed(earlier) if m.kind == "agenda"), earlier[-1] if earlier else None)
+
+
+def _parse_report(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> ParsedMeeting:
+    lines = list(part.lines)
+    owner = _pack_meeting(earlier)
+    date = None
+    committee = owner.committee if owner else None
+    title_row = None
+    for index, line in enumerate(lines[:40]):
+        if date is None and re.match(r"^meeting to be held on", line.text, re.IGNORECASE):
+            date = next((d.date for d in find_dates(line.text) if d.date), None)
+            continue
+        if _COMMITTEE_WORDS.search(line.text) and index < 4 and not committee:
+            committee = line.text
+        if title_row is None and re.match(r"^(?:contact for further information|\(appendi)", line.text, re.IGNORECASE):
+            title_row = _title_above(lines, index)
+    if title_row is None:
+        title_row = next(i for i, line in enumerate(lines) if line.text)
+    title = clean_title(lines[title_row].text)
+    body = lines[title_row + 1 :]
+    blocks = to_blocks(body)
+    presenters, mentioned, _ = _people_in(reader, body)
+    item = ParsedItem(
+        number=part.item_stamp or "",
+        title=title,
+        blocks=tuple(blocks),
+        mentioned=tuple(presenters + mentioned),
+        source=reader.span(lines[title_row].number),
+    )
+    return ParsedMeeting(
+        kind="reports",
+        source=reader.span(lines[0].number),
+        body=owner.body if owner else None,
+        committee=committee,
+        date=date or (owner.date if owner else None),
+        items=(item,),
+    )
+
+
+def _title_above(lines: list[Line], index: int) -> int:
+    """A report's title is the last title-like line above "Contact for further information"."""
+    for j in range(index - 1, -1, -1):
+        text = lines[j].text
+        if text and not text.startswith("(") and not re.match(r"^(?:all|part i+|.*affected:?)$", text, re.I):
+            return j
+    return index
+
+
+def _parse_restricted(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> ParsedMeeting:
+    owner = _pack_meeting(earlier)
+    text = " ".join(line.text for line in part.lines)
+    number = part.item_stamp or ""
+    title = ""
+    if owner:
+        title = next((item.title for item in owner.items if item.number == number), "")
+    span = reader.span(part.lines[0].number)
+    exempt = ExemptItem(number, title, exempt_reason(text), span)
+    return ParsedMeeting(
+        kind="reports",
+        source=span,
+        body=owner.body if owner else None,
+        committee=owner.committee if owner else None,
+        date=owner.date if owner else None,
+        items=(exempt,),
+    )
+
+
+def _parse_item_page(reader: _Reader, lines: list[Line]) -> ParsedMeeting:
+    """A ModernGov "Agenda item" page: one item's title and minutes, no date or committee."""
+    filled = [i for i, line in enumerate(lines) if line.text]
+    title_row = filled[1] if len(filled) > 1 else filled[0]
+    body = lines[title_row + 1 :]
+    body = [line for line in body if not re.match(r"^(?:minutes|decision|supporting documents)\s*:$", line.text, re.I)]
+    match = _HEADING.match(lines[title_row].text)
+    number, title = (match.group("number"), match.group("title")) if match else ("", lines[title_row].text)
+    blocks = to_blocks(body)
+    presenters, mentioned, officers = _people_in(reader, body)
+    item = ParsedItem(
+        number=number,
+        title=clean_title(title),
+        blocks=tuple(blocks),
+        resolutions=tuple(resolutions_of(blocks)),
+        presenters=tuple(presenters),
+        mentioned=tuple(mentioned),
+        source=reader.span(lines[title_row].number),
+    )
+    return ParsedMeeting(
+        kind="agenda-item",
+        source=reader.span(lines[filled[0]].number),
+        officers=tuple(officers),
+        items=(item,),
+    )
+
+
+# --- front matter -------------------------------------------------------------------------
+
+
+def _apply_front_matter(reader: _Reader, meetings: list[ParsedMeeting]) -> list[ParsedMeeting]:
+    """Front matter is the staff's correction: it wins over what the text says, for the main part."""
+    meta = reader.doc.front_matter
+    if not meta or not meetings:
+        return meetings
+    main = meetings[0]
+    changes = {key: meta[key] for key in ("date", "committee", "body", "venue", "start_time", "kind") if key in meta}
+    if "chair" in meta:
+        changes["chair"] = NameRef(str(meta["chair"]), "member", None, main.source)
+    if "title" in meta and main.kind == "agenda-item" and main.items and isinstance(main.items[0], ParsedItem):
+        changes["items"] = (replace(main.items[0], title=str(meta["title"])), *main.items[1:])
+    main = replace(main, **changes)
+    if "date" in meta:
+        meetings = [replace(m, date=meta["date"]) if m.kind == "reports" and m.date is None else m for m in meetings]
+    return [main, *meetings[1:]]
+
+
+__all__ = ["clean_fragment", "clean_title", "exempt_reason", "is_heading_text", "parse_document", "venue_in"]
