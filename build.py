@@ -25,14 +25,25 @@ def cli() -> None:
               show_default=True, help="Folder to publish the site into; replaced only when the build succeeds.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: publish nothing unless the build is clean.")
 @click.option("--quiet", is_flag=True, help="Print only problems and a one-line summary.")
-def build_command(content: Path, out: Path, strict: bool, quiet: bool) -> None:
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
+def build_command(content: Path, out: Path, strict: bool, quiet: bool, debug: bool) -> None:
     """Read every document in CONTENT, understand it, and publish the site to OUT.
 
     \b
     Example:
         python build.py build --content content --out site --strict
     """
-    result = build(BuildOptions(content=content, out=out, strict=strict))
+    try:
+        result = build(BuildOptions(content=content, out=out, strict=strict))
+    except click.ClickException:
+        raise
+    except Exception as error:
+        if debug:
+            raise
+        raise click.ClickException(
+            f"internal error ({type(error).__name__}: {error}); {out.as_posix()}/ was left as it was. "
+            "Run again with --debug and report the traceback."
+        ) from error
     label = f"{content.as_posix().rstrip('/')}/"
     click.echo(format_report(result.archive, result.problems, content_label=label, quiet=quiet,
                              published_to=f"{out.as_posix()}/ in {result.seconds:.2f} s" if result.published else None))

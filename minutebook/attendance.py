@@ -127,6 +127,28 @@ def _looks_like_job(piece: str) -> bool:
     return bool(_JOB_WORDS.search(piece)) and not (len(words) <= 3 and parse_name(piece) and not re.search(r"\b(?:of|and|for|head|director|manager|officer|clerk|service)\b", piece, re.I))
 
 
+_APOLOGY_SENTENCE = re.compile(
+    r"\bapologies(?:\s+for\s+absence)?\s+(?:were|was|had been)?\s*(?:received|noted|submitted|tendered|given|accepted)"
+    r"\s+(?:from|on behalf of)\s+(?P<names>[^.]+)",
+    re.I,
+)
+_APOLOGY_LABEL = re.compile(r"^apologies(?:\s+for\s+absence)?\s*(?:were\s+received\s+from)?\s*[:\-–]\s*(?P<names>.+)$", re.I)
+
+
+def apologies_in(span: Span, body: list[Line]) -> list[NameRef]:
+    """Apologies minuted as an item: "Apologies for absence were received from X, Y and Z"."""
+    found: list[NameRef] = []
+    for line in body:
+        match = _APOLOGY_SENTENCE.search(line.text) or _APOLOGY_LABEL.match(line.text)
+        if not match:
+            continue
+        names = re.split(r"\s+(?:who|as|due to|because)\b", match.group("names"))[0]
+        for name, _title in _entries(names, officers=False):
+            if not _PUBLIC.search(name) and parse_name(name) is not None:
+                found.append(NameRef(name, "member", None, span(line.number)))
+    return found
+
+
 _INTEREST = re.compile(r"\b(?:disclosable\s+pecuniary|non[- ]pecuniary|pecuniary|personal|prejudicial|other\s+registrable|registrable|private|significant)\b(?:\s+and\s+\w+)?\s+interests?", re.I)
 _ACTION = re.compile(r"\b(?:left the (?:room|meeting|chamber)[^.;]*|took no part[^.;]*|did not (?:vote|take part|participate)[^.;]*|remained in the (?:room|meeting)[^.;]*|withdrew[^.;]*)", re.I)
 _DECLARER = re.compile(

@@ -12,7 +12,7 @@ _BULLET = re.compile(r"^(?:[-•·*▪◦]|(?:\(?(?:[ivx]{1,5}|[a-z])[.)])|\d{1,
 _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivx]{1,5}|[a-z])[.)]\s+", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-z][^>]*>", re.IGNORECASE)
 RESOLUTION_START = re.compile(
-    r"^(?:it\s+was\s+)?(?:resolved|agreed|decision|decided|penderfynwyd)\b\s*(?:\(?unanimously\)?)?\s*[:;,.–—-]*\s*",
+    r"^(?:it\s+was\s+)?(?:resolved|agreed|decision|decided|penderfynwyd)\b\s*(?:\(?unanimously\)?)?[\s:;,.–—-]*",
     re.IGNORECASE,
 )
 _MOTION = re.compile(r"\bmotion\b.*\b(?:carried|passed|approved|adopted)\b", re.IGNORECASE)
@@ -47,7 +47,9 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         bullet = _BULLET.match(line.text)
         if bullet:
             flush()
-            entry = clean_fragment(line.text[bullet.end() :])
+            rest = line.text[bullet.end() :]
+            rest = rest[m.end() :] if (m := _ROMAN_OR_LETTER.match(rest)) else rest
+            entry = clean_fragment(rest)
             if blocks and blocks[-1].kind == "list":
                 last = blocks[-1]
                 blocks[-1] = Block("list", entries=(*last.entries, entry), line=last.line)

@@ -39,18 +39,20 @@ _BODY_WORDS = re.compile(
 )
 _MEETING_OF = re.compile(r"\bmeeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.IGNORECASE)
 _NEXT_MEETING = re.compile(r"\bdates?\s+(?:and\s+(?:time|venue)\s+)?of\s+(?:the\s+)?(?:next|future|forthcoming)\s+meetings?", re.IGNORECASE)
+_APOLOGIES_TITLE = re.compile(r"\bapologies\b|\bymddiheuriadau\b|\babsence\b", re.IGNORECASE)
 _EXCLUSION = re.compile(r"exclusion of (?:the )?press|intention to conduct business in private|private session", re.IGNORECASE)
 _EXEMPT_REASON = re.compile(
     r"paragraphs?(?:\(s\))?\s+(?P<paras>\d+(?:\s*(?:,|and|&)\s*\d+)*)\s+of\s+(?:part\s+\w+\s+of\s+)?schedule\s+12\s*a\b"
     r"(?:\s+(?:of|to)\s+the\s+(?P<act>local government act,? 1972))?",
     re.IGNORECASE,
 )
+_APPOSITIVE = r"^(?:,[^.;]{0,150}?)?\s*(?:attended and |also )?"
 _PRESENTING = re.compile(
-    r"\b(?:presented|introduced|attended and presented|provided (?:members|the (?:cabinet )?committee|an?)\b|gave an?\b|"
-    r"reported|updated)\b",
-    re.IGNORECASE,
+    _APPOSITIVE + r"(?:presented|introduced|provided (?:members|the (?:cabinet )?committee|an?)\b|gave an?\b)"
 )
-_SPEAKING = re.compile(r"\b(?:confirmed|informed|advised|responded|explained|answered|outlined|highlighted)\b", re.IGNORECASE)
+_SPEAKING = re.compile(
+    _APPOSITIVE + r"(?:confirmed|informed|advised|responded|explained|answered|outlined|highlighted|reported|updated|agreed)\b"
+)
 _SIGNATURE_TITLE = re.compile(
     r"^(?:director|chief|head of|clerk|town clerk|secretary|monitoring officer|proper officer|"
     r"democratic|executive director|solicitor|manager|assistant director|cl[eé]rc)",
@@ -139,12 +141,13 @@ def _parse_meeting(reader: _Reader, lines: list[Line], kind: str, earlier: list[
     header_end = min(attend_row if attend_row is not None else first_item, first_item)
     header = _read_header(lines[:header_end], earlier)
     people = attendance.read(lines[header_end:first_item], reader.span) if attend_row is not None else attendance.Attendance()
-    items, officers_seen, chair_seen, signed_by, next_meeting = _read_items(reader, lines, heading_rows, header["date"])
-    chair = people.chair or chair_seen
+    read = _read_items(reader, lines, heading_rows, header["date"])
+    chair = people.chair or read.chair
     present = people.present
-    if chair is not None and not any(_same_name(chair.text, p.text) for p in present) and people.chair is None:
-        present = (*present,)
-    officers = _merge_officers(people.officers, officers_seen, present)
+    officers = _merge_officers(people.officers, read.officers, present)
+    apologies = people.apologies + tuple(
+        ref for ref in read.apologies if not any(_same_name(ref.text, other.text) for other in people.apologies)
+    )
     return ParsedMeeting(
         kind=kind,
         source=reader.span(lines[0].number),
@@ -155,11 +158,11 @@ def _parse_meeting(reader: _Reader, lines: list[Line], kind: str, earlier: list[
         venue=header["venue"],
         chair=chair,
         present=present,
-        apologies=people.apologies,
+        apologies=apologies,
         officers=officers,
-        items=tuple(items),
-        next_meeting=next_meeting,
-        signed_by=signed_by,
+        items=tuple(read.items),
+        next_meeting=read.next_meeting,
+        signed_by=read.signed_by,
     )
 
 
@@ -292,20 +295,27 @@ def clean_title(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip(" .:-–")
 
 
-def _read_items(
-    reader: _Reader, lines: list[Line], rows: list[int], date: dt.date | None
-) -> tuple[list[ParsedItem | ExemptItem], list[NameRef], NameRef | None, NameRef | None, NextMeeting | None]:
-    items: list[ParsedItem | ExemptItem] = []
-    officers: list[NameRef] = []
+@dataclass
+class _ItemsRead:
+    """The items, and what they say about the meeting itself (who chaired, apologies, next date)."""
+
+    items: list[ParsedItem | ExemptItem] = field(default_factory=list)
+    officers: list[NameRef] = field(default_factory=list)
+    apologies: list[NameRef] = field(default_factory=list)
     chair: NameRef | None = None
-    next_meeting: NextMeeting | None = None
-    part_two = False
     signed_by: NameRef | None = None
+    next_meeting: NextMeeting | None = None
+
+
+def _read_items(reader: _Reader, lines: list[Line], rows: list[int], date: dt.date | None) -> _ItemsRead:
+    read = _ItemsRead()
+    items = read.items
+    part_two = False
     for n, row in enumerate(rows):
         end = rows[n + 1] if n + 1 < len(rows) else len(lines)
         body = lines[row + 1 : end]
         if n + 1 == len(rows):
-            body, signed_by = _split_signature(reader, body)
+            body, read.signed_by = _split_signature(reader, body)
         match = _HEADING.match(lines[row].text)
         assert match is not None
         number, title = match.group("number"), clean_title(match.group("title"))
@@ -319,10 +329,12 @@ def _read_items(
         blocks = to_blocks(body)
         text = "\n".join(block.plain_text() for block in blocks)
         presenters, mentioned, seen_officers = _people_in(reader, body)
-        officers.extend(seen_officers)
-        chair = chair or _chair_taken(reader, body)
+        read.officers.extend(seen_officers)
+        read.chair = read.chair or _chair_taken(reader, body)
+        if _APOLOGIES_TITLE.search(title):
+            read.apologies.extend(attendance.apologies_in(reader.span, body))
         if _NEXT_MEETING.search(title):
-            next_meeting = _next_meeting(reader, f"{title}\n{text}", date, span) or next_meeting
+            read.next_meeting = _next_meeting(reader, f"{title}\n{text}", date, span) or read.next_meeting
         items.append(
             ParsedItem(
                 number=number,
@@ -336,9 +348,9 @@ def _read_items(
                 source=span,
             )
         )
-    if next_meeting is None:
-        next_meeting = _next_meeting_line(reader, lines, date)
-    return items, officers, chair, signed_by, next_meeting
+    if read.next_meeting is None:
+        read.next_meeting = _next_meeting_line(reader, lines, date)
+    return read
 
 
 def _part_markers(body: list[Line], part_two: bool) -> tuple[list[Line], bool]:
@@ -409,12 +421,12 @@ def _people_in(reader: _Reader, body: list[Line]) -> tuple[list[NameRef], list[N
                 ref = NameRef(name, role, job_title, reader.span(line.number))
                 after = sentence[sentence.find(name) + len(name) :] if name in sentence else sentence
                 before = sentence[: sentence.find(name)] if name in sentence else ""
-                presenting = bool(_PRESENTING.search(after[:160])) or bool(re.search(r"\bpresented by\s*$", before))
+                presenting = bool(_PRESENTING.match(after)) or bool(re.search(r"\bpresented by\s*$", before))
                 if presenting:
                     presenters.append(ref)
                 else:
                     mentioned.append(ref)
-                if role == "officer" and (presenting or whole_line or _SPEAKING.search(after[:160])):
+                if role == "officer" and (presenting or whole_line or _SPEAKING.match(after)):
                     officers.append(ref)
     return presenters, mentioned, officers
 

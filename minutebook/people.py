@@ -1,0 +1,483 @@
+"""People: read names as council documents write them and decide which mentions are one human.
+
+Staff correct the result in ``content/people.toml``; this block can be pasted into the README::
+
+    # content/people.toml: tell Minutebook who is who where the documents are unclear.
+    # Names are compared with the cleaned form of a mention, ignoring case: titles,
+    # postnominals and "(Chair)" are dropped, so "Councillor Mrs L Sales" matches "L Sales".
+    [[person]]
+    name = "Laura Sales"                 # preferred display name
+    aliases = ["L Sales", "Mrs L Sales"] # other ways documents write this person
+
+    [[apart]]
+    names = ["J Smith", "John Smith"]    # never merge these
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from minutebook.model import Level, NameRef, Problem, SourceSpan
+
+_TITLES = {  # normalised title -> the ways documents write it
+    "County Councillor": ("County Councillor", "CC"),
+    "Councillor": ("Councillor", "Cllr", "Clr", "Cynghorydd", "Cyng", "Comhairleoir"),
+    "Council Member": ("Council Member", "Councilmember", "Councilman", "Councilwoman"),
+    "Alderman": ("Alderman", "Alderwoman"),
+    "Deputy Mayor": ("Deputy Mayor",), "Lord Mayor": ("Lord Mayor",), "Mayor": ("Mayor",),
+    "Supervisor": ("Supervisor",), "Commissioner": ("Commissioner",), "Selectman": ("Selectman",),
+    "Reverend": ("Reverend", "Revd", "Rev", "The Rev"), "Professor": ("Professor", "Prof"),
+    **{h: (h,) for h in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Lord", "Lady")},
+}
+_TITLE_OF = {w.casefold(): norm for norm, ws in _TITLES.items() for w in ws}
+_PLURAL_TITLES = {"county councillors", "councillors", "cllrs", "council members", "aldermen", "cynghorwyr"}
+_POSTNOMINALS = {
+    "CBE", "OBE", "MBE", "BEM", "KBE", "DBE", "CB", "CVO", "LVO", "JP", "MP", "MSP", "MS", "AM", "MLA", "TD",
+    "QC", "KC", "DL", "FRS", "PHD", "MA", "BA", "BSC", "MSC", "LLB", "LLM", "FCA", "ACA", "CPFA", "MRTPI",
+    "FRICS", "ESQ",
+}
+_PARTICLES = {"van", "von", "der", "den", "de", "du", "da", "di", "le", "la", "ap", "ab", "ferch",
+              "Ó", "Ní", "Nic", "Mac", "St", "De", "Du", "Le", "Van", "Von"}
+_NOT_NAMES = {
+    "the", "members", "member", "none", "nil", "officers", "officer", "apologies", "apology", "present",
+    "committee", "council", "cabinet", "chair", "chairman", "minutes", "resolved", "agenda", "item", "report",
+    "also", "attendance", "absent", "in", "it", "this", "that", "these", "those", "appendix", "part", "page",
+    "substitutes", "observers", "public", "press", "update", "review", "register", "performance", "quarter",
+    "urgent", "business", "meeting", "notice", "summary",
+}
+_ROLE_WORDS = {
+    "head", "director", "manager", "officer", "chief", "executive", "leader", "lead", "clerk", "secretary",
+    "adviser", "advisor", "assistant", "chair", "chairman", "chairperson", "solicitor", "lawyer", "engineer",
+    "treasurer", "coordinator", "co-ordinator", "analyst", "consultant", "planner", "inspector",
+    "superintendent", "constable", "commissioner", "president", "principal", "specialist", "administrator",
+    "accountant", "auditor", "controller", "deputy", "member", "mayor", "governor", "representative",
+    "surveyor", "architect", "headteacher", "partner", "supervisor", "worker", "warden", "monitoring",
+}
+_JOB_WORDS = _ROLE_WORDS | {"senior", "interim", "acting", "corporate", "strategic", "service", "team", "business"}
+_UP = "A-ZÀ-ÖØ-Þ"
+_S = r"[ \xa0]+"  # names and job titles never span a tab (table column) or a line break
+_WORD = rf"[{_UP}][^\W\d_]*(?:['’][{_UP}][^\W\d_]*)?(?:-[{_UP}][^\W\d_]*)*"
+_INIT = rf"[{_UP}]\.?(?: ?[{_UP}]\.)*"
+_PART = r"(?:van|von|der|den|de|du|da|di|le|la|ap|ab|Ó|Ní|Nic|Mac|St\.?)"
+_HON = r"(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?"
+_TITLE_RE = "(?:" + "|".join(re.escape(w) for w in sorted(
+    (w for ws in _TITLES.values() for w in ws if w not in {"Supervisor", "Commissioner", "Lord", "Lady",
+                                                        "The Rev", "Clr", "Selectman"}),
+    key=len, reverse=True)) + r")\.?"
+_NAME = rf"(?:{_HON}{_S})?(?:(?:{_WORD}|{_INIT}){_S}){{0,3}}(?:{_PART}{_S}){{0,2}}{_WORD}"
+_TITLED = re.compile(rf"(?<![\w'’-]){_TITLE_RE}{_S}{_NAME}")
+_PLAIN = re.compile(rf"(?!(?:{_TITLE_RE}|The|This|That|In|It|A|An|Members?|Committee|Council|County)\b)"
+                    rf"[{_UP}][a-zß-öø-ÿ]+(?:-[{_UP}][a-zß-öø-ÿ]+)?{_S}(?:(?:{_WORD}|{_INIT}){_S})?"
+                    rf"(?:{_PART}{_S}){{0,2}}{_WORD}")
+_TW, _CONN = r"[A-Z0-9&][\w'’&/-]*", r"(?:of|and|for|the|in|&|[-–—])"
+_JOB = re.compile(rf",{_S}(?:the{_S})?(?P<job>{_TW}(?:{_S}(?:{_TW}|{_CONN})|,{_S}{_TW})*)")
+_WORD_START = re.compile(rf"(?<![\w'’-])[{_UP}]")
+_TOKEN = re.compile(rf"[{_UP}][^\W\d_]*(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """One written name taken apart, so variants of it can be compared."""
+
+    forenames: tuple[str, ...]
+    initials: tuple[str, ...]
+    surname: str
+    title: str | None
+    chair_marker: bool
+    display: str
+    vice_chair: bool = False
+    given: tuple[str, ...] = ()
+    """Each given name in order as written: a full forename or a single initial."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One NameRef with the meeting and committee it came from: evidence for ambiguous names."""
+
+    ref: NameRef
+    context: str
+    date: dt.date | None
+    group: str | None
+
+
+@dataclass(frozen=True)
+class ResolvedPerson:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    roles: tuple[tuple[str, str | None, dt.date | None, dt.date | None], ...]
+    surname: str
+
+
+@dataclass(frozen=True)
+class PeopleIndex:
+    people: tuple[ResolvedPerson, ...]
+    person_of: Mapping[int, str]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class PeopleOverrides:
+    merges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    apart: tuple[tuple[str, ...], ...] = ()
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(" -•·*.,;:")
+
+
+def _fold(text: str) -> str:
+    """Compare names without case, accents, apostrophes or hyphens: O'Toole == OToole."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"['’‘`]", "", text.casefold()).replace("-", " ").split())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", text.casefold()))
+
+
+def _clean_job(text: str) -> str | None:
+    """Drop phone numbers, e-mail addresses and dangling words from a job title."""
+    parts = [p.strip() for p in text.split(",") if p.strip() and not re.search(r"\d|@", p)]
+    job = re.sub(rf"(?:\s+{_CONN})+$", "", re.sub(r"^the\s+", "", ", ".join(parts)))
+    return _clean(job) or None
+
+
+def split_job_title(text: str) -> tuple[str, str | None]:
+    """Split "Paul Bond, Head of Service" at the first comma; "SMITH, John" and "Smith, J." stay names."""
+    parts = [p.strip() for p in _clean(text).split(",")]
+    if len(parts) > 1 and " " not in parts[0] and (
+            re.fullmatch(r"[A-Z][A-Z'’-]+", parts[0]) or re.fullmatch(r"(?:[A-Z]\.? ?)+", parts[1])):
+        parts = [f"{parts[0]}, {parts[1]}", *parts[2:]]
+    return parts[0], _clean_job(", ".join(parts[1:]))
+
+
+def _recase(word: str) -> str:
+    if not word.isupper() or len(word) < 2:
+        return word
+    word = "-".join("'".join(s.capitalize() for s in part.split("'")) for part in word.split("-"))
+    return re.sub(r"^Mc(\w)", lambda m: "Mc" + m[1].upper(), word)
+
+
+def parse_name(text: str) -> PersonName | None:
+    """Take a written name apart; None for headings, placeholders and sentences that are no name."""
+    name, _ = split_job_title(text)
+    if "," in name:  # surname first
+        surname, given = name.split(",", 1)
+        name = f"{given.strip()} {surname.strip()}"
+    marks = [_fold(m) for m in re.findall(r"\(([^)]*)\)", name)]
+    vice = any(m.startswith("vice") for m in marks)
+    chair = any(m in {"chair", "chairman", "chairwoman", "chairperson", "in the chair", "cadeirydd", "cathaoirleach"}
+                for m in marks)
+    tokens, title = re.sub(r"\([^)]*\)", " ", name).split(), None
+    while tokens:
+        for n in (2, 1):
+            phrase = " ".join(t.rstrip(".") for t in tokens[:n]).casefold()
+            if len(tokens) >= n and phrase in _PLURAL_TITLES:
+                return None
+            shouting = tokens[0].isupper() and len(tokens[0]) < 4 and not name.isupper()  # "MS Smith": initials
+            if len(tokens) >= n and phrase in _TITLE_OF and (tokens[0] == "CC" or not shouting):
+                title, tokens = title or _TITLE_OF[phrase], tokens[n:]
+                break
+        else:
+            break
+    while len(tokens) > 1 and tokens[-1].replace(".", "").upper() in _POSTNOMINALS and (
+            tokens[-1].replace(".", "").isupper() or tokens[-1].rstrip(".") in {"PhD", "BSc", "MSc", "Esq"}):
+        tokens.pop()
+    if not tokens or len(tokens) > 5 or any(t.casefold().strip(".") in _NOT_NAMES for t in tokens):
+        return None
+    all_caps = all(t.isupper() for t in tokens) and len(tokens) > 1
+    cut = len(tokens) - 1
+    while cut > 0 and tokens[cut - 1].rstrip(".") in _PARTICLES:
+        cut -= 1
+    given: list[str] = []
+    for tok in tokens[:cut]:
+        if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?\.?|[A-Z]", tok) or (
+                not all_caps and re.fullmatch(r"[A-Z]{2,3}", tok)):
+            given.extend(re.findall(r"[A-Z]", tok))
+        elif _TOKEN.fullmatch(tok):
+            given.append(_recase(tok))
+        else:
+            return None
+    surname_tokens = tokens[cut:]
+    if not _TOKEN.fullmatch(surname_tokens[-1]) or len(given) > 4:
+        return None
+    surname = " ".join(t.rstrip(".") if t[0].islower() else _recase(t) for t in surname_tokens)
+    pieces: list[str] = []
+    for g in given:
+        joins = len(g) == 1 and pieces and re.fullmatch(r"[A-Z]+", pieces[-1])
+        pieces[-1:] = [pieces[-1] + g] if joins else [*pieces[-1:], g]
+    return PersonName(tuple(g for g in given if len(g) > 1), tuple(g[0].upper() for g in given), surname,
+                      title, chair and not vice, " ".join([*pieces, surname]), vice, tuple(given))
+
+
+def _given_compatible(a: PersonName, b: PersonName) -> bool:
+    """Initials must agree position by position; two full forenames must be the same name."""
+    return all(x[0].upper() == y[0].upper() and (len(x) == 1 or len(y) == 1 or _fold(x) == _fold(y))
+               for x, y in zip(a.given, b.given, strict=False))
+
+
+def _key(text: str) -> str:
+    """How people.toml names are compared with mentions: the cleaned display form, any case."""
+    return ((pn := parse_name(text)) and pn.display or _clean(text)).casefold()
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "person"
+
+
+def _roles(ms: list[Mention]) -> tuple[tuple[str, str | None, dt.date | None, dt.date | None], ...]:
+    """One spell per (role, job title as folded); untitled spells give way to titled ones of the role."""
+    spells: dict[tuple[str, str], list[tuple[Mention, str | None]]] = defaultdict(list)
+    for m in ms:
+        job = _clean_job(m.ref.job_title or split_job_title(m.ref.text)[1] or "")
+        if m.ref.role != "unknown" or job:
+            spells[(m.ref.role, " ".join(re.findall(r"[^\W_]+", (job or "").casefold())))].append((m, job))
+    titled = {role for role, key in spells if key}
+    out = []
+    for (role, key), group in spells.items():
+        if key or role not in titled:
+            dates = sorted(m.date for m, _ in group if m.date)
+            job = min((m.date or dt.date.max, j or "") for m, j in group)[1] or None
+            out.append((role, job, dates[0] if dates else None, dates[-1] if dates else None))
+    return tuple(sorted(out, key=lambda r: (r[0], r[1] or "", r[2] or dt.date.min, r[3] or dt.date.min)))
+
+
+def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | None = None) -> PeopleIndex:
+    """Decide which mentions name the same human, conservatively: a wrong merge is worse than a split.
+
+    How:
+    1. Each mention is parsed with parse_name; its cleaned display form ("Geoff Driver", "S Charles",
+       "Crompton") is the unit of matching. Titles ("CC" is County Councillor, never initials),
+       postnominals and "(Chair)" are ignored. Unreadable names are reported and left out.
+    2. people.toml comes first: a form equal (ignoring case) to a [[person]] name or alias belongs
+       to that person; forms named in one [[apart]] group never join the same person.
+    3. Forms with given names are taken most informative first (more full forenames, then more
+       given names, then alphabetically) and grouped by surname folded for case, accents,
+       apostrophes and hyphens. A form joins the one identity whose every form it is compatible
+       with: initials agree position by position and two full forenames are the same name
+       ("G Driver" ~ "Geoff Driver"; never "J Smith" ~ "K Smith" or "John" ~ "Jane").
+       No compatible identity: a new person. Two or more: the form is ambiguous ("J Smith" with
+       "John Smith" and "James Smith").
+    4. Surname-only forms ("County Councillor Driver") join the single identity with that surname;
+       with none they become a person of their own, named with the title ("Councillor Gooch").
+    5. An ambiguous mention is resolved only if its own meeting (context), else its committee
+       (group), names exactly one of the candidates through resolved mentions; otherwise it stays
+       unresolved with a warning naming the candidates, once per source line.
+    6. Name: the override name, else the longest display form with forenames, else with initials,
+       else the most used title + surname; ties alphabetical. Ids are slugs of names, clashes get
+       "-2", "-3" in order of (name, variants). Roles: one spell per (role, job title) with first
+       and last dates seen. Output is sorted and independent of input order.
+    """
+    overrides = overrides or PeopleOverrides()
+    parsed = [parse_name(m.ref.text) for m in mentions]
+    alias_of = {_key(a): i for i, (n, al) in reversed(list(enumerate(overrides.merges))) for a in (n, *al)}
+    apart_of: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for g, names in enumerate(overrides.apart):
+        for n, name in enumerate(names):
+            apart_of[_key(name)].add((g, n))
+    forms: list[list[PersonName]] = []
+    forced: dict[int, str] = {}
+    by_surname: dict[str, list[int]] = defaultdict(list)
+
+    def add(ident: int, pn: PersonName) -> None:
+        forms[ident].append(pn)
+        if ident not in by_surname[_fold(pn.surname)]:
+            by_surname[_fold(pn.surname)].append(ident)
+
+    def fits(pn: PersonName, ident: int) -> bool:
+        tags = apart_of.get(pn.display.casefold(), set())
+        if any(g == h and n != m for f in forms[ident] for g, n in tags
+               for h, m in apart_of.get(f.display.casefold(), ())):
+            return False
+        test = any if ident in forced else all
+        return test(_given_compatible(pn, f) for f in forms[ident])
+
+    for i, (name, aliases) in enumerate(overrides.merges):
+        forms.append([])
+        forced[i] = name
+        for pn in filter(None, map(parse_name, (name, *aliases))):
+            add(i, pn)
+    by_display = {pn.display: pn for pn in sorted(filter(None, parsed), key=lambda p: (p.display, p.title or ""))}
+    ident_of: dict[str, int] = {}
+    ambiguous: dict[str, list[int]] = {}
+    for pn in sorted(by_display.values(), key=lambda p: (not p.given, -len(p.forenames), -len(p.given), p.display)):
+        if pn.display.casefold() in alias_of:
+            ident_of[pn.display] = alias_of[pn.display.casefold()]
+            continue
+        fitting = [i for i in by_surname[_fold(pn.surname)] if fits(pn, i)]
+        if len(fitting) > 1:
+            ambiguous[pn.display] = fitting
+            continue
+        if not fitting:
+            forms.append([])
+        ident_of[pn.display] = fitting[0] if fitting else len(forms) - 1
+        add(ident_of[pn.display], pn)
+
+    chosen: dict[int, int] = {}
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    problems: set[Problem] = set()
+    for k, (m, pn) in enumerate(zip(mentions, parsed, strict=True)):
+        if pn is None and _clean(m.ref.text):
+            problems.add(Problem("warning", m.ref.source, f"could not read a person's name in {_clean(m.ref.text)!r}"))
+        elif pn is not None and pn.display in ident_of:
+            chosen[k] = ident_of[pn.display]
+            seen[("context", m.context)].add(chosen[k])
+            seen[("group", m.group or "")].add(chosen[k])
+    unresolved = []
+    for k, (m, pn) in enumerate(zip(mentions, parsed, strict=True)):
+        if pn is not None and pn.display in ambiguous:
+            cands = ambiguous[pn.display]
+            for scope in [("context", m.context)] + ([("group", m.group)] if m.group else []):
+                hits = [c for c in cands if c in seen[scope]]
+                if len(hits) == 1:
+                    chosen[k] = hits[0]
+                    break
+            else:
+                unresolved.append((m, pn, cands))
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for k, ident in chosen.items():
+        members[ident].append(k)
+
+    def name_of(ident: int) -> str:
+        if ident in forced:
+            return forced[ident]
+        for has in (lambda f: f.forenames, lambda f: f.given):
+            if shown := [f.display for f in forms[ident] if has(f)]:
+                return min(shown, key=lambda d: (-len(d), d))
+        titled = Counter(f"{parsed[k].title} {parsed[k].surname}" for k in members[ident] if parsed[k].title)
+        return min(titled, key=lambda t: (-titled[t], t)) if titled else forms[ident][0].surname
+
+    for m, pn, cands in unresolved:
+        names = ", ".join(sorted(name_of(c) for c in cands))
+        problems.add(Problem("warning", m.ref.source,
+                             f"could not tell which {pn.surname} is meant: {names}; add it to people.toml"))
+    drafts = sorted((name_of(i), tuple(sorted({split_job_title(mentions[k].ref.text)[0] for k in ks})), i)
+                    for i, ks in members.items())
+    people, id_of, used = [], {}, Counter()
+    for name, variants, ident in drafts:
+        slug = _slug(name)
+        used[slug] += 1
+        id_of[ident] = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
+        surname = (parse_name(name) or parsed[members[ident][0]] or forms[ident][0]).surname
+        people.append(ResolvedPerson(id_of[ident], name, variants,
+                                     _roles([mentions[k] for k in sorted(members[ident])]), surname))
+    return PeopleIndex(tuple(sorted(people, key=lambda p: p.id)),
+                       {k: id_of[i] for k, i in sorted(chosen.items())},
+                       tuple(sorted(problems, key=lambda p: (p.source, p.level, p.message))))
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line), 0)
+
+
+def load_overrides(path: Path) -> tuple[PeopleOverrides, list[Problem]]:
+    """Read people.toml; every mistake becomes a Problem with a line, never an exception."""
+    if not path.exists():
+        return PeopleOverrides(), []
+    src = path.name
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else len(text.splitlines()) if "end of document" in str(exc) else 0
+        message = re.sub(r"\s*\(at (line|end of document).*\)$", "", str(exc))
+        return PeopleOverrides(), [Problem("error", SourceSpan(src, line), f"{src} is not valid TOML: {message}")]
+    problems: list[Problem] = []
+
+    def report(level: Level, needle: str, message: str) -> None:
+        problems.append(Problem(level, SourceSpan(src, _line_of(text, needle)), message))
+
+    def entries(section: str, fields: tuple[str, ...]) -> list[dict]:
+        value = data.get(section, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            report("error", section, f"{section} must be written as [[{section}]] tables")
+            return []
+        for entry in value:
+            for unknown in sorted(set(entry) - set(fields)):
+                report("warning", unknown, f"unknown key {unknown!r} in [[{section}]]; expected {', '.join(fields)}")
+        return value
+
+    for unknown in sorted(set(data) - {"person", "apart"}):
+        report("warning", unknown, f"unknown key {unknown!r}; expected [[person]] or [[apart]] tables")
+    merges, apart = [], []
+    for entry in entries("person", ("name", "aliases")):
+        name, aliases = entry.get("name"), entry.get("aliases", [])
+        if not isinstance(name, str) or not name.strip():
+            report("error", "[[person]]", "[[person]] needs name = \"...\"")
+        elif not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            report("error", name, f"aliases of {name!r} must be a list of strings")
+        else:
+            merges.append((_clean(name), tuple(_clean(a) for a in aliases if _clean(a))))
+    for entry in entries("apart", ("names",)):
+        names = entry.get("names")
+        if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
+            report("error", "[[apart]]", "[[apart]] needs names = [...] with at least two names")
+        else:
+            apart.append(tuple(_clean(n) for n in names))
+    return PeopleOverrides(tuple(merges), tuple(apart)), problems
+
+
+def _job_after(text: str, end: int, titled: bool) -> tuple[str, int] | None:
+    """An appositive job title after a name needs a role word; after "Cllr X" it must not start with a name."""
+    m = _JOB.match(text, end)
+    job = _clean_job(m.group("job")) if m else None
+    if not m or not job or not _words(job) & _ROLE_WORDS:
+        return None
+    first = job.split(",")[0]
+    return None if titled and not _words(first) & _ROLE_WORDS and parse_name(first) else (job, m.end())
+
+
+def extract_names(text: str) -> list[tuple[str, str | None]]:
+    """Names in running text: titled names, and "Firstname Lastname, Job Title," appositives.
+
+    Returns (name as written, job title or None) in order of first appearance, without repeats.
+    """
+    found: list[tuple[str, str | None]] = []
+    pos = 0
+    while start := _WORD_START.search(text, pos):
+        p = start.start()
+        titled, plain = _TITLED.match(text, p), _PLAIN.match(text, p)
+        if titled and parse_name(titled.group(0)):
+            job, pos = _job_after(text, titled.end(), True) or (None, titled.end())
+            found.append((_clean(titled.group(0)), job))
+        elif plain and not re.search(rf"[{_UP}][\w'’-]*{_S}$", text[max(0, p - 40):p]) \
+                and (after := _job_after(text, plain.end(), False)) and (pn := parse_name(plain.group(0))) \
+                and pn.forenames and not pn.title and not _words(pn.given[0]) & _JOB_WORDS:
+            found.append((_clean(plain.group(0)), after[0]))
+            pos = after[1]
+        else:
+            pos = p + 1
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=8)
+def _mention_patterns(people: tuple[ResolvedPerson, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One pattern per person, built once per people list because every item's text is searched."""
+    counts = Counter(_fold(p.surname) for p in people)
+    patterns = []
+    for person in people:
+        phrases = sorted({v for v in (person.name, *person.variants) if (pn := parse_name(v)) and pn.given},
+                         key=lambda v: (-len(v), v))
+        alts = [re.escape(v).replace(r"\ ", r"\s+") for v in phrases]
+        if counts[_fold(person.surname)] == 1:
+            alts.append(rf"{_TITLE_RE}\s+(?:{_HON}\s+)?(?:{_INIT}\s+)?{re.escape(person.surname)}")
+        if alts:
+            patterns.append((person.id, re.compile(rf"(?<![\w'’-])(?:{'|'.join(alts)})(?!\w)")))
+    return tuple(patterns)
+
+
+def find_mentions(text: str, people: Sequence[ResolvedPerson]) -> tuple[str, ...]:
+    """Ids of people named in text: by full name or variant, or title + surname when the surname is unique."""
+    return tuple(sorted({pid for pid, pattern in _mention_patterns(tuple(people)) if pattern.search(text)}))
