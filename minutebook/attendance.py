@@ -12,23 +12,37 @@ from .people import parse_name, split_job_title
 
 Span = Callable[[int], SourceSpan]
 
+_SEP = r"\s*(?:/[^:\t]*)?(?::|\s[-–]\s|\t|$)\s*"
 _LABELS: list[tuple[str, re.Pattern[str]]] = [
-    ("apologies", re.compile(r"^(?:apologies(?:\s+for\s+absence)?(?:\s+(?:were\s+)?(?:received\s+)?from)?|ymddiheuriadau|absent|absence)\b\s*(?:/[^:]*)?[:\-–]?\s*", re.I)),
-    ("officers", re.compile(r"^(?:(?:also\s+)?in\s+attendance|officers?(?:\s+(?:present|in\s+attendance))?|officials?(?:\s+present)?|staff(?:\s+present)?|clerk|hefyd\s+yn\s+bresennol)\b\s*(?:/[^:]*)?[:\-–]?\s*", re.I)),
-    ("also", re.compile(r"^also\s+(?:present|attending)\b\s*[:\-–]?\s*", re.I)),
-    ("present", re.compile(r"^(?:(?:members|councillors)\s+present|present|yn\s+bresennol|attendance|roll\s+call(?:\s*:\s*present)?|members)\b\s*(?:/[^:]*)?[:\-–]?\s*", re.I)),
+    ("chair", re.compile(r"^(?:in the chair|presiding|chair(?:man|person)?)" + _SEP, re.I)),
+    ("apologies", re.compile(
+        r"^(?:apologies\s+(?:for\s+absence\s+)?(?:were\s+)?(?:received\s+)?from\s+|"
+        r"(?:apologies(?:\s+for\s+absence)?|ymddiheuriadau|absent|absence)" + _SEP + ")", re.I)),
+    ("officers", re.compile(
+        r"^(?:(?:also\s+)?in\s+attendance|officers?(?:\s+(?:present|in\s+attendance))?|officials?(?:\s+present)?|"
+        r"staff(?:\s+present)?|hefyd\s+yn\s+bresennol)" + _SEP, re.I)),
+    ("also", re.compile(r"^also\s+(?:present|attending)" + _SEP, re.I)),
+    ("present", re.compile(
+        r"^(?:(?:members|councillors)\s+present|present|yn\s+bresennol|attendance|sederunt|roll\s+call(?:\s*:\s*present)?|"
+        r"members)" + _SEP, re.I)),
 ]
-_MEMBER_HEADING = re.compile(r"^(?:county\s+|city\s+|borough\s+|district\s+|town\s+|parish\s+)?(?:councillors|cllrs\.?|council members|members|aelodau)\s*:?$", re.I)
-_MEMBER_PREFIX = re.compile(r"^(?:(?:county|city|borough|district|town|parish)\s+)?(?:councillors|cllrs\.?|council\s+members)\s+", re.I)
-_CHAIR = re.compile(r"\((?:in the )?(?:chair(?:man|woman|person)?|cathaoirleach|mayor|cadeirydd|presiding)\)|\bpresiding\b|\bin the chair\b", re.I)
-_VICE = re.compile(r"\(vice[- ]?chair(?:man|person)?\)", re.I)
+_MEMBER_HEADING = re.compile(
+    r"^(?:county\s+|city\s+|borough\s+|district\s+|town\s+|parish\s+)?(?:councillors|cllrs\.?|council members|members|aelodau)\s*:?$", re.I)
+_MEMBER_PREFIX = re.compile(
+    r"^(?:and\s+)?(?:(?:county|city|borough|district|town|parish)\s+)?(?:councillors|cllrs\.?|council\s+members)\s+", re.I)
+_CHAIR_WORDS = r"(?:chair(?:man|woman|person)?|cathaoirleach|mayor|cadeirydd|convener|convenor|provost|presiding)"
+_CHAIR = re.compile(r"\((?![^)]*\b(?:vice|deputy|is-|leas-))[^)]*\b" + _CHAIR_WORDS + r"\b[^)]*\)|\bpresiding\b|\bin the chair\b", re.I)
+_ROLE_ONLY = re.compile(
+    r"^(?:the\s+)?(?P<vice>(?:vice|deputy|is|leas)[- ]?)?(?:" + _CHAIR_WORDS + r"|cadeirydd|chathaoirleach)\.?$", re.I)
 _PUBLIC = re.compile(r"\bmembers? of (?:the )?(?:public|press)\b|\bpress\b|\bpublic\b|^none\.?$|^nil\.?$|^no apologies", re.I)
-_JOB_WORDS = re.compile(
-    r"\b(?:head|director|manager|officer|clerk|chief|executive|assistant|secretary|solicitor|engineer|planner|adviser|"
-    r"advisor|lead|service|services|team|democratic|legal|finance|of|and|for|senior|principal|deputy|treasurer|rfo|"
-    r"county manager|administrator|coordinator|co-ordinator)\b",
+_HONORIFIC = re.compile(
+    r"^(?:(?:county|city|district|borough|town|parish)\s+)?(?:cllrs?|councillors?|cyng|mr|mrs|ms|miss|mx|dr|prof|professor|"
+    r"sir|dame|lady|lord|rev|revd|captain|capt|inspector|sergeant|sgt|bailie|provost|mayor|alderman|council\s+members?)\b\.?",
     re.I,
 )
+_INITIALS_NAME = re.compile(r"^(?:[A-Z]\.?\s*){1,3}\s*[A-Z][\w'’-]+$")
+_BILINGUAL_PREFIX = re.compile(r"^[A-Z][\w]*\.?(?:\s+[A-Z][\w]*\.?)?\s*/\s*")
+_COUNCILLOR = re.compile(r"^(?:(?:county|city|district|borough|town|parish)\s+)?(?:cllrs?|councillors?|council\s+members?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -39,97 +53,124 @@ class Attendance:
     chair: NameRef | None = None
 
 
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    title: str | None = None
+    chair: bool = False
+
+
 def start_row(lines: list[Line]) -> int | None:
     """Where the attendance block begins ("Present:"), if the header has one."""
     for index, line in enumerate(lines):
-        if _label_of(line.text)[0] in ("present", "apologies", "officers") and len(line.text) < 400:
+        if _label_of(line.text)[0] in ("present", "apologies", "officers") and len(line.text) < 600:
             return index
     return None
 
 
 def _label_of(text: str) -> tuple[str | None, str]:
-    """("present", rest) for "Present: A Smith"; a label needs a colon or dash, or a line to itself."""
+    """("present", rest) for "Present: A Smith"; a label needs a colon, tab or dash, or a line to itself."""
     for section, pattern in _LABELS:
         match = pattern.match(text)
-        if not match:
-            continue
-        rest = text[match.end() :]
-        said_from = re.search(r"(?:received|were)\s+from\s*:?\s*$", text[: match.end()], re.I)
-        if not rest.strip() or re.search(r"[:\-–]\s*$", text[: match.end()]) or said_from:
-            return section, rest
+        if match:
+            return section, text[match.end() :]
     return None, text
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence, not a list of names: attendance has ended."""
+    words = text.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= 6 and lower * 2 > len(words)
 
 
 def read(lines: list[Line], span: Span) -> Attendance:
     """Read the attendance block; several sections may share a line ("Present: ...; Absent: ...")."""
-    present: list[NameRef] = []
-    apologies: list[NameRef] = []
-    officers: list[NameRef] = []
+    found: dict[str, list[NameRef]] = {"present": [], "apologies": [], "officers": []}
     chair: NameRef | None = None
     section = "present"
     for line in lines:
         if not line.text:
             continue
-        for piece in re.split(r";\s*(?=(?:absent|apologies|also|officers?|in attendance|present)\b)", line.text, flags=re.I):
+        label, _ = _label_of(line.text)
+        if label is None and (_is_prose(line.text) or (line.text.isupper() and len(line.text.split()) >= 2)):
+            break
+        for piece in re.split(r";\s*(?=(?:absent|apologies|also|officers?|staff|in attendance|present)\b)", line.text, flags=re.I):
             label, rest = _label_of(piece)
+            if label == "also":
+                label = "present" if _MEMBER_PREFIX.match(rest) else "officers"
             if label:
-                section = "present" if label == "also" and _MEMBER_PREFIX.match(rest) else label
-                if label == "also" and not _MEMBER_PREFIX.match(rest):
-                    section = "officers"
+                section = label
             if _MEMBER_HEADING.match(rest.strip()):
-                if section == "officers":
-                    section = "present"
+                section = "present" if section == "officers" else section
                 continue
             if re.match(r"^officers?\s*:?$", rest.strip(), re.I):
                 section = "officers"
                 continue
-            for text in _entries(rest, officers=section == "officers"):
-                name, job_title = text
-                if _PUBLIC.search(name) or parse_name(name) is None:
+            for entry in _entries(rest, officers=section == "officers"):
+                if _PUBLIC.search(entry.name) or parse_name(entry.name) is None:
                     continue
+                if section == "officers" and _COUNCILLOR.match(entry.name):
+                    continue  # a councillor "in attendance" is neither a member of this meeting nor an officer
                 role: Role = "officer" if section == "officers" else "member"
-                ref = NameRef(name, role, job_title, span(line.number))
-                if section == "officers":
-                    officers.append(ref)
-                elif section == "apologies":
-                    apologies.append(ref)
-                else:
-                    present.append(ref)
-                    if _CHAIR.search(name) and not _VICE.search(name):
-                        chair = ref
-    return Attendance(tuple(present), tuple(apologies), tuple(officers), chair)
+                ref = NameRef(entry.name, role, entry.title if section == "officers" else None, span(line.number))
+                if section == "chair":
+                    chair = ref
+                    if not any(r.text == ref.text for r in found["present"]):
+                        found["present"].insert(0, ref)
+                    continue
+                found[section].append(ref)
+                if section == "present" and entry.chair and chair is None:
+                    chair = ref
+    return Attendance(tuple(found["present"]), tuple(found["apologies"]), tuple(found["officers"]), chair)
 
 
-def _entries(text: str, *, officers: bool) -> list[tuple[str, str | None]]:
-    """Split a line of names: tabs and commas separate people; a job title clings to its name."""
-    text = _MEMBER_PREFIX.sub("", text.strip())
-    out: list[tuple[str, str | None]] = []
-    for cell in text.split("\t"):
-        cell = cell.strip().rstrip(".")
-        if not cell:
-            continue
-        pieces = [p.strip() for p in re.split(r",|;|\s+(?:and|&)\s+(?=[A-Z])", cell) if p.strip()]
-        for piece in pieces:
-            bracket = re.search(r"\(([^)]*)\)\s*$", piece)
-            title_in_brackets = bracket.group(1) if bracket and not _CHAIR.search(piece) and not _VICE.search(piece) else None
-            if out and (_looks_like_job(piece) or parse_name(piece) is None) and not _CHAIR.search(piece):
-                name, title = out[-1]
-                out[-1] = (name, f"{title}, {piece}" if title else piece)
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    pieces, depth, current = [], 0, ""
+    for char in text:
+        depth += char == "("
+        depth -= char == ")" and depth > 0
+        if depth == 0 and char in separators:
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+    return [*pieces, current]
+
+
+def _entries(text: str, *, officers: bool) -> list[_Entry]:
+    """Split a run of names: tabs, semicolons and commas separate people; a job title clings to its name."""
+    out: list[_Entry] = []
+    for group in _split_outside_brackets(text.strip(), "\t;"):
+        pieces: list[str] = []
+        for piece in _split_outside_brackets(group, ","):
+            pieces.extend(re.split(r"\s+(?:and|&)\s+(?=(?:[A-Z]|cllr|councillor))", piece))
+        for raw in pieces:
+            piece = _BILINGUAL_PREFIX.sub("", raw.strip().rstrip(".")).strip()
+            piece = _MEMBER_PREFIX.sub("", re.sub(r"^(?:and|&)\s+", "", piece))
+            if not piece:
                 continue
-            name = piece[: bracket.start()].strip() if title_in_brackets else piece
+            role_only = _ROLE_ONLY.match(piece)
+            if role_only:
+                if out and not role_only.group("vice"):
+                    out[-1] = _Entry(out[-1].name, out[-1].title, True)
+                continue
+            bracket = re.search(r"\(([^)]*)\)\s*$", piece)
+            name = piece[: bracket.start()].strip() if bracket else piece
+            is_chair = bool(bracket and _CHAIR.search(bracket.group(0)))
+            title = bracket.group(1) if bracket and not is_chair and not re.search(r"\bvice|deputy", bracket.group(1), re.I) else None
+            starts_name = bool(_HONORIFIC.match(name) or _INITIALS_NAME.match(name))
+            if out and not starts_name and (officers or parse_name(name) is None) and out[-1].title is None:
+                out[-1] = _Entry(out[-1].name, piece, out[-1].chair)
+                continue
             name, title_after = split_job_title(name)
-            out.append((name, title_in_brackets or title_after))
+            out.append(_Entry(name, title or title_after, is_chair))
     return out
 
 
-def _looks_like_job(piece: str) -> bool:
-    words = piece.split()
-    return bool(_JOB_WORDS.search(piece)) and not (len(words) <= 3 and parse_name(piece) and not re.search(r"\b(?:of|and|for|head|director|manager|officer|clerk|service)\b", piece, re.I))
-
-
 _APOLOGY_SENTENCE = re.compile(
-    r"\bapologies(?:\s+for\s+absence)?\s+(?:were|was|had been)?\s*(?:received|noted|submitted|tendered|given|accepted)"
-    r"\s+(?:from|on behalf of)\s+(?P<names>[^.]+)",
+    r"\bapologies(?:\s+for\s+absence)?\s+(?:were|was|had been)?\s*(?:received|noted|submitted|tendered|given|accepted|intimated)"
+    r"(?:\s+and\s+(?:accepted|noted|approved))?\s+(?:from|on behalf of)\s+(?P<names>[^.]+)",
     re.I,
 )
 _APOLOGY_LABEL = re.compile(r"^apologies(?:\s+for\s+absence)?\s*(?:were\s+received\s+from)?\s*[:\-–]\s*(?P<names>.+)$", re.I)
@@ -143,9 +184,9 @@ def apologies_in(span: Span, body: list[Line]) -> list[NameRef]:
         if not match:
             continue
         names = re.split(r"\s+(?:who|as|due to|because)\b", match.group("names"))[0]
-        for name, _title in _entries(names, officers=False):
-            if not _PUBLIC.search(name) and parse_name(name) is not None:
-                found.append(NameRef(name, "member", None, span(line.number)))
+        for entry in _entries(names, officers=False):
+            if not _PUBLIC.search(entry.name) and parse_name(entry.name) is not None:
+                found.append(NameRef(entry.name, "member", None, span(line.number)))
     return found
 
 

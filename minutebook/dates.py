@@ -47,7 +47,7 @@ _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
 _NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
 
 _TIME = re.compile(
-    r"\b(?P<hour>[012]?\d)(?:[.:](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?)(?![a-z])"
+    r"\b(?P<hour>[012]?\d)(?:[.:](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?\s?m\.?|y\.?[hb]\.?)(?![a-z])"
     r"|\b(?P<hour24>[01]?\d|2[0-3])[:.](?P<minute24>[0-5]\d)\s*(?:hrs|hours|h)?\b(?!\s*[ap]\.?m)"
     r"|\b(?P<noon>noon|midday)\b",
     re.IGNORECASE,
@@ -156,9 +156,10 @@ def find_time(text: str) -> tuple[str, int, int] | None:
             hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
             if not 1 <= hour <= 12:
                 continue
-            if match.group("ampm").lower().startswith("p") and hour != 12:
+            ampm = match.group("ampm").lower().replace(".", "")
+            if ampm in ("pm", "p m", "yh") and hour != 12:
                 hour += 12
-            elif match.group("ampm").lower().startswith("a") and hour == 12:
+            elif ampm in ("am", "a m", "yb") and hour == 12:
                 hour = 0
         else:
             hour, minute = int(match.group("hour24")), int(match.group("minute24"))

@@ -91,6 +91,15 @@ def _join_hyphenation(lines: list[Line]) -> list[Line]:
     """Rejoin words a PDF broke across lines: "environ-" + "mental" -> "environmental"."""
     out: list[Line] = []
     for line in lines:
+        if out and re.search(r"[a-z]-$", out[-1].text) and re.match(r"^[A-Z][a-z]", line.text):
+            # "Fletcher-" + "Hughes": a hyphenated name or compound, keep the hyphen
+            prev = out[-1]
+            first, _, rest = line.text.partition(" ")
+            joined = prev.text + first
+            out[-1] = Line(joined, joined, prev.number)
+            if rest:
+                out.append(Line(rest, rest, line.number))
+            continue
         if (
             out
             and re.search(r"[a-z]-$", out[-1].text)

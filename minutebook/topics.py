@@ -1,0 +1,297 @@
+"""Topics: the same subject discussed at different meetings becomes one topic page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import count, pairwise
+from pathlib import Path
+from types import MappingProxyType
+
+from .model import Problem, SourceSpan
+from .slugs import slugify
+
+OVERRIDES = "topics.toml"
+
+
+@dataclass(frozen=True)
+class TopicInput:
+    key: str
+    title: str
+    text: str
+    headings: tuple[str, ...]
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class TopicRecord:
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TopicIndex:
+    topics: tuple[TopicRecord, ...]
+    topics_of: Mapping[str, tuple[str, ...]]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class OverrideEntry:
+    """A ``[[topic]]`` (these titles are one topic called ``name``) or ``[[apart]]`` (keep them apart)."""
+
+    name: str
+    titles: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TopicOverrides:
+    topics: tuple[OverrideEntry, ...] = ()
+    apart: tuple[OverrideEntry, ...] = ()
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NOISE = re.compile(rf"\d+(?:st|nd|rd|th)?|{_MONTHS}|{_DAYS}")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NUMBERING = re.compile(r"^\s*[-•*·]?\s*(?:(?:agenda\s+)?item\s+)?(?:\d+(?:[./]\d+)*[a-z]?[.):]?"
+                        r"|(?:[a-z]|[ivx]+)[.)]|\(\w{1,4}\))\s+(?=\S)", re.IGNORECASE)
+_PAGES = re.compile(r"\(\s*(?:pages?|tudalen(?:nau)?)\s+[\d\s,-]+\)|\*+", re.IGNORECASE)
+_QUARTER = re.compile(r"\(?\b(?:(?:quarter|qtr|q)\s*[1-4]|[1-4](?:st|nd|rd|th)\s+quarter|quarter\s+(?:one|two|three|"
+                      r"four)|(?:first|second|third|fourth|final)\s+quarter)\b\)?", re.IGNORECASE)
+_DATE = re.compile(rf"\b(?:(?:{_DAYS}),?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b,?"
+                   rf"|\b(?:{_MONTHS})\s+(?=(?:19|20)\d\d)", re.IGNORECASE)
+_YEAR = re.compile(r"\b((?:19|20)?\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b|\b(?:19|20)\d\d\b")
+# "... of Anyshire County Council's Waste ..." -> "... of Waste ...": the council's own name is no subject.
+_COUNCIL = re.compile(r"\b(of|for|by|to|from|within|across|throughout)\s+(?:[Tt]he\s+)?(?:[A-Z][\w'’.&-]*\s+){0,4}"
+                      r"Council(?:['’]s\b|\b(?!\s+[A-Z]))")
+_ACROSS = re.compile(r"\s+(?:across|throughout)\s+(?:[Tt]he\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*$")
+
+
+def _stem(word: str) -> str:
+    """Lower case and light plural stripping, enough that "Registers" and "register" compare equal."""
+    word = word.lower()
+    if len(word) <= 3 or not word.isalpha() or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    return word[:-3] + "y" if word.endswith("ies") else word[:-1]
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """(word as written without a possessive 's, lower-case stem) for every word in the text."""
+    words = (re.sub(r"['’]s$", "", m.group()).replace("’", "'") for m in _WORD.finditer(text))
+    return [(word, _stem(word)) for word in words]
+
+
+def _line(text: str) -> str:
+    """The text as one line of stems; an all-capitals word keeps a "*" so the acronym SEND is not "send"."""
+    return " ".join(stem + "*" * (word.isupper() and len(word) > 1) for word, stem in _words(text))
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    """A synonym as a pattern over _line(): acronyms written in capitals match only capitals."""
+    parts = [re.escape(s) + (r"\*" if w.isupper() and len(w) > 1 else r"\*?") for w, s in _words(text)]
+    return re.compile(r"(?<!\S)" + " ".join(parts) + r"(?!\S)")
+
+
+# The shipped vocabulary (general UK local-government words), stemmed the same way titles are.
+_VOCAB = tomllib.loads(Path(__file__).with_name("thesaurus.toml").read_text(encoding="utf-8"))
+_STOP, _GENERIC, _LEAD, _TRAIL = (frozenset(map(_stem, _VOCAB[key])) for key in
+                                  ("stop_words", "generic", "name_strip_leading", "name_strip_trailing"))
+# Each rule: (every word it allows, groups of which the title must hold one word each).
+_PROCEDURAL = tuple((frozenset(map(_stem, sum(r["require"], r.get("allow", [])))),
+                     tuple(frozenset(map(_stem, group)) for group in r["require"])) for r in _VOCAB["procedural"])
+_THEMES = {slugify(t["name"]): (t["name"], tuple(map(_phrase, t.get("synonyms", [])))) for t in _VOCAB["theme"]}
+# Every synonym with the one token it becomes in a title, longest first.
+_MARKERS = tuple((_phrase(s), "§" + slugify(name)) for s, name in sorted(
+    ((s, t["name"]) for t in _VOCAB["theme"] for s in t.get("synonyms", []) + t.get("in_titles", [])),
+    key=lambda pair: (-len(_words(pair[0])), pair)))
+
+
+def is_procedural(title: str) -> bool:
+    """Housekeeping items (apologies, minutes, next meeting...) recur at every meeting but are no subject."""
+    words = {s for _, s in _words(_normal(title)) if s not in _STOP and not _NOISE.fullmatch(s)}
+    return bool(words) and any(words <= allow and all(words & g for g in require) for allow, require in _PROCEDURAL)
+
+
+def _normal(title: str) -> str:
+    """One spelling for look-alike characters and spaces, without the item number; lower() is how overrides match."""
+    text = unicodedata.normalize("NFKC", title).replace("’", "'").replace("–", "-").replace("—", "-")
+    return " ".join(_NUMBERING.sub("", text).split())
+
+
+def _year(m: re.Match[str]) -> str:
+    """Remove years and financial years ("2016/17"), but not ranges such as "16-19 education"."""
+    return m.group() if m.group(1) and int(m.group(2)[-2:]) != (int(m.group(1)[-2:]) + 1) % 100 else " "
+
+
+def _clean(title: str) -> str:
+    """The title without what changes from meeting to meeting: numbering, pages, dates, quarters, years."""
+    text = _COUNCIL.sub(r"\1", _PAGES.sub(" ", _normal(title)))
+    text = _YEAR.sub(_year, _DATE.sub(" ", _QUARTER.sub(" ", text)))
+    text = " ".join(re.sub(r"\(\s*\)|\[\s*\]", " ", text).split()).strip(" -:;,.")
+    return _ACROSS.sub("", text)
+
+
+def _mark(text: str) -> list[str]:
+    """The words of a title or heading, each theme synonym (longest first) made one "§theme" token."""
+    line = _line(text)
+    for pattern, token in _MARKERS:
+        line = pattern.sub(token, line)
+    return [t.rstrip("*") for t in line.split()]
+
+
+def _key(cleaned: str) -> frozenset[str]:
+    """Words that identify the subject; a theme synonym is one token, so "EU exit" equals "Brexit"."""
+    tokens = [t for t in _mark(cleaned) if t not in _STOP and not _NOISE.fullmatch(t)]
+    return frozenset([t for t in tokens if t not in _GENERIC] or tokens)
+
+
+def _themes_of(item: TopicInput) -> list[str]:
+    """Theme ids for an item: a synonym in the title or a heading, or one synonym twice in the text."""
+    marked, body = {t[1:] for f in (item.title, *item.headings) for t in _mark(f) if t[0] == "§"}, _line(item.text)
+    return [tid for tid, (_, synonyms) in _THEMES.items()
+            if tid in marked or any(len(p.findall(body)) >= 2 for p in synonyms)]
+
+
+def _display(cleaned: str) -> str:
+    """A readable topic name: the cleaned title without leading/trailing report words, capitals kept."""
+    words = [(w, next((s for _, s in _words(w)), "")) for w in cleaned.split()]
+    while len(words) > 1 and words[0][1] in _LEAD | _STOP | {""}:
+        words.pop(0)
+    while len(words) > 1 and words[-1][1] in _TRAIL | _STOP | {""}:
+        words.pop()
+    name = " ".join(w for w, _ in words).strip(" -:;,.")
+    if name.isupper():
+        name = " ".join(w.lower() if i and w.lower() in _STOP else w for i, w in enumerate(name.title().split()))
+    return name[:1].upper() + name[1:]
+
+
+def _find(parent: dict[str, str], node: str) -> str:
+    while parent[node] != node:
+        node = parent[node]
+    return node
+
+
+def _union(parent: dict[str, str], labels: dict[str, frozenset[tuple]], a: str, b: str) -> bool:
+    """Join two groups unless one would then hold two labels with the same first part (see _constrain)."""
+    ra, rb = sorted((_find(parent, a), _find(parent, b)))
+    joined = labels[ra] | labels[rb]
+    if ra == rb or len(joined) != len({first for first, _ in joined}):
+        return ra == rb
+    parent[rb], labels[ra] = ra, joined
+    return True
+
+
+def _order(item: TopicInput) -> tuple:
+    return (item.date is None, item.date or dt.date.min, item.key)
+
+
+def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None = None) -> TopicIndex:
+    """Group items whose titles name the same subject, add theme topics, and apply the user's overrides."""
+    ordered = sorted(items, key=lambda i: (i.key, i.title, *_order(i), i.headings, i.text))
+    keys = {"§" + tid: frozenset({"§" + tid}) for tid in _THEMES}
+    node_of, names, themes = {}, {}, {}
+    for n, item in enumerate(ordered):
+        if not is_procedural(item.title):
+            cleaned = _clean(item.title)
+            names[n], themes[n] = _display(cleaned) or " ".join(item.title.split()), _themes_of(item)
+            if key := _key(cleaned):
+                node_of[n] = _normal(item.title).lower()
+                keys.setdefault(node_of[n], key)
+    parent, labels, named, problems = _constrain(keys, overrides or TopicOverrides())
+    by_token: dict[str, list[str]] = defaultdict(list)
+    for node, token in sorted((node, token) for node, key in keys.items() for token in key):
+        by_token[token].append(node)
+    for node in sorted(keys, key=lambda n: (len(keys[n]), sorted(keys[n]), n)):
+        key = keys[node]
+        for other in by_token[min(key, key=lambda t: (len(by_token[t]), t))]:
+            if other != node and (key == keys[other] or (len(key) >= 2 and key < keys[other])):
+                _union(parent, labels, node, other)
+    roots = {n: list(dict.fromkeys(([_find(parent, node_of[n])] if n in node_of else [])
+                                   + [_find(parent, "§" + t) for t in ts])) for n, ts in themes.items()}
+    members: dict[str, list[int]] = defaultdict(list)
+    for n, root in ((n, root) for n, rs in roots.items() for root in rs):
+        members[root].append(n)
+    theme_ids = {_find(parent, "§" + tid): tid for tid in _THEMES}
+    ids, records = {}, []
+    for root in sorted(members, key=lambda r: (r not in theme_ids, min(names[n] for n in members[r]), r)):
+        primary = [n for n in members[root] if n in node_of and _find(parent, node_of[n]) == root]
+        counts = Counter(names[n] for n in primary)
+        pin = next((value for first, value in labels[root] if first == "§pin"), None)
+        size = {s: len({w for _, w in _words(s)} - _STOP) for s in counts}  # the most complete wording names it
+        name = named[pin] if pin else min(counts, key=lambda s: (-size[s], -counts[s], s))
+        base = theme_ids.get(root) or slugify(name, fallback="topic")
+        ids[root] = next(c for k in count(1) if (c := f"{base}-{k}" if k > 1 else base) not in ids.values())
+        variants = tuple(sorted({" ".join(ordered[n].title.split()) for n in primary}))
+        in_order = sorted(members[root], key=lambda n: _order(ordered[n]))
+        records.append(TopicRecord(ids[root], name, variants, tuple(dict.fromkeys(ordered[n].key for n in in_order))))
+    topics_of: dict[str, tuple[str, ...]] = defaultdict(tuple)
+    for n, item in enumerate(ordered):
+        topics_of[item.key] = tuple(dict.fromkeys(topics_of[item.key] + tuple(ids[r] for r in roots.get(n, ()))))
+    return TopicIndex(tuple(sorted(records, key=lambda r: r.id)), MappingProxyType(dict(topics_of)), tuple(problems))
+
+
+def _constrain(keys: dict[str, frozenset[str]], ov: TopicOverrides
+               ) -> tuple[dict[str, str], dict[str, frozenset[tuple]], dict[str, str], list[Problem]]:
+    """Label titles: ("§pin", name) for themes and [[topic]], (entry, position) for [[apart]] (see _union)."""
+    named = {name.lower(): name for name, _ in _THEMES.values()}
+    pins = {"§" + tid: name.lower() for tid, (name, _) in _THEMES.items()}
+    problems = [Problem("warning", SourceSpan(OVERRIDES, entry.line), f"no item is titled {title!r}")
+                for entry in ov.topics + ov.apart for title in entry.titles if _normal(title).lower() not in keys]
+    for entry in ov.topics:
+        pin = named.setdefault(entry.name.lower(), entry.name).lower()
+        for title in (t for t in entry.titles if _normal(t).lower() in keys):
+            if pins.setdefault(_normal(title).lower(), pin) != pin:
+                problems.append(Problem("warning", SourceSpan(OVERRIDES, entry.line), f"{title!r} is in two topics"))
+    labels = {node: {("§pin", pins[node])} if node in pins else set() for node in keys}
+    for g, entry in enumerate(ov.apart):
+        for k, title in enumerate(entry.titles):
+            labels.get(_normal(title).lower(), set()).add((g, k))
+    parent, labels = {node: node for node in keys}, {node: frozenset(ls) for node, ls in labels.items()}
+    for pin in sorted(set(pins.values())):
+        nodes = sorted(node for node in keys if pins.get(node) == pin)
+        for a, b in pairwise(nodes):
+            if not _union(parent, labels, a, b):
+                problems.append(Problem("warning", SourceSpan(OVERRIDES), f"{b!r} is kept apart from {named[pin]!r}"))
+    return parent, labels, named, problems
+
+
+def load_overrides(path: Path) -> tuple[TopicOverrides, list[Problem]]:
+    """Read content/topics.toml; every mistake becomes a Problem, never an exception."""
+    if not path.exists():
+        return TopicOverrides(), []
+    try:
+        raw = path.read_text(encoding="utf-8")
+        data = tomllib.loads(raw)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        line = re.search(r"at line (\d+)", str(exc)) if isinstance(exc, tomllib.TOMLDecodeError) else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return TopicOverrides(), [Problem("error", SourceSpan(path.name, int(line.group(1)) if line else 0),
+                                          f"{'malformed TOML' if line else 'cannot read'}: {message}")]
+    problems = [Problem("warning", SourceSpan(path.name), f"unknown key {key!r} (expected [[topic]] or [[apart]])")
+                for key in sorted(set(data) - {"topic", "apart"})]
+    found: dict[str, list[OverrideEntry]] = {"topic": [], "apart": []}
+    for kind, good in found.items():
+        lines = [n for n, text in enumerate(raw.splitlines(), 1) if re.match(rf"\s*\[\[\s*{kind}\s*\]\]", text)]
+        entries = data.get(kind, [])
+        for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+            where = SourceSpan(path.name, lines[i] if i < len(lines) else 0)
+            entry = entry if isinstance(entry, dict) else {}
+            problems += [Problem("warning", where, f"unknown key {key!r} in [[{kind}]]")
+                         for key in sorted(set(entry) - {"titles", "name" if kind == "topic" else "titles"})]
+            titles, name = entry.get("titles"), entry.get("name", "")
+            if not isinstance(titles, list) or not titles or not all(isinstance(t, str) and t.strip() for t in titles):
+                problems.append(Problem("error", where, f"[[{kind}]] needs titles = a list of item titles"))
+            elif kind == "topic" and not (isinstance(name, str) and name.strip()):
+                problems.append(Problem("error", where, '[[topic]] needs name = "..."'))
+            else:
+                good.append(OverrideEntry(str(name).strip(), tuple(dict.fromkeys(titles)), where.line))
+    return TopicOverrides(tuple(found["topic"]), tuple(found["apart"])), problems
