@@ -146,7 +146,7 @@ def _entries(text: str, *, officers: bool) -> list[_Entry]:
         for piece in _split_outside_brackets(group, ","):
             pieces.extend(re.split(r"\s+(?:and|&)\s+(?=(?:[A-Z]|cllr|councillor))", piece))
         for raw in pieces:
-            piece = _BILINGUAL_PREFIX.sub("", raw.strip().rstrip(".")).strip()
+            piece = _BILINGUAL_PREFIX.sub("", re.sub(r"^[-•·*]\s+", "", raw.strip()).rstrip(".")).strip()
             piece = _MEMBER_PREFIX.sub("", re.sub(r"^(?:and|&)\s+", "", piece))
             if not piece:
                 continue
@@ -163,7 +163,8 @@ def _entries(text: str, *, officers: bool) -> list[_Entry]:
             if out and not starts_name and (officers or parse_name(name) is None) and out[-1].title is None:
                 out[-1] = _Entry(out[-1].name, piece, out[-1].chair)
                 continue
-            name, title_after = split_job_title(name)
+            dashed = re.split(r"\s+[–—-]\s+", name, maxsplit=1)
+            name, title_after = (dashed[0], dashed[1]) if len(dashed) == 2 else split_job_title(name)
             out.append(_Entry(name, title or title_after, is_chair))
     return out
 

@@ -61,7 +61,9 @@ _SIGNATURE_TITLE = re.compile(
 _CHAIR_TOOK = re.compile(
     r"(?P<name>(?:(?:County\s+)?Councillor|Cllr\.?|CC|Mayor|Alderman)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
     r"(?:took|was in|in) the chair|(?P<name2>(?:(?:County\s+)?Councillor|Cllr\.?|CC)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
-    r"was (?:duly )?elected (?:as )?(?:chair(?:man|person)?|mayor|cathaoirleach)",
+    r"was (?:duly )?elected (?:as )?(?:chair(?:man|person)?|mayor|cathaoirleach)"
+    r"|(?P<name3>(?:Mayor|Chair(?:man|person)?|Councillor|Cllr\.?|Council Member|Convener|Provost)\s+[A-Z][\w'’-]+"
+    r"(?:\s+[A-Z][\w'’-]+)?)\s+presid(?:ing|ed)\b",
     re.IGNORECASE,
 )
 
@@ -142,6 +144,8 @@ def _parse_meeting(reader: _Reader, lines: list[Line], kind: str, earlier: list[
     header = _read_header(lines[:header_end], earlier, lines)
     people = attendance.read(lines[header_end:first_item], reader.span) if attend_row is not None else attendance.Attendance()
     read = _read_items(reader, lines, heading_rows, header["date"])
+    if not people.present:
+        people = _attendance_in_items(reader, lines, heading_rows) or people
     chair = people.chair or read.chair
     present = people.present
     officers = _merge_officers(people.officers, read.officers, present)
@@ -164,6 +168,24 @@ def _parse_meeting(reader: _Reader, lines: list[Line], kind: str, earlier: list[
         next_meeting=read.next_meeting,
         signed_by=read.signed_by,
     )
+
+
+_ROLL_CALL = re.compile(r"\b(?:roll\s+call|attendance|sederunt|present|call\s+to\s+order)\b", re.IGNORECASE)
+
+
+def _attendance_in_items(reader: _Reader, lines: list[Line], rows: list[int]) -> attendance.Attendance | None:
+    """US and some Scottish minutes take the roll call as an item: read attendance from it."""
+    for n, row in enumerate(rows[:4]):
+        if not _ROLL_CALL.search(lines[row].text):
+            continue
+        end = rows[n + 1] if n + 1 < len(rows) else len(lines)
+        body = lines[row + 1 : end]
+        start = attendance.start_row(body)
+        if start is not None:
+            found = attendance.read(body[start:], reader.span)
+            if found.present:
+                return found
+    return None
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -327,7 +349,7 @@ def _title_case(text: str) -> str:
 def venue_in(text: str, date_end: int, time_end: int | None) -> str | None:
     """The place named after the date and time: "... at 2.00 pm in Cabinet Room 'B', County Hall"."""
     tail = text[max(date_end, time_end or 0) :]
-    match = re.match(r"^[\s,;:–—-]*(?:(?:in|at|venue:?)\s+)?(?P<venue>[A-Z0-9‘'\"].*?)\s*(?:\.\s|\.$|$)", tail)
+    match = re.match(r"^[\s,;:–—-]*(?:(?:in|at|venue:?)\s+)?(?P<venue>(?:the\s+)?[A-Z0-9‘'\"].*?)\s*(?:\.\s|\.$|$)", tail)
     if match and not re.match(r"^(?:\d|am\b|pm\b)", match.group("venue"), re.IGNORECASE):
         venue = match.group("venue").strip(" ,.")
         if not find_time(venue):
@@ -539,7 +561,7 @@ def _chair_taken(reader: _Reader, body: list[Line]) -> NameRef | None:
     for line in body:
         match = _CHAIR_TOOK.search(line.text)
         if match:
-            name = match.group("name") or match.group("name2")
+            name = match.group("name") or match.group("name2") or match.group("name3")
             return NameRef(name, "member", None, reader.span(line.number))
     return None
 
@@ -580,7 +602,9 @@ def _next_meeting(reader: _Reader, text: str, date: dt.date | None, span: Source
 def _next_meeting_line(reader: _Reader, lines: list[Line], date: dt.date | None) -> NextMeeting | None:
     """An unnumbered "Date of next meeting: ..." line, as parish minutes often end."""
     for line in lines:
-        if _NEXT_MEETING.search(line.text) or re.match(r"^next meeting\b", line.text, re.IGNORECASE):
+        if _NEXT_MEETING.search(line.text) or re.search(
+            r"\bnext\s+(?:regular\s+|ordinary\s+|scheduled\s+)?meeting\b", line.text, re.IGNORECASE
+        ):
             found = _next_meeting(reader, line.text, date, reader.span(line.number))
             if found:
                 return found
