@@ -7,8 +7,9 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import count, pairwise
 from pathlib import Path
 from types import MappingProxyType
@@ -76,6 +77,7 @@ _COUNCIL = re.compile(r"\b(of|for|by|to|from|within|across|throughout)\s+(?:[Tt]
 _ACROSS = re.compile(r"\s+(?:across|throughout)\s+(?:[Tt]he\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Lower case and light plural stripping, enough that "Registers" and "register" compare equal."""
     word = word.lower()
@@ -86,19 +88,22 @@ def _stem(word: str) -> str:
 
 def _words(text: str) -> list[tuple[str, str]]:
     """(word as written without a possessive 's, lower-case stem) for every word in the text."""
-    words = (re.sub(r"['’]s$", "", m.group()).replace("’", "'") for m in _WORD.finditer(text))
+    words = (w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text.replace("’", "'")))
     return [(word, _stem(word)) for word in words]
 
 
-def _line(text: str) -> str:
-    """The text as one line of stems; an all-capitals word keeps a "*" so the acronym SEND is not "send"."""
-    return " ".join(stem + "*" * (word.isupper() and len(word) > 1) for word, stem in _words(text))
+def _tokens(text: str) -> list[str]:
+    """The stems of a text; an all-capitals word gets a "*" so the acronym SEND is not the verb "send"."""
+    return [stem + "*" if word.isupper() and len(word) > 1 else stem for word, stem in _words(text)]
 
 
-def _phrase(text: str) -> re.Pattern[str]:
-    """A synonym as a pattern over _line(): acronyms written in capitals match only capitals."""
-    parts = [re.escape(s) + (r"\*" if w.isupper() and len(w) > 1 else r"\*?") for w, s in _words(text)]
-    return re.compile(r"(?<!\S)" + " ".join(parts) + r"(?!\S)")
+def _hits(tokens: list[str], titles: bool) -> Iterator[tuple[int, tuple[str, ...], str]]:
+    """(position, synonym, theme id) for each synonym in the tokens, longest first at one position."""
+    for i, token in enumerate(tokens):
+        for words, tid, anywhere in _SYNONYMS.get(token.rstrip("*"), ()):
+            if (anywhere or titles) and all(k < len(tokens) and tokens[k] in (w, w + "*" * (w[-1] != "*"))
+                                            for k, w in enumerate(words, i)):
+                yield i, words, tid
 
 
 # The shipped vocabulary (general UK local-government words), stemmed the same way titles are.
@@ -108,11 +113,12 @@ _STOP, _GENERIC, _LEAD, _TRAIL = (frozenset(map(_stem, _VOCAB[key])) for key in
 # Each rule: (every word it allows, groups of which the title must hold one word each).
 _PROCEDURAL = tuple((frozenset(map(_stem, sum(r["require"], r.get("allow", [])))),
                      tuple(frozenset(map(_stem, group)) for group in r["require"])) for r in _VOCAB["procedural"])
-_THEMES = {slugify(t["name"]): (t["name"], tuple(map(_phrase, t.get("synonyms", [])))) for t in _VOCAB["theme"]}
-# Every synonym with the one token it becomes in a title, longest first.
-_MARKERS = tuple((_phrase(s), "§" + slugify(name)) for s, name in sorted(
-    ((s, t["name"]) for t in _VOCAB["theme"] for s in t.get("synonyms", []) + t.get("in_titles", [])),
-    key=lambda pair: (-len(_words(pair[0])), pair)))
+_THEMES = {slugify(t["name"]): t["name"] for t in _VOCAB["theme"]}
+# First word -> [(synonym, theme id, whether it also counts in running text)], longest synonym first.
+_SYNONYMS: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
+for _entry in sorted(((tuple(_tokens(s)), slugify(t["name"]), key == "synonyms") for t in _VOCAB["theme"]
+                      for key in ("synonyms", "in_titles") for s in t.get(key, [])), key=lambda e: -len(e[0])):
+    _SYNONYMS[_entry[0][0].rstrip("*")].append(_entry)
 
 
 def is_procedural(title: str) -> bool:
@@ -142,10 +148,14 @@ def _clean(title: str) -> str:
 
 def _mark(text: str) -> list[str]:
     """The words of a title or heading, each theme synonym (longest first) made one "§theme" token."""
-    line = _line(text)
-    for pattern, token in _MARKERS:
-        line = pattern.sub(token, line)
-    return [t.rstrip("*") for t in line.split()]
+    tokens, starts, out, i = _tokens(text), {}, [], 0
+    for start, words, tid in _hits(tokens, titles=True):
+        starts.setdefault(start, (len(words), "§" + tid))
+    while i < len(tokens):
+        size, token = starts.get(i, (1, tokens[i].rstrip("*")))
+        out.append(token)
+        i += size
+    return out
 
 
 def _key(cleaned: str) -> frozenset[str]:
@@ -156,9 +166,9 @@ def _key(cleaned: str) -> frozenset[str]:
 
 def _themes_of(item: TopicInput) -> list[str]:
     """Theme ids for an item: a synonym in the title or a heading, or one synonym twice in the text."""
-    marked, body = {t[1:] for f in (item.title, *item.headings) for t in _mark(f) if t[0] == "§"}, _line(item.text)
-    return [tid for tid, (_, synonyms) in _THEMES.items()
-            if tid in marked or any(len(p.findall(body)) >= 2 for p in synonyms)]
+    marked = {t[1:] for f in (item.title, *item.headings) for t in _mark(f) if t[0] == "§"}
+    counts = Counter((words, tid) for _, words, tid in _hits(_tokens(item.text), titles=False))
+    return [tid for tid in _THEMES if tid in marked or any(n >= 2 for (_, t), n in counts.items() if t == tid)]
 
 
 def _display(cleaned: str) -> str:
@@ -242,8 +252,8 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
 def _constrain(keys: dict[str, frozenset[str]], ov: TopicOverrides
                ) -> tuple[dict[str, str], dict[str, frozenset[tuple]], dict[str, str], list[Problem]]:
     """Label titles: ("§pin", name) for themes and [[topic]], (entry, position) for [[apart]] (see _union)."""
-    named = {name.lower(): name for name, _ in _THEMES.values()}
-    pins = {"§" + tid: name.lower() for tid, (name, _) in _THEMES.items()}
+    named = {name.lower(): name for name in _THEMES.values()}
+    pins = {"§" + tid: name.lower() for tid, name in _THEMES.items()}
     problems = [Problem("warning", SourceSpan(OVERRIDES, entry.line), f"no item is titled {title!r}")
                 for entry in ov.topics + ov.apart for title in entry.titles if _normal(title).lower() not in keys]
     for entry in ov.topics:

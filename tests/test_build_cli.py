@@ -1,0 +1,163 @@
+"""The clerk's story at the command line: bad input gets one clear line, never a traceback,
+and a failed build leaves the published site exactly as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from build import cli
+
+from .conftest import CONTENT, ROOT, BuiltSite, build_site
+
+SCHEMAS = ROOT / "minutebook" / "schemas"
+MINUTES = """Anytown Parish Council
+
+Minutes of the Meeting of Anytown Parish Council held on Monday 9th September 2024 at 7.30pm in the Village Hall
+
+Present: Cllrs A Smith (Chairman), B Jones
+
+1. Apologies for Absence
+
+None.
+
+2. Planning
+
+Resolved: That the application be supported.
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> Path:
+    """A site already published from the seeds, as staff would have it before adding a file."""
+    out = tmp_path / "site"
+    code, output = run("--content", str(CONTENT), "--out", str(out), "--quiet")
+    assert code == 0, output
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "message"),
+    [
+        ("empty.txt", "", "empty.txt: error: empty file"),
+        ("blank.md", "  \n\n\t\n", "blank.md: error: empty file"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "photo.txt: error: binary file, not a text document"),
+        ("undecodable.txt", b"Minutes\n\x81\x8d\x8f broken\n", "undecodable.txt:2: error: cannot decode: not UTF-8 or Windows-1252"),
+        ("bad-front-matter.md", "---\ndate: 2024-01-01\ncommittee: [unclosed\n---\nText\n", "bad-front-matter.md:"),
+        ("impossible.txt", MINUTES.replace("Monday 9th September 2024", "Monday 31st February 2024"),
+         "impossible.txt:3: error: impossible date 'Monday 31st February 2024'"),
+    ],
+)
+def test_bad_input_names_the_file_and_keeps_the_old_site(
+    published: Path, make_content, name: str, body: str | bytes, message: str  # type: ignore[no-untyped-def]
+) -> None:
+    before = snapshot(published)
+    content = make_content({name: body}, with_seeds=True)
+    code, output = run("--content", str(content), "--out", str(published))
+    assert code == 1
+    assert message in output
+    assert "was left as it was" in output
+    assert snapshot(published) == before
+
+
+def test_a_20_mb_file_is_refused_without_reading_it(published: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({}, with_seeds=True)
+    with (content / "huge.txt").open("wb") as handle:
+        handle.truncate(20 * 1024 * 1024)
+    code, output = run("--content", str(content), "--out", str(published))
+    assert code == 1
+    assert "huge.txt: error: file is 20.0 MB, over the 10 MB limit" in output
+
+
+def test_two_documents_claiming_one_meeting_are_refused(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"a.txt": MINUTES, "b.txt": MINUTES})
+    code, output = run("--content", str(content), "--out", str(tmp_path / "site"))
+    assert code == 1
+    assert "b.txt:1: error: this minutes is for the same meeting (2024-09-09) as a.txt:1" in output
+    assert not (tmp_path / "site").exists()
+
+
+def test_windows_1252_text_is_read_with_a_warning(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"cp1252.txt": MINUTES.replace("Planning", "Planning \u2013 \u00a3500 grant").encode("cp1252")})
+    site = build_site(content, tmp_path / "site")
+    assert site.result.published
+    assert any("read as Windows-1252" in str(p) for p in site.result.warnings)
+    assert site.meeting_on("2024-09-09")["items"][1]["title"] == "Planning – £500 grant"
+
+
+def test_strict_turns_the_undated_warning_into_a_failure(published: Path) -> None:
+    before = snapshot(published)
+    code, output = run("--content", str(CONTENT), "--out", str(published), "--strict")
+    assert code == 1
+    assert "002_ea2e453e723765dc.txt:1: warning: no meeting date found" in output
+    assert "1 warnings in strict mode" in output
+    assert snapshot(published) == before
+
+
+def test_front_matter_dates_the_lone_agenda_item_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    page = (CONTENT / "002_ea2e453e723765dc.txt").read_text(encoding="utf-8")
+    fixed = "---\ndate: 2016-03-07\ncommittee: Cabinet Committee on Performance Improvement\n---\n" + page
+    content = make_content({"002_ea2e453e723765dc.txt": fixed}, with_seeds=True)
+    code, output = run("--content", str(content), "--out", str(tmp_path / "site"), "--strict")
+    assert code == 0, output
+    meeting = json.loads((tmp_path / "site/data/meetings.json").read_text())
+    dated = [m for m in meeting if m["date"] == "2016-03-07"]
+    assert len(dated) == 1 and dated[0]["committee"] == "Cabinet Committee on Performance Improvement"
+    assert dated[0]["items"][0]["title"].startswith("Quarterly Corporate Performance Monitoring Report")
+
+
+def test_the_report_accounts_for_every_document(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"scan.pdf": b"%PDF-1.7\n", "notes.docx": b"PK\x03\x04"}, with_seeds=True)
+    code, output = run("--content", str(content), "--out", str(tmp_path / "site"))
+    assert code == 0, output
+    for seed in sorted(p.name for p in CONTENT.iterdir()):
+        assert f"{seed} -> " in output
+    assert "scan.pdf: NOT PUBLISHED" in output and "notes.docx: NOT PUBLISHED" in output
+    assert "Missing references (6):" in output
+
+
+def test_exported_data_matches_its_json_schemas(seed_site: BuiltSite) -> None:
+    for name in ("meetings", "people", "topics"):
+        schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        jsonschema.validate(seed_site.data(name), schema)
+
+
+def test_exempt_content_never_leaves_the_build(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    canary = "CANARY-7f3a9c-waste-contract-figures"
+    pack = (CONTENT / "004_58e9679888508d11.txt").read_text(encoding="utf-8")
+    planted = pack.replace("Document is Restricted", f"Document is Restricted\n\n{canary} the contract value is secret.")
+    content = make_content({"004_58e9679888508d11.txt": planted}, with_seeds=True)
+    site = build_site(content, tmp_path / "site")
+    assert site.result.published
+    leaked = [path for path, data in snapshot(tmp_path / "site").items() if canary.encode() in data]
+    assert leaked == []
+    item = next(i for i in site.meeting_on("2019-02-26")["items"] if i["number"] == "10")
+    assert item["exempt"] and item["title"].startswith("Update report on the performance")
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = build_site(CONTENT, tmp_path / "one")
+    second = build_site(CONTENT, tmp_path / "two")
+    assert first.result.published and second.result.published
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
+def test_missing_content_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    code, output = run("--content", str(tmp_path / "nowhere"), "--out", str(tmp_path / "site"))
+    assert code == 1
+    assert output.strip() == f"Error: content directory '{tmp_path / 'nowhere'}' does not exist"
