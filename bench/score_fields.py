@@ -56,9 +56,10 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import Any
 
 SCALAR_TEXT_FIELDS = ("body", "committee", "venue")
 CONTAINMENT_FIELDS = ("committee", "venue")
@@ -89,7 +90,7 @@ class Counts:
     fp: int = 0
     fn: int = 0
 
-    def add(self, other: "Counts") -> None:
+    def add(self, other: Counts) -> None:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn

@@ -139,6 +139,14 @@ def _infer_year(
     return min(candidates, key=lambda c: abs((c - near).days))
 
 
+def has_date(text: str) -> bool:
+    """True when ``text`` names a date, even an impossible one (which the caller will report)."""
+    try:
+        return bool(find_dates(text))
+    except ImpossibleDate:
+        return True
+
+
 def first_date(text: str, *, near: dt.date | None = None, after: bool = False) -> dt.date | None:
     """The first complete date in ``text``, or None."""
     for found in find_dates(text, near=near, after=after):

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .dates import find_dates
+from .dates import has_date
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def clean_lines(lines: tuple[str, ...], numbers: tuple[int, ...]) -> list[Line]:
     """Drop layout furniture and rejoin what the layout split, keeping original line numbers."""
     furniture = _running_furniture(lines)
     cleaned: list[Line] = []
-    for text, number in zip(lines, numbers):
+    for text, number in zip(lines, numbers, strict=False):
         raw = text.rstrip()
         stripped = raw.strip()
         if _MARKER.match(stripped) or _PAGE_FURNITURE.match(stripped) or stripped in furniture:
@@ -180,7 +180,7 @@ def _anchor_kind(lines: list[Line], index: int) -> str | None:
     text = lines[index].text
     if not text or len(text) > 250:
         return None
-    if _MINUTES_ANCHOR.match(text) and find_dates_safe(text):
+    if _MINUTES_ANCHOR.match(text) and has_date(text):
         return "minutes"
     if _AGENDA_ANCHOR.match(text):
         return "agenda"
@@ -193,13 +193,6 @@ def _anchor_kind(lines: list[Line], index: int) -> str | None:
         if text.lower().startswith("meeting to be held") or any(_REPORT_CONFIRM.match(t) for t in following[:15]):
             return "report"
     return None
-
-
-def find_dates_safe(text: str) -> bool:
-    try:
-        return bool(find_dates(text))
-    except ValueError:
-        return True
 
 
 def _stamp_before(lines: list[Line], index: int) -> str | None:

@@ -77,10 +77,10 @@ def link_archive(given: LinkInput) -> Archive:
     topic_index = topics_mod.assign_topics(_topic_inputs(merged, ids), given.topic_overrides)
     problems.extend(topic_index.problems)
     by_committee_date = {
-        (slugify(m.committee) if m.committee else None, m.date): ids[g.key] for g, m in zip(groups, merged) if m.date
+        (slugify(m.committee) if m.committee else None, m.date): ids[g.key] for g, m in zip(groups, merged, strict=False) if m.date
     }
     meetings = []
-    for group, part in zip(groups, merged):
+    for group, part in zip(groups, merged, strict=False):
         meeting_id = ids[group.key]
         meetings.append(
             _build_meeting(meeting_id, group, part, person, index.people, topic_index, by_committee_date, problems)
@@ -216,7 +216,7 @@ def _mentions(
 ) -> tuple[list[people_mod.Mention], dict[tuple[NameRef, str], int]]:
     mentions: list[people_mod.Mention] = []
     index: dict[tuple[NameRef, str], int] = {}
-    for (key, meeting_id), part in zip(ids.items(), merged):
+    for (key, meeting_id), part in zip(ids.items(), merged, strict=False):
         group = slugify(part.committee) if part.committee else None
         for ref in _refs(part):
             if (ref, meeting_id) in index:
@@ -228,7 +228,7 @@ def _mentions(
 
 def _topic_inputs(merged: list[ParsedMeeting], ids: dict[tuple[str, str], str]) -> list[topics_mod.TopicInput]:
     inputs = []
-    for meeting_id, part in zip(ids.values(), merged):
+    for meeting_id, part in zip(ids.values(), merged, strict=False):
         for position, item in enumerate(part.items):
             key = f"{meeting_id}#{_anchor(item, position)}"
             if isinstance(item, ExemptItem):
@@ -343,7 +343,7 @@ def _chronology(meetings: list[Meeting]) -> list[Meeting]:
     neighbours: dict[str, tuple[Meeting | None, Meeting | None]] = {}
     for run in runs.values():
         bookended: list[Meeting | None] = [None, *run, None]
-        for before, meeting, after in zip(bookended[:-2], run, bookended[2:]):
+        for before, meeting, after in zip(bookended[:-2], run, bookended[2:], strict=False):
             neighbours[meeting.id] = (before, after)
     out = []
     for meeting in ordered:
