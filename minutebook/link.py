@@ -216,7 +216,7 @@ def _mentions(
 ) -> tuple[list[people_mod.Mention], dict[tuple[NameRef, str], int]]:
     mentions: list[people_mod.Mention] = []
     index: dict[tuple[NameRef, str], int] = {}
-    for (key, meeting_id), part in zip(ids.items(), merged, strict=False):
+    for meeting_id, part in zip(ids.values(), merged, strict=True):
         group = slugify(part.committee) if part.committee else None
         for ref in _refs(part):
             if (ref, meeting_id) in index:

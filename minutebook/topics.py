@@ -86,15 +86,10 @@ def _stem(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word[:-1]
 
 
-def _words(text: str) -> list[tuple[str, str]]:
-    """(word as written without a possessive 's, lower-case stem) for every word in the text."""
-    words = (w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text.replace("’", "'")))
-    return [(word, _stem(word)) for word in words]
-
-
 def _tokens(text: str) -> list[str]:
-    """The stems of a text; an all-capitals word gets a "*" so the acronym SEND is not the verb "send"."""
-    return [stem + "*" if word.isupper() and len(word) > 1 else stem for word, stem in _words(text)]
+    """Word stems without possessive 's; an all-capitals word gets a "*" so the acronym SEND is not "send"."""
+    words = (w.removesuffix("'s") for w in _WORD.findall(text.replace("’", "'")))
+    return [_stem(w) + "*" if w.isupper() and len(w) > 1 else _stem(w) for w in words]
 
 
 def _hits(tokens: list[str], titles: bool) -> Iterator[tuple[int, tuple[str, ...], str]]:
@@ -123,7 +118,7 @@ for _entry in sorted(((tuple(_tokens(s)), slugify(t["name"]), key == "synonyms")
 
 def is_procedural(title: str) -> bool:
     """Housekeeping items (apologies, minutes, next meeting...) recur at every meeting but are no subject."""
-    words = {s for _, s in _words(_normal(title)) if s not in _STOP and not _NOISE.fullmatch(s)}
+    words = {s for s in (t.rstrip("*") for t in _tokens(_normal(title))) if s not in _STOP and not _NOISE.fullmatch(s)}
     return bool(words) and any(words <= allow and all(words & g for g in require) for allow, require in _PROCEDURAL)
 
 
@@ -173,7 +168,7 @@ def _themes_of(item: TopicInput) -> list[str]:
 
 def _display(cleaned: str) -> str:
     """A readable topic name: the cleaned title without leading/trailing report words, capitals kept."""
-    words = [(w, next((s for _, s in _words(w)), "")) for w in cleaned.split()]
+    words = [(w, next((t.rstrip("*") for t in _tokens(w)), "")) for w in cleaned.split()]
     while len(words) > 1 and words[0][1] in _LEAD | _STOP | {""}:
         words.pop(0)
     while len(words) > 1 and words[-1][1] in _TRAIL | _STOP | {""}:
@@ -200,13 +195,9 @@ def _union(parent: dict[str, str], labels: dict[str, frozenset[tuple]], a: str, 
     return True
 
 
-def _order(item: TopicInput) -> tuple:
-    return (item.date is None, item.date or dt.date.min, item.key)
-
-
 def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None = None) -> TopicIndex:
     """Group items whose titles name the same subject, add theme topics, and apply the user's overrides."""
-    ordered = sorted(items, key=lambda i: (i.key, i.title, *_order(i), i.headings, i.text))
+    ordered = sorted(items, key=lambda i: (i.key, repr(i)))  # the same result whatever order items come in
     keys = {"§" + tid: frozenset({"§" + tid}) for tid in _THEMES}
     node_of, names, themes = {}, {}, {}
     for n, item in enumerate(ordered):
@@ -236,12 +227,12 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
         primary = [n for n in members[root] if n in node_of and _find(parent, node_of[n]) == root]
         counts = Counter(names[n] for n in primary)
         pin = next((value for first, value in labels[root] if first == "§pin"), None)
-        size = {s: len({w for _, w in _words(s)} - _STOP) for s in counts}  # the most complete wording names it
-        name = named[pin] if pin else min(counts, key=lambda s: (-size[s], -counts[s], s))
+        fullness = {s: len({t.rstrip("*") for t in _tokens(s)} - _STOP) for s in counts}
+        name = named[pin] if pin else min(counts, key=lambda s: (-fullness[s], -counts[s], s))
         base = theme_ids.get(root) or slugify(name, fallback="topic")
         ids[root] = next(c for k in count(1) if (c := f"{base}-{k}" if k > 1 else base) not in ids.values())
         variants = tuple(sorted({" ".join(ordered[n].title.split()) for n in primary}))
-        in_order = sorted(members[root], key=lambda n: _order(ordered[n]))
+        in_order = sorted(members[root], key=lambda n: (ordered[n].date is None, ordered[n].date or dt.date.min, n))
         records.append(TopicRecord(ids[root], name, variants, tuple(dict.fromkeys(ordered[n].key for n in in_order))))
     topics_of: dict[str, tuple[str, ...]] = defaultdict(tuple)
     for n, item in enumerate(ordered):

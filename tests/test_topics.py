@@ -206,6 +206,17 @@ def test_acronym_themes_only_match_capitals():
     assert "send" in index.topics_of["a#2"]
 
 
+def test_everyday_words_count_for_a_theme_only_in_titles_and_headings():
+    index = assign_topics([
+        item("a#1", "Street Lighting Contract", text="Delivered within budget. The budget was agreed."),
+        item("a#2", "Revenue Budget Setting"),
+        item("a#3", "Emergency Planning Arrangements", text="Emergency planning and more emergency planning."),
+    ])
+    assert "budget" not in index.topics_of["a#1"]
+    assert "budget" in index.topics_of["a#2"]
+    assert index.topics_of["a#3"][1:] == ("emergency-planning",)
+
+
 def test_theme_topics_only_exist_when_an_item_has_them():
     index = assign_topics(seed_items())
     ids = {t.id for t in index.topics}
