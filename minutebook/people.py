@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from minutebook.model import Level, NameRef, Problem, SourceSpan
+from minutebook.slugs import slugify
 
 _TITLES = {  # normalised title -> the ways documents write it
     "County Councillor": ("County Councillor", "CC"),
@@ -230,9 +231,6 @@ def _key(text: str) -> str:
     return ((pn := parse_name(text)) and pn.display or _clean(text)).casefold()
 
 
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "person"
 
 
 def _roles(ms: list[Mention]) -> tuple[tuple[str, str | None, dt.date | None, dt.date | None], ...]:
@@ -366,7 +364,7 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
                     for i, ks in members.items())
     people, id_of, used = [], {}, Counter()
     for name, variants, ident in drafts:
-        slug = _slug(name)
+        slug = slugify(name, fallback="person")
         used[slug] += 1
         id_of[ident] = slug if used[slug] == 1 else f"{slug}-{used[slug]}"
         surname = (parse_name(name) or parsed[members[ident][0]] or forms[ident][0]).surname
