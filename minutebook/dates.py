@@ -57,6 +57,10 @@ _TIME = re.compile(
 class ImpossibleDate(ValueError):
     """A date that cannot exist, such as 31st February: the user must fix the source."""
 
+    def __init__(self, text: str) -> None:
+        super().__init__(f"impossible date '{text.strip()}'")
+        self.text = text.strip()
+
 
 @dataclass(frozen=True)
 class FoundDate:
@@ -74,7 +78,7 @@ def _build(day: int, month: int, year: int, text: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ImpossibleDate(f"impossible date '{text.strip()}'") from None
+        raise ImpossibleDate(text) from None
 
 
 def find_dates(text: str, *, near: dt.date | None = None, after: bool = False) -> list[FoundDate]:
@@ -125,7 +129,7 @@ def _infer_year(
         except ValueError:
             continue
     if not candidates:
-        raise ImpossibleDate(f"impossible date '{text.strip()}'")
+        raise ImpossibleDate(text)
     if after:
         candidates = [c for c in candidates if c >= near]
         if not candidates:

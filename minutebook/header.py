@@ -52,10 +52,11 @@ def read_header(lines: list[Line], earlier: list[ParsedMeeting], whole: list[Lin
     """Council, committee, date, time and venue from the lines above the attendance."""
     found: dict = {"body": None, "committee": None, "date": None, "time": None, "venue": None}
     texts = _logical_lines(lines)
-    date_row = _date_row(texts, whole)
+    near = _near(whole)
+    date_row = _date_row(texts, near)
     for row, text in enumerate(texts):
         if row == date_row:
-            dates = [d for d in find_dates(text, near=_near(whole)) if d.date]
+            dates = [d for d in find_dates(text, near=near) if d.date]
             found["date"] = dates[0].date
             time = find_time(text)
             found["time"] = time[0] if time else None
@@ -93,11 +94,11 @@ def read_header(lines: list[Line], earlier: list[ParsedMeeting], whole: list[Lin
     return found
 
 
-def _date_row(texts: list[str], whole: list[Line]) -> int | None:
+def _date_row(texts: list[str], near: dt.date | None) -> int | None:
     """The header line that dates the meeting: prefer one with a time and "held"/"meeting" in it."""
     best: tuple[int, int] | None = None
     for row, text in enumerate(texts):
-        dates = [d for d in find_dates(text, near=_near(whole)) if d.date]
+        dates = [d for d in find_dates(text, near=near) if d.date]
         if not dates:
             continue
         score = 2 * bool(find_time(text)) + 2 * bool(re.search(r"\b(?:held|meeting|commencing)\b", text, re.I))

@@ -158,7 +158,7 @@ def split_parts(lines: list[Line]) -> list[Part]:
             prev_start, prev_kind, _ = starts[-1]
             body_lines = sum(1 for line in lines[prev_start:start] if line.text)
             if body_lines <= 12 or (kind == "restricted" and prev_kind == "restricted" and stamp is None):
-                if kind != prev_kind and prev_kind in ("unknown",):
+                if prev_kind == "unknown":
                     starts[-1] = (prev_start, kind, stamp or starts[-1][2])
                 continue
         elif sum(1 for line in lines[:start] if line.text) <= 12:

@@ -234,7 +234,7 @@ def _topic_inputs(merged: list[ParsedMeeting], ids: dict[tuple[str, str], str]) 
             if isinstance(item, ExemptItem):
                 inputs.append(topics_mod.TopicInput(key, item.title, "", (), part.date))
                 continue
-            text = "\n".join(block.plain_text() for block in item.blocks)
+            text = item.plain_text()
             headings = tuple(block.text for block in item.blocks if block.kind == "heading")
             inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date))
     return inputs
@@ -263,7 +263,7 @@ def _build_meeting(meeting_id, group, part, person, people, topic_index, by_comm
             Resolution(f"{meeting_id}/{label}.{n}", text, f"resolution-{slugify(label)}-{n}")
             for n, text in enumerate(item.resolutions, start=1)
         )
-        text = "\n".join(block.plain_text() for block in item.blocks)
+        text = item.plain_text()
         presenters = ids_of(item.presenters)
         mentioned = _unique([*ids_of(item.mentioned), *people_mod.find_mentions(text, people)])
         minutes_of = None

@@ -98,6 +98,9 @@ class ParsedItem:
     source: SourceSpan = SourceSpan("")
     page: int | None = None
 
+    def plain_text(self) -> str:
+        return "\n".join(block.plain_text() for block in self.blocks)
+
 
 @dataclass(frozen=True)
 class ExemptItem:

@@ -85,7 +85,7 @@ def parse_document(doc: SourceDocument) -> tuple[list[ParsedMeeting], list[Probl
         try:
             parsed = _parse_part(reader, part, meetings)
         except ImpossibleDate as error:
-            number = _line_of(part, str(error))
+            number = _line_of(part, error.text)
             reader.error(number, f"{error}: fix the date in the document")
             continue
         if parsed is not None:
@@ -94,13 +94,9 @@ def parse_document(doc: SourceDocument) -> tuple[list[ParsedMeeting], list[Probl
     return meetings, reader.problems
 
 
-def _line_of(part: Part, message: str) -> int:
-    quoted = message.split("'")[1] if "'" in message else ""
-    for line in part.lines:
-        if quoted and quoted in line.text:
-            return line.number
-    return part.lines[0].number if part.lines else 0
-
+def _line_of(part: Part, text: str) -> int:
+    """The line of the part where ``text`` stands, else the part's first line."""
+    return next((line.number for line in part.lines if text and text in line.text), part.lines[0].number if part.lines else 0)
 
 def _parse_part(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> ParsedMeeting | None:
     lines = list(part.lines)
