@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from . import people as people_mod
@@ -247,9 +247,21 @@ def _anchor(item: ParsedItem | ExemptItem, position: int) -> str:
 # --- meetings -------------------------------------------------------------------------------
 
 
-def _build_meeting(meeting_id, group, part, person, people, topic_index, by_committee_date, problems) -> Meeting:  # type: ignore[no-untyped-def]
+def _build_meeting(
+    meeting_id: str,
+    group: _Group,
+    part: ParsedMeeting,
+    person: Callable[[NameRef | None, tuple[str, str]], str | None],
+    people: Sequence[people_mod.ResolvedPerson],
+    topic_index: topics_mod.TopicIndex,
+    by_committee_date: dict[tuple[str | None, dt.date], str],
+    problems: list[Problem],
+) -> Meeting:
     committee_id = slugify(part.committee) if part.committee else None
-    ids_of = lambda refs: _unique(person(ref, group.key) for ref in refs)  # noqa: E731
+
+    def ids_of(refs: Iterable[NameRef]) -> tuple[str, ...]:
+        return _unique(person(ref, group.key) for ref in refs)
+
     items = []
     for position, item in enumerate(part.items):
         anchor = _anchor(item, position)
@@ -325,7 +337,7 @@ def _build_meeting(meeting_id, group, part, person, people, topic_index, by_comm
     )
 
 
-def _unique(values) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
     seen: list[str] = []
     for value in values:
         if value and value not in seen:
