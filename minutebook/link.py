@@ -176,7 +176,9 @@ def _merge_item(items: list[ParsedItem | ExemptItem], extra: ParsedItem | Exempt
             continue
         if isinstance(item, ExemptItem) or isinstance(extra, ExemptItem):
             reason = next((i.reason for i in (item, extra) if isinstance(i, ExemptItem) and i.reason), None)
-            items[position] = ExemptItem(item.number or extra.number, item.title or extra.title, reason, item.source)
+            withheld = tuple(sorted({r for i in (item, extra) for r in (i.withheld if isinstance(i, ExemptItem) else i.lines)}))
+            items[position] = ExemptItem(item.number or extra.number, item.title or extra.title, reason, item.source,
+                                         withheld=withheld)
         elif not item.blocks or extra.blocks:
             items[position] = replace(
                 item,
@@ -184,6 +186,7 @@ def _merge_item(items: list[ParsedItem | ExemptItem], extra: ParsedItem | Exempt
                 resolutions=item.resolutions or extra.resolutions,
                 presenters=item.presenters + extra.presenters,
                 mentioned=item.mentioned + extra.mentioned,
+                lines=item.lines + extra.lines,
             )
         return items
     return [*items, extra]
@@ -268,7 +271,7 @@ def _build_meeting(
         topics = topic_index.topics_of.get(f"{meeting_id}#{anchor}", ())
         if isinstance(item, ExemptItem):
             items.append(Item(item.number, item.title, anchor, item.source, exempt=True,
-                              exempt_reason=item.reason, topics=topics))
+                              exempt_reason=item.reason, topics=topics, withheld=item.withheld))
             continue
         label = item.number or str(position + 1)
         resolutions = tuple(

@@ -29,6 +29,15 @@ class SourceSpan:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass(frozen=True, order=True)
+class LineRange:
+    """Lines ``first`` to ``last`` (1-based, inclusive) of one source file."""
+
+    path: str
+    first: int
+    last: int
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something the user should fix, printed as ``path:line: message``."""
@@ -97,6 +106,8 @@ class ParsedItem:
     """For "Minutes of the Meeting held on ...": the meeting whose minutes are confirmed."""
     source: SourceSpan = SourceSpan("")
     page: int | None = None
+    lines: tuple[LineRange, ...] = ()
+    """The source lines this item was read from; withheld from downloads if it turns out exempt."""
 
     def plain_text(self) -> str:
         return "\n".join(block.plain_text() for block in self.blocks)
@@ -111,6 +122,8 @@ class ExemptItem:
     reason: str | None
     source: SourceSpan = SourceSpan("")
     page: int | None = None
+    withheld: tuple[LineRange, ...] = ()
+    """The source lines that hold its content: never published, not even in a download."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +196,8 @@ class Item:
     """Id of the meeting whose minutes this item confirms, when it is in the archive."""
     minutes_of_date: dt.date | None = None
     page: int | None = None
+    withheld: tuple[LineRange, ...] = ()
+    """For an exempt item, the source lines left out of published copies of the documents."""
 
     def __post_init__(self) -> None:
         if self.exempt and (self.blocks or self.resolutions):

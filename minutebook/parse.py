@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from . import attendance
@@ -17,7 +18,7 @@ from .blocks import resolutions_of, to_blocks
 from .dates import ImpossibleDate, find_dates, find_time
 from .header import COMMITTEE_WORDS, read_header, venue_in
 from .layout import RESTRICTED, Line, Part, clean_lines, split_parts
-from .model import ExemptItem, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .model import ExemptItem, LineRange, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
 from .people import extract_names, parse_name
 from .sources import SourceDocument
 
@@ -68,6 +69,9 @@ class _Reader:
 
     def span(self, number: int) -> SourceSpan:
         return SourceSpan(self.doc.path, number)
+
+    def range(self, lines: Sequence[Line]) -> tuple[LineRange, ...]:
+        return (LineRange(self.doc.path, lines[0].number, lines[-1].number),) if lines else ()
 
     def warn(self, number: int, message: str) -> None:
         self.problems.append(Problem("warning", self.span(number), message))
@@ -270,7 +274,7 @@ def _read_items(reader: _Reader, lines: list[Line], rows: list[int], date: dt.da
         span = reader.span(lines[row].number)
         body, next_part_two = _part_markers(body, part_two)
         if part_two or _is_exempt(title, body):
-            items.append(ExemptItem(number, title, _exempt_reason(body), span))
+            items.append(ExemptItem(number, title, _exempt_reason(body), span, withheld=reader.range(lines[row:end])))
             part_two = next_part_two
             continue
         part_two = next_part_two
@@ -294,6 +298,7 @@ def _read_items(reader: _Reader, lines: list[Line], rows: list[int], date: dt.da
                 declarations=tuple(attendance.declarations(reader.span, body)) if _is_declarations(title) else (),
                 minutes_of=_minutes_of(title, date),
                 source=span,
+                lines=reader.range(lines[row:end]),
             )
         )
     if read.next_meeting is None:
@@ -475,6 +480,7 @@ def _parse_report(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> 
         blocks=tuple(blocks),
         mentioned=tuple(presenters + mentioned),
         source=reader.span(lines[title_row].number),
+        lines=reader.range(lines),
     )
     return ParsedMeeting(
         kind="reports",
@@ -503,7 +509,7 @@ def _parse_restricted(reader: _Reader, part: Part, earlier: list[ParsedMeeting])
     if owner:
         title = next((item.title for item in owner.items if item.number == number), "")
     span = reader.span(part.lines[0].number)
-    exempt = ExemptItem(number, title, exempt_reason(text), span)
+    exempt = ExemptItem(number, title, exempt_reason(text), span, withheld=reader.range(part.lines))
     return ParsedMeeting(
         kind="reports",
         source=span,
@@ -532,6 +538,7 @@ def _parse_item_page(reader: _Reader, lines: list[Line]) -> ParsedMeeting:
         presenters=tuple(presenters),
         mentioned=tuple(mentioned),
         source=reader.span(lines[title_row].number),
+        lines=reader.range(lines),
     )
     return ParsedMeeting(
         kind="agenda-item",
