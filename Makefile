@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CSS := build/minutebook.css
-SCSS := $(wildcard assets/scss/*.scss)
+SCSS := $(shell find assets/scss -name '*.scss')
 
 .PHONY: build test chromium clean
 

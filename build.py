@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from minutebook.config import load_config
 from minutebook.pipeline import BuildOptions, build
 from minutebook.report import format_report
 
@@ -23,18 +24,21 @@ def cli() -> None:
               show_default=True, help="Folder of source documents (minutes, agendas, reports).")
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
               show_default=True, help="Folder to publish the site into; replaced only when the build succeeds.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Site settings file.  [default: minutebook.toml, if present]")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: publish nothing unless the build is clean.")
 @click.option("--quiet", is_flag=True, help="Print only problems and a one-line summary.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
-def build_command(content: Path, out: Path, strict: bool, quiet: bool, debug: bool) -> None:
+def build_command(content: Path, out: Path, config_path: Path | None, strict: bool, quiet: bool, debug: bool) -> None:
     """Read every document in CONTENT, understand it, and publish the site to OUT.
 
     \b
     Example:
         python build.py build --content content --out site --strict
     """
+    config = load_config(config_path or Path("minutebook.toml"), required=config_path is not None)
     try:
-        result = build(BuildOptions(content=content, out=out, strict=strict))
+        result = build(BuildOptions(content=content, out=out, strict=strict, config=config))
     except click.ClickException:
         raise
     except Exception as error:

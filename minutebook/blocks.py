@@ -33,6 +33,9 @@ def to_blocks(lines: list[Line]) -> list[Block]:
         if not line.text:
             flush()
             continue
+        if not paragraph and blocks and blocks[-1].kind == "table" and _continues_row(line, blocks[-1]):
+            blocks[-1] = _merge_into_last_row(blocks[-1], line)
+            continue
         if _is_table_row(line):
             flush()
             cells = tuple(clean_fragment(cell) for cell in line.raw.split("\t"))
@@ -69,6 +72,23 @@ def to_blocks(lines: list[Line]) -> list[Block]:
 def _is_table_row(line: Line) -> bool:
     cells = [cell for cell in line.raw.split("\t")]
     return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and any(c.strip() for c in cells))
+
+
+def _continues_row(line: Line, table: Block) -> bool:
+    """PDF text breaks a tall cell over lines: a tab-led line filling few cells carries on the row above."""
+    cells = line.raw.split("\t")
+    filled = sum(1 for cell in cells if cell.strip())
+    width = len(table.rows[-1])
+    return line.raw.startswith("\t") and filled <= max(1, width // 2)
+
+
+def _merge_into_last_row(table: Block, line: Line) -> Block:
+    extra = [clean_fragment(cell) for cell in line.raw.split("\t")]
+    last = list(table.rows[-1]) + [""] * max(0, len(extra) - len(table.rows[-1]))
+    for index, cell in enumerate(extra):
+        if cell:
+            last[index] = f"{last[index]} {cell}".strip()
+    return Block("table", rows=(*table.rows[:-1], tuple(last)), line=table.line)
 
 
 def _pad_tables(blocks: list[Block]) -> list[Block]:

@@ -23,7 +23,7 @@ class SiteConfig:
     """Where the site is published, e.g. https://minutes.example.gov.uk (for canonical links)."""
     accessibility_contact: str | None = None
     """Email address or web page for reporting accessibility problems."""
-    accessibility_reviewed: str | None = None
+    accessibility_reviewed: dt.date | None = None
     """Date the accessibility statement was last reviewed, YYYY-MM-DD."""
 
     def site_title(self, council: str) -> str:
@@ -43,7 +43,7 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
     errors = [f"{path}: unknown section [{key}]" for key in sorted(data) if key != "site"]
     site: dict[str, Any] = data.get("site", {})
     known = {f.name for f in fields(SiteConfig)}
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, value in sorted(site.items()):
         if key not in known:
             errors.append(f"{path}: [site] {key}: unknown setting (known: {', '.join(sorted(known))})")
@@ -61,7 +61,9 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
         raise ConfigError("\n".join(errors))
     if base_url:
         values["base_url"] = base_url.rstrip("/")
-    return SiteConfig(**values)  # type: ignore[arg-type]
+    if reviewed:
+        values["accessibility_reviewed"] = dt.date.fromisoformat(reviewed)
+    return SiteConfig(**values)
 
 
 def _is_iso_date(text: str) -> bool:

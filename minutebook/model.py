@@ -29,6 +29,10 @@ class SourceSpan:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+END_OF_FILE = 10**9
+"""``LineRange.last`` for a range that runs to the end of its file."""
+
+
 @dataclass(frozen=True, order=True)
 class LineRange:
     """Lines ``first`` to ``last`` (1-based, inclusive) of one source file."""

@@ -8,17 +8,18 @@ start with "Resolved". Front matter, when present, overrides what the text says.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from . import attendance
-from .blocks import resolutions_of, to_blocks
+from .blocks import clean_fragment, resolutions_of, to_blocks
 from .dates import ImpossibleDate, find_dates, find_time
 from .header import COMMITTEE_WORDS, read_header, venue_in
 from .layout import RESTRICTED, Line, Part, clean_lines, split_parts
-from .model import ExemptItem, LineRange, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .model import END_OF_FILE, ExemptItem, LineRange, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
 from .people import extract_names, parse_name
 from .sources import SourceDocument
 
@@ -95,7 +96,30 @@ def parse_document(doc: SourceDocument) -> tuple[list[ParsedMeeting], list[Probl
         if parsed is not None:
             meetings.append(parsed)
     meetings = _apply_front_matter(reader, meetings)
-    return meetings, reader.problems
+    return _widen_ranges(meetings, [line.number for line in lines]), reader.problems
+
+
+def _widen_ranges(meetings: list[ParsedMeeting], numbers: list[int]) -> list[ParsedMeeting]:
+    """Stretch each item's line range up to the next line the reader kept.
+
+    Cleaning joins hyphenated words and drops page furniture, so an item's last kept
+    line may stand for several lines of the file; withholding too much is the safe side.
+    """
+
+    def widen(ranges: tuple[LineRange, ...]) -> tuple[LineRange, ...]:
+        out = []
+        for r in ranges:
+            after = bisect.bisect_right(numbers, r.last)
+            out.append(replace(r, last=numbers[after] - 1 if after < len(numbers) else END_OF_FILE))
+        return tuple(out)
+
+    return [
+        replace(m, items=tuple(
+            replace(i, withheld=widen(i.withheld)) if isinstance(i, ExemptItem) else replace(i, lines=widen(i.lines))
+            for i in m.items
+        ))
+        for m in meetings
+    ]
 
 
 def _line_of(part: Part, text: str) -> int:
@@ -242,7 +266,7 @@ def _looks_like_sentence(title: str) -> bool:
 
 
 def clean_title(title: str) -> str:
-    title = _PAGES.sub(" ", title)
+    title = clean_fragment(_PAGES.sub(" ", title))
     title = re.sub(r"\s*\*+\s*", " ", title)
     return re.sub(r"\s+", " ", title).strip(" .:-–")
 

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import people, topics
-from .errors import ConfigError
+from .assets import collect_assets
+from .config import SiteConfig
+from .downloads import prepare_downloads
+from .errors import BuildError, ConfigError
 from .export import export_files
 from .link import LinkInput, link_archive
 from .model import Archive, ParsedMeeting, Problem, SourceSpan
 from .parse import parse_document
 from .publish import publish
-from .render import render_pages
+from .render import render_site
 from .sources import read_sources
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+ASSETS = {"minutebook.css": ROOT / "build" / "minutebook.css"}
+"""Logical asset name -> file; the stylesheet is compiled from assets/scss by `make`."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,7 @@ class BuildOptions:
     content: Path
     out: Path
     strict: bool = False
+    config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
 
 
@@ -52,9 +59,22 @@ def build(options: BuildOptions) -> BuildResult:
     archive, problems = understand(options.content)
     blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
     if not blocked:
-        files = {**render_pages(archive, options.templates, site_title=_site_title(archive)), **export_files(archive)}
-        publish(files, options.out)
+        assets = collect_assets(ASSETS)
+        downloads, offered = prepare_downloads(archive, options.content)
+        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered)
+        publish(_combine(pages, assets.files, downloads, export_files(archive)), options.out)
     return BuildResult(archive, problems, not blocked, time.perf_counter() - started)
+
+
+def _combine(*groups: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
+    """All output files; two writers wanting one path is a bug to stop on, not to overwrite."""
+    files: dict[str, str | bytes] = {}
+    for group in groups:
+        for path, content in group.items():
+            if path in files:
+                raise BuildError(f"two outputs would be written to {path}; rename the source document")
+            files[path] = content
+    return files
 
 
 def understand(content: Path) -> tuple[Archive, tuple[Problem, ...]]:
@@ -79,7 +99,3 @@ def understand(content: Path) -> tuple[Archive, tuple[Problem, ...]]:
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered
 
-
-def _site_title(archive: Archive) -> str:
-    bodies = Counter(m.body for m in archive.meetings if m.body)
-    return f"{bodies.most_common(1)[0][0]}: committee minutes" if bodies else "Committee minutes"

@@ -1,31 +1,166 @@
-"""HTML pages from the archive with Jinja2: autoescaped, strict, no HTML built in Python."""
+"""HTML pages from the archive with Jinja2: autoescaped, strict, no HTML built in Python.
+
+One function renders the whole site; each page is a template given model objects and
+the listings it shows. Paths are under the site root, URLs root-relative.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .model import Archive
+from . import listings
+from .assets import Assets
+from .config import SiteConfig
+from .downloads import Download
+from .model import Archive, Committee, Meeting, Person, Topic
+from .records import PersonRecord, person_records
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every template sees: who publishes, the lookups, and the asset URLs."""
+
+    council: str
+    title: str
+    config: SiteConfig
+    assets: Assets
+    meetings: dict[str, Meeting]
+    people: dict[str, Person]
+    topics: dict[str, Topic]
+    committees: dict[str, Committee]
+    downloads: dict[str, Download]
+    records: dict[str, PersonRecord]
+    years: tuple[int, ...]
+
+    def job_title(self, person_id: str, when: dt.date | None) -> str | None:
+        """The job title an officer held at a date, as the documents give it."""
+        spells = [s for s in self.people[person_id].roles if s.role == "officer" and s.title]
+        for spell in spells:
+            if when and spell.first_seen and spell.last_seen and spell.first_seen <= when <= spell.last_seen:
+                return spell.title
+        return spells[-1].title if spells else None
 
 
 def environment(templates: Path) -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(templates)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+    env.filters.update(date=long_date, day=day_date, time=clock_time, filesize=file_size, plural=plural)
+    return env
 
 
-def render_pages(archive: Archive, templates: Path, *, site_title: str) -> dict[str, str]:
-    """Path under the site root -> HTML: the home page and one page per meeting."""
+def council_name(archive: Archive, config: SiteConfig) -> str:
+    bodies = Counter(m.body for m in archive.meetings if m.body)
+    return config.council or (bodies.most_common(1)[0][0] if bodies else "Council")
+
+
+def render_site(
+    archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download]
+) -> dict[str, str]:
+    """Path under the site root -> HTML, for every page of the site."""
     env = environment(templates)
-    people = {person.id: person for person in archive.people}
-    topics = {topic.id: topic for topic in archive.topics}
-    meetings = {meeting.id: meeting for meeting in archive.meetings}
-    common = {"site_title": site_title, "people": people, "topics": topics, "meetings": meetings}
-    pages = {"index.html": env.get_template("index.html").render(archive=archive, **common)}
+    council = council_name(archive, config)
+    years = listings.meetings_by_year(archive)
+    site = Site(
+        council=council,
+        title=config.site_title(council),
+        config=config,
+        assets=assets,
+        meetings={m.id: m for m in archive.meetings},
+        people={p.id: p for p in archive.people},
+        topics={t.id: t for t in archive.topics},
+        committees={c.id: c for c in archive.committees},
+        downloads=downloads,
+        records=person_records(archive),
+        years=tuple(y.year for y in years),
+    )
+    pages: dict[str, str] = {}
+
+    def page(path: str, template: str, **values: object) -> None:
+        url = "/" + path.removesuffix("index.html")
+        pages[path] = env.get_template(template).render(site=site, url=url, **values)
+
+    page("index.html", "home.html", latest=listings.latest_meetings(archive),
+         upcoming=listings.next_meetings(archive), years=years)
+    page("meetings/index.html", "meetings.html", years=years, undated=listings.undated_meetings(archive))
+    for n, year in enumerate(years):
+        page(f"meetings/{year.year}/index.html", "year.html", year=year,
+             newer=years[n - 1].year if n > 0 else None, older=years[n + 1].year if n + 1 < len(years) else None)
     for meeting in archive.meetings:
-        pages[f"meetings/{meeting.id}/index.html"] = env.get_template("meeting.html").render(meeting=meeting, **common)
+        page(f"meetings/{meeting.id}/index.html", "meeting.html", meeting=meeting)
+    page("committees/index.html", "committees.html")
+    for committee in archive.committees:
+        page(f"committees/{committee.id}/index.html", "committee.html", committee=committee,
+             meetings=listings.newest_first([site.meetings[m] for m in committee.meetings]),
+             topic_counts=_topic_counts(committee, site.meetings))
+    page("people/index.html", "people.html", letters=listings.people_a_to_z(archive.people))
+    for person in archive.people:
+        page(f"people/{person.id}/index.html", "person.html", person=person, record=site.records[person.id])
+    page("topics/index.html", "topics.html", topics=sorted(archive.topics, key=lambda t: t.name.lower()))
+    for topic in archive.topics:
+        page(f"topics/{topic.id}/index.html", "topic.html", topic=topic,
+             thread=listings.topic_thread(topic, site.meetings))
+    register = listings.resolutions_by_year(archive)
+    page("resolutions/index.html", "resolutions.html", register=register)
+    for n, year in enumerate(register):
+        page(f"resolutions/{year.slug}/index.html", "resolutions-year.html", year=year,
+             newer=register[n - 1] if n > 0 else None, older=register[n + 1] if n + 1 < len(register) else None)
+    page("search/index.html", "search.html")
+    page("accessibility/index.html", "accessibility.html")
+    page("404.html", "404.html")
     return pages
+
+
+def _topic_counts(committee: Committee, meetings: dict[str, Meeting]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = defaultdict(int)
+    for meeting_id in committee.meetings:
+        for item in meetings[meeting_id].items:
+            for topic in item.topics:
+                counts[topic] += 1
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+# --- filters: dates, times and sizes the way GOV.UK writes them --------------------------
+
+
+def long_date(value: dt.date | None) -> str:
+    """Tuesday 27 June 2017."""
+    return f"{value:%A} {value.day} {value:%B %Y}" if value else "Undated"
+
+
+def day_date(value: dt.date | None) -> str:
+    """27 June 2017."""
+    return f"{value.day} {value:%B %Y}" if value else "Undated"
+
+
+def clock_time(value: str | None) -> str:
+    """"14:00" -> "2pm", "09:30" -> "9:30am", "12:00" -> "midday"."""
+    if not value:
+        return ""
+    try:
+        hours, minutes = (int(part) for part in value.split(":"))
+    except ValueError:
+        return value
+    if (hours, minutes) == (12, 0):
+        return "midday"
+    suffix = "am" if hours < 12 else "pm"
+    hour12 = hours % 12 or 12
+    return f"{hour12}{suffix}" if minutes == 0 else f"{hour12}:{minutes:02d}{suffix}"
+
+
+def file_size(size: int) -> str:
+    return f"{size} bytes" if size < 1024 else f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+
+
+def plural(count: int, singular: str, many: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"

@@ -1,0 +1,160 @@
+"""The groupings the browse pages show: meetings by year, people A to Z, topic threads,
+the resolutions register and what comes next. Computed once from the linked archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Archive, Item, Meeting, Person, Resolution, Topic
+
+
+@dataclass(frozen=True)
+class YearOfMeetings:
+    year: int
+    meetings: tuple[Meeting, ...]
+    """Newest first."""
+
+
+@dataclass(frozen=True)
+class ItemInMeeting:
+    """An agenda item together with the meeting it belongs to."""
+
+    meeting: Meeting
+    item: Item
+
+    @property
+    def url(self) -> str:
+        return f"{self.meeting.url}#{self.item.anchor}"
+
+
+@dataclass(frozen=True)
+class RegisteredResolution:
+    resolution: Resolution
+    meeting: Meeting
+    item: Item
+
+    @property
+    def url(self) -> str:
+        return f"{self.meeting.url}#{self.resolution.anchor}"
+
+    @property
+    def register_anchor(self) -> str:
+        """Unique across the register page: the meeting's date and committee plus the number."""
+        return "r-" + self.resolution.id.replace("/", "-").replace(".", "-")
+
+
+@dataclass(frozen=True)
+class YearOfResolutions:
+    year: int | None
+    entries: tuple[RegisteredResolution, ...]
+
+    @property
+    def slug(self) -> str:
+        return str(self.year) if self.year else "undated"
+
+
+@dataclass(frozen=True)
+class Letter:
+    letter: str
+    people: tuple[Person, ...]
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """A meeting after the latest minutes of its committee: its papers are out or its date announced."""
+
+    date: dt.date
+    committee: str | None
+    committee_id: str | None
+    meeting: Meeting | None
+    start_time: str | None
+    venue: str | None
+
+
+def newest_first(meetings: tuple[Meeting, ...] | list[Meeting]) -> list[Meeting]:
+    """Dated meetings newest first, then undated ones by id."""
+    dated = sorted((m for m in meetings if m.date), key=lambda m: (m.date, m.id), reverse=True)
+    return dated + sorted((m for m in meetings if not m.date), key=lambda m: m.id)
+
+
+def meetings_by_year(archive: Archive) -> list[YearOfMeetings]:
+    years: dict[int, list[Meeting]] = defaultdict(list)
+    for meeting in archive.meetings:
+        if meeting.date:
+            years[meeting.date.year].append(meeting)
+    return [YearOfMeetings(year, tuple(newest_first(years[year]))) for year in sorted(years, reverse=True)]
+
+
+def undated_meetings(archive: Archive) -> list[Meeting]:
+    return sorted((m for m in archive.meetings if not m.date), key=lambda m: m.id)
+
+
+def latest_meetings(archive: Archive, count: int = 5) -> list[Meeting]:
+    """The newest meetings that have minutes: what a resident most likely came for."""
+    return [m for m in newest_first(archive.meetings) if m.date and "minutes" in m.kinds][:count]
+
+
+def next_meetings(archive: Archive) -> list[NextMeeting]:
+    """Per committee, meetings dated after its latest minutes: agendas already out, dates announced.
+
+    Worked out from the documents, not from today's date, so the same content always
+    builds the same pages.
+    """
+    found: list[NextMeeting] = []
+    by_committee: dict[str | None, list[Meeting]] = defaultdict(list)
+    for meeting in archive.meetings:
+        if meeting.date:
+            by_committee[meeting.committee_id].append(meeting)
+    for meetings in by_committee.values():
+        minuted = [m.date for m in meetings if "minutes" in m.kinds and m.date]
+        latest = max(minuted) if minuted else dt.date.min
+        later = sorted((m for m in meetings if m.date and m.date > latest), key=lambda m: (m.date, m.id))
+        found.extend(NextMeeting(m.date, m.committee, m.committee_id, m, m.start_time, m.venue)
+                     for m in later if m.date)
+        last = later[-1] if later else max(meetings, key=lambda m: (m.date, m.id))
+        announced = last.next_meeting
+        if announced and announced.date and announced.id is None and announced.date > latest:
+            found.append(NextMeeting(announced.date, last.committee, last.committee_id, None,
+                                     announced.start_time, announced.venue))
+    return sorted(found, key=lambda n: (n.date, n.committee or ""))
+
+
+def people_a_to_z(people: tuple[Person, ...]) -> list[Letter]:
+    """People grouped by the initial of their surname, the way council directories list them."""
+    groups: dict[str, list[Person]] = defaultdict(list)
+    for person in people:
+        groups[surname_key(person)[:1].upper() or "#"].append(person)
+    return [Letter(letter, tuple(sorted(groups[letter], key=surname_key))) for letter in sorted(groups)]
+
+
+def surname_key(person: Person) -> str:
+    parts = person.name.split()
+    return f"{parts[-1]} {' '.join(parts[:-1])}".lower() if parts else ""
+
+
+def topic_thread(topic: Topic, meetings: dict[str, Meeting]) -> list[ItemInMeeting]:
+    """Every item on a topic in date order: how the subject developed."""
+    entries = []
+    for meeting_id, anchor in topic.items:
+        meeting = meetings[meeting_id]
+        item = next(i for i in meeting.items if i.anchor == anchor)
+        entries.append(ItemInMeeting(meeting, item))
+    return sorted(entries, key=lambda e: (e.meeting.date or dt.date.max, e.meeting.id, e.meeting.items.index(e.item)))
+
+
+def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:
+    """The register: every resolution, newest meeting first, in item order within a meeting."""
+    years: dict[int | None, list[RegisteredResolution]] = defaultdict(list)
+    for meeting in newest_first(archive.meetings):
+        for item in meeting.items:
+            for resolution in item.resolutions:
+                years[meeting.date.year if meeting.date else None].append(RegisteredResolution(resolution, meeting, item))
+    ordered = sorted((y for y in years if y is not None), reverse=True)
+    return [YearOfResolutions(year, tuple(years[year])) for year in [*ordered, *([None] if None in years else [])]]
+
+
+def items_with(meetings: tuple[Meeting, ...], wanted: set[str], field: str) -> list[ItemInMeeting]:
+    """Items whose ``field`` (presenters, mentioned, topics) names one of ``wanted``, newest first."""
+    return [ItemInMeeting(m, i) for m in newest_first(meetings) for i in m.items if wanted & set(getattr(i, field))]

@@ -1,0 +1,313 @@
+"""The archive as residents, journalists and clerks browse it: built from content/ into a
+temporary folder, each page read back as HTML and checked against the exported data."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .conftest import CONTENT, BuiltSite, build_site
+
+JUNE_2017 = "2017-06-27-cabinet-committee-on-performance-improvement"
+FEB_2019 = "2019-02-26-cabinet-committee-on-performance-improvement"
+
+
+def page(site: BuiltSite, url: str) -> LexborHTMLParser:
+    path = site.out / url.strip("/") / "index.html" if url.endswith("/") else site.out / url.lstrip("/")
+    return LexborHTMLParser(path.read_text(encoding="utf-8"))
+
+
+def texts(nodes: list[LexborNode]) -> list[str]:
+    return [" ".join(node.text(separator=" ").split()) for node in nodes]
+
+
+def hrefs(html: LexborHTMLParser, selector: str = "a") -> set[str]:
+    return {node.attributes.get("href") or "" for node in html.css(selector)}
+
+
+def test_a_meeting_page_shows_who_attended_and_links_each_person(seed_site: BuiltSite) -> None:
+    data = seed_site.meeting(JUNE_2017)
+    html = page(seed_site, data["url"])
+    assert " ".join(html.css_first("h1").text().split()) == "Cabinet Committee on Performance Improvement, Tuesday 27 June 2017"
+    summary = dict(zip(texts(html.css(".govuk-summary-list__key")), texts(html.css(".govuk-summary-list__value")), strict=True))
+    assert summary["Time"] == "2pm"
+    assert summary["Venue"] == "Cabinet Room 'B' - The Diamond Jubilee Room, County Hall, Preston"
+    assert summary["Chair"] == "Geoff Driver"
+    columns = {texts([column.css_first("h3")])[0].split(" (")[0]: column for column in html.css("#attendance + .govuk-grid-row > div")}
+    present = [a.attributes["href"] for a in columns["Present"].css("a")]
+    assert present == [f"/people/{pid}/" for pid in data["people"]["present"]]
+    officers = texts(columns["Officers"].css("li"))
+    assert officers[0] == "Paul Bond Head of Service - Legal and Democratic Services"
+    assert "Apologies" not in columns  # nobody sent apologies to this meeting
+
+
+def test_agenda_items_have_a_contents_list_with_stable_anchors(seed_site: BuiltSite) -> None:
+    data = seed_site.meeting(JUNE_2017)
+    html = page(seed_site, data["url"])
+    contents = [a.attributes["href"] for a in html.css(".mb-contents a")]
+    assert contents == [f"#{item['anchor']}" for item in data["items"]] == [f"#item-{n}" for n in range(1, 8)]
+    for item in data["items"]:
+        section = html.css_first(f"section#{item['anchor']}")
+        assert item["title"] in " ".join(section.css_first("h2").text().split())
+        for resolution in item["resolutions"]:
+            anchor = "resolution-" + resolution["id"].split("/")[1].replace(".", "-")
+            assert resolution["text"] in section.css_first(f"#{anchor}").text()
+
+
+def test_a_meeting_page_links_to_the_minutes_it_confirms_and_its_neighbours(seed_site: BuiltSite) -> None:
+    html = page(seed_site, f"/meetings/{JUNE_2017}/")
+    item_3 = html.css_first("section#item-3")
+    assert "/meetings/2017-03-07-cabinet-committee-on-performance-improvement/" in hrefs(item_3)
+    pagination = html.css_first("nav.govuk-pagination")
+    assert hrefs(pagination) == {"/meetings/2017-03-07-cabinet-committee-on-performance-improvement/"}
+    assert "Next meeting: Tuesday 12 September 2017 at 1pm" in html.body.text()
+
+
+def test_source_documents_are_offered_as_received(seed_site: BuiltSite) -> None:
+    html = page(seed_site, f"/meetings/{JUNE_2017}/")
+    link = html.css_first("#documents + ul a[download]")
+    assert link.attributes["href"] == "/sources/000_70d8d57eafc0b373.txt"
+    assert (seed_site.out / "sources/000_70d8d57eafc0b373.txt").read_bytes() == (CONTENT / "000_70d8d57eafc0b373.txt").read_bytes()
+
+
+def test_exempt_item_shows_title_and_reason_but_no_content(seed_site: BuiltSite) -> None:
+    html = page(seed_site, f"/meetings/{FEB_2019}/")
+    section = html.css_first("section#item-10")
+    text = " ".join(section.text().split())
+    assert "Update report on the performance of Lancashire County Council" in text
+    assert "Not for publication. Local Government Act 1972, Schedule 12A, paragraphs 3 and 4" in text
+    assert section.css("p.govuk-body") == []  # no minute text at all
+    contents = html.css(".mb-contents li")[-1]
+    assert "Not for publication" in contents.text()
+    # The pack holds the restricted pages, so the download is a copy with them withheld.
+    download = html.css_first("#documents + ul a[download]").attributes["href"]
+    assert download == "/sources/004_58e9679888508d11.redacted.txt"
+    copy = (seed_site.out / download.lstrip("/")).read_text(encoding="utf-8")
+    assert "Document is Restricted" not in copy
+    assert "[Withheld: " in copy
+
+
+PART_TWO_MINUTES = """Anytown Parish Council
+
+Minutes of the Meeting of Anytown Parish Council held on Monday 9th September 2024 at 7.30pm in the Village Hall
+
+Present: Cllrs A Smith (Chairman), B Jones
+
+1. Apologies for Absence
+
+None.
+
+2. Planning
+
+Resolved: That the application be supported.
+
+PART II - EXEMPT INFORMATION
+
+3. Land Sale at Mill Lane
+
+Exempt under paragraph 3 of Schedule 12A to the Local Government Act 1972.
+
+CANARY-41c7 the offer of £250,000 from Acme Homes was accepted.
+
+Resolved: CANARY-41c7 that the land be sold.
+"""
+
+
+def test_exempt_minutes_never_reach_pages_data_or_downloads(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content({"parish.txt": PART_TWO_MINUTES}), tmp_path / "site")
+    assert site.result.published
+    leaked = [p for p in sorted(site.out.rglob("*")) if p.is_file() and b"CANARY-41c7" in p.read_bytes()]
+    assert leaked == []
+    html = page(site, site.meeting_on("2024-09-09")["url"])
+    assert "Land Sale at Mill Lane" in html.css_first("section#item-3 h2").text()
+    copy = (site.out / "sources/parish.redacted.txt").read_text(encoding="utf-8")
+    assert "2. Planning" in copy and "Land Sale" not in copy
+
+
+HOSTILE = """Anytown Parish Council
+
+Minutes of the Meeting of Anytown Parish Council held on Monday 9th September 2024 at 7.30pm in the Village Hall
+
+Present: Cllrs A Smith (Chairman), B Jones
+
+1. Planning <script>alert('title')</script>
+
+The clerk read "><script>alert(1)</script> and <img src=x onerror=alert(2)> aloud.
+
+Resolved: That <b onmouseover=alert(3)>nothing</b> be done.
+"""
+
+HOSTILE_HTML = """<html><body><h1>Anytown Parish Council</h1>
+<p>Minutes of the Meeting of Anytown Parish Council held on Monday 14th October 2024 at 7.30pm in the Village Hall</p>
+<p>Present: Cllrs A Smith (Chairman), B Jones</p>
+<h2>1. Planning</h2>
+<p>Text <script>alert('inline')</script><iframe src="https://evil.example/"></iframe><a href="javascript:alert(4)">link</a></p>
+</body></html>
+"""
+
+
+def test_html_in_sources_is_shown_as_text_never_run(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content({"hostile.txt": HOSTILE, "hostile.html": HOSTILE_HTML}), tmp_path / "site")
+    assert site.result.published
+    # The HTML source is offered as received, under a name no host serves as a page.
+    assert (site.out / "sources/hostile.html.txt").read_text() == HOSTILE_HTML
+    for path in sorted(site.out.rglob("*.html")):
+        html = LexborHTMLParser(path.read_text(encoding="utf-8"))
+        assert html.css("script, iframe, img, object, embed") == [], path
+        handlers = [attr for node in html.css("*") for attr in node.attributes if attr.startswith("on")]
+        assert handlers == [], path
+        assert not any(href.startswith("javascript:") for href in hrefs(html)), path
+    # Stray tags are taken out of the text, what surrounds them stays.
+    html = page(site, site.meeting_on("2024-09-09")["url"])
+    assert texts(html.css("section#item-1 h2")) == ["1. Planning"]
+    assert texts(html.css("section#item-1 p.govuk-body"))[:2] == ['The clerk read "> and aloud.', "Resolved: That nothing be done."]
+
+
+def test_report_tables_are_real_tables_with_caption_and_scope(seed_site: BuiltSite) -> None:
+    html = page(seed_site, f"/meetings/{FEB_2019}/")
+    tables = html.css("table.mb-data-table")
+    assert len(tables) >= 5
+    for table in tables:
+        caption = table.css_first("caption")
+        assert caption is not None and caption.text().startswith("Table ")
+        assert all(th.attributes.get("scope") in ("col", "row") for th in table.css("th"))
+    risk_table = next(t for t in tables if "Risk Identification Number (RIN)" in t.css_first("thead").text())
+    assert texts(risk_table.css("tbody th[scope=row]"))[:3] == ["CR1", "CR2", "CR3"]
+
+
+def test_person_page_counts_attendance_with_its_denominator(seed_site: BuiltSite) -> None:
+    person = seed_site.person("geoff-driver")
+    html = page(seed_site, person["url"])
+    assert html.css_first("h1").text() == "Geoff Driver"
+    body = " ".join(html.body.text().split())
+    # Independently from the data: meetings he was listed at, as chair/present or apologies.
+    listed = [m for m in seed_site.data("meetings") if "geoff-driver" in m["people"]["present"] + m["people"]["apologies"]]
+    attended = sum("geoff-driver" in m["people"]["present"] for m in listed)
+    assert f"attended {attended} of the {len(listed)} meetings they were expected at" in body
+    rows = {texts([r.css_first("th")])[0]: texts(r.css("td")) for r in html.css("#attendance ~ div table tbody tr")}
+    # Each year: apologies at one meeting, chaired the other.
+    assert rows["2017"] == ["1 of 2", "1 of 2", "0 of 2", "1"]
+    assert rows["2018"] == ["1 of 2", "1 of 2", "0 of 2", "1"]
+    assert "%" not in " ".join(" ".join(r) for r in rows.values())
+    meeting_links = hrefs(html, "table a")
+    assert {m["url"] for m in listed} <= meeting_links
+
+
+def test_topic_page_follows_the_subject_in_date_order(seed_site: BuiltSite) -> None:
+    topic = next(t for t in seed_site.data("topics") if t["id"] == "brexit")
+    html = page(seed_site, topic["url"])
+    links = [a.attributes["href"] for a in html.css(".mb-thread__entry h2 a")]
+    assert links == [f"/meetings/{i['meeting']}/#{i['anchor']}" for i in topic["items"]]
+    dates = [link.split("/")[2][:10] for link in links]
+    assert dates == sorted(dates)
+    first = html.css(".mb-thread__entry")[0].text()
+    assert "The updated Risk and Opportunity Register be noted." in first
+
+
+def test_committee_page_lists_its_meetings_members_and_topics(seed_site: BuiltSite) -> None:
+    committee = seed_site.data("committees")[0]
+    members = seed_site.result.archive.committees[0].members
+    html = page(seed_site, committee["url"])
+    meeting_links = [a.attributes["href"] for a in html.css("table a")]
+    dated = sorted((m for m in seed_site.data("meetings") if m["committee_id"] == committee["id"]), key=lambda m: m["date"], reverse=True)
+    assert meeting_links == [m["url"] for m in dated]
+    assert len(members) == len(committee["members"]) and {f"/people/{p}/" for p in members} <= hrefs(html)
+    assert "/topics/brexit/" in hrefs(html)
+
+
+def test_resolutions_register_lists_every_decision_once_newest_first(seed_site: BuiltSite) -> None:
+    expected = [r["id"] for m in seed_site.data("meetings") for i in m["items"] for r in i["resolutions"]]
+    index = page(seed_site, "/resolutions/")
+    seen: list[str] = []
+    for year_link in [a.attributes["href"] for a in index.css("table a")]:
+        html = page(seed_site, year_link)
+        for entry in html.css(".mb-register__entry"):
+            ref = entry.css_first("code").text()
+            seen.append(ref)
+            assert entry.attributes["id"] == "r-" + re.sub(r"[/.]", "-", ref)
+            meeting_id, number = ref.split("/")
+            permalink = f"/meetings/{meeting_id}/#resolution-{number.replace('.', '-')}"
+            assert permalink in hrefs(entry)
+    assert sorted(seen) == sorted(expected) and len(seen) == len(set(seen))
+    dated = [ref[:10] for ref in seen if ref[:4].isdigit()]
+    assert dated == sorted(dated, reverse=True)
+
+
+def test_browse_by_date_lists_years_newest_first_and_the_undated(seed_site: BuiltSite) -> None:
+    html = page(seed_site, "/meetings/")
+    years = texts(html.css("tbody th"))
+    assert years == ["2019", "2018", "2017"]
+    undated = html.css_first("#undated + p + ul")
+    assert hrefs(undated) == {"/meetings/undated-002-ea2e453e723765dc/"}
+    assert "date: 2019-02-26" in html.css_first("details").text()
+    year = page(seed_site, "/meetings/2018/")
+    assert [a.attributes["href"][10:20] for a in year.css("tbody a")] == ["2018-12-05", "2018-02-27"]
+
+
+def test_every_person_topic_and_committee_on_a_meeting_links_to_its_page(seed_site: BuiltSite) -> None:
+    for meeting in seed_site.data("meetings"):
+        links = hrefs(page(seed_site, meeting["url"]))
+        people = meeting["people"]
+        for person_id in [*people["present"], *people["apologies"], *people["officers"], *([people["chair"]] if people["chair"] else [])]:
+            assert f"/people/{person_id}/" in links
+        for item in meeting["items"]:
+            for person_id in item["presenters"] + item["mentioned"]:
+                assert f"/people/{person_id}/" in links
+            for topic_id in item["topics"]:
+                assert f"/topics/{topic_id}/" in links
+        if meeting["committee_id"]:
+            assert f"/committees/{meeting['committee_id']}/" in links
+
+
+def test_home_page_offers_latest_next_and_the_ways_to_browse(seed_site: BuiltSite) -> None:
+    html = page(seed_site, "/")
+    links = hrefs(html)
+    assert {"/meetings/", "/committees/", "/people/", "/topics/", "/resolutions/", "/meetings/2019/"} <= links
+    assert html.css_first("form[action='/search/'] input[name=q]") is not None
+    assert f"/meetings/{FEB_2019}/" in links  # agenda out, minutes not yet
+    assert "Tuesday 23 April 2019" in html.body.text()  # announced in the pack's papers
+
+
+def test_site_settings_come_from_the_config_file(tmp_path: Path) -> None:
+    from minutebook.config import load_config
+    from minutebook.pipeline import BuildOptions, build
+
+    config_file = tmp_path / "minutebook.toml"
+    config_file.write_text('[site]\ncouncil = "Borsetshire Council"\nbase_url = "https://minutes.example.org/"\n')
+    build(BuildOptions(content=CONTENT, out=tmp_path / "site", config=load_config(config_file)))
+    html = LexborHTMLParser((tmp_path / "site/index.html").read_text(encoding="utf-8"))
+    assert html.css_first(".govuk-generic-header__homepage-link").text().strip() == "Borsetshire Council"
+    assert html.css_first("title").text() == "Borsetshire Council committee minutes"
+    assert html.css_first("link[rel=canonical]").attributes["href"] == "https://minutes.example.org/"
+
+
+def test_a_bad_config_file_names_every_problem(tmp_path: Path) -> None:
+    from minutebook.config import load_config
+    from minutebook.errors import ConfigError
+
+    config_file = tmp_path / "minutebook.toml"
+    config_file.write_text('[site]\ncouncill = "Typo"\nbase_url = "minutes.example.org"\n[extra]\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(config_file)
+    message = str(error.value)
+    assert "unknown section [extra]" in message
+    assert "councill: unknown setting" in message
+    assert "base_url: must start with https://" in message
+
+
+def test_the_404_and_accessibility_pages_exist(seed_site: BuiltSite) -> None:
+    assert page(seed_site, "/404.html").css_first("h1").text() == "Page not found"
+    statement = page(seed_site, "/accessibility/")
+    assert "Accessibility statement" in statement.css_first("h1").text()
+    assert "Enforcement procedure" in texts(statement.css("h2"))
+
+
+def test_pages_are_valid_json_free_of_templates_leftovers(seed_site: BuiltSite) -> None:
+    for path in sorted(seed_site.out.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, path
+    json.loads((seed_site.out / "data/meetings.json").read_text())
