@@ -10,12 +10,12 @@ NODE_STAMP := node_modules/.installed
 CSS := build/minutebook.css
 SCSS := $(shell find assets/scss -name '*.scss')
 
-.PHONY: build test chromium clean
+.PHONY: build test test-tools clean
 
 build: $(PY_STAMP) $(NODE_STAMP) $(CSS)
 	$(PY) build.py build --content content --out site
 
-test: $(PY_STAMP) $(NODE_STAMP) $(CSS) chromium
+test: $(PY_STAMP) $(NODE_STAMP) $(CSS) test-tools
 	$(PY) -m pytest
 
 $(PY_STAMP): requirements.txt
@@ -33,12 +33,15 @@ $(CSS): $(SCSS) $(NODE_STAMP)
 	mkdir -p build
 	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules assets/scss/minutebook.scss $@
 
-# Browser tests need a Chromium; Playwright cannot download one here, Debian's package can.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+# Browser tests need Chromium (Playwright cannot download one here, Debian's package can);
+# the Nu HTML checker (npm vnu-jar) needs a Java runtime.
+TEST_PACKAGES = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v java),,default-jre-headless)
+test-tools:
+	@if [ -n "$(strip $(TEST_PACKAGES))" ]; then \
+		echo "Installing $(strip $(TEST_PACKAGES)) for the browser and HTML tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(TEST_PACKAGES) >/dev/null; \
+	fi
 
 clean:
 	rm -rf site build .venv node_modules .pytest_cache

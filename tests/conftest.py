@@ -67,3 +67,26 @@ def make_content(tmp_path: Path):  # type: ignore[no-untyped-def]
         return content
 
     return make
+
+
+# --- Browser tests: the seed site served over HTTP and a headless Chromium (tests/browser.py).
+# Imported inside the fixtures so tests that need no browser never load Playwright.
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_site: BuiltSite):  # type: ignore[no-untyped-def]
+    """The seed site on 127.0.0.1 as a static host serves it; yields the base URL."""
+    from .browser import serve
+
+    with serve(seed_site.out) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, headless, for the whole session: fails in CI if missing, skips locally."""
+    from .browser import chromium_executable, launch_chromium, require
+
+    require(chromium_executable(), "chromium is not installed; `make test` installs Debian's chromium")
+    with launch_chromium() as browser:
+        yield browser
