@@ -537,7 +537,7 @@ def _score_items(sc: Score, src: str, exp_items: list, act_items: list) -> None:
         else:
             sc._count("items.exempt", fp=1, fn=1)
             sc.misses.append(Miss(src, label + ".exempt", eexempt, aexempt))
-    for i, (anum, atitle, aexempt) in enumerate(acts):
+    for i, (anum, atitle, _aexempt) in enumerate(acts):
         if i in used:
             continue
         sc._count("items", fp=1)

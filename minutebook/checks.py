@@ -65,12 +65,12 @@ def _check(site: Path, page: Path, rel: str, href: str, ids: dict[Path, frozense
     if parts.path and not parts.path.startswith("/") and rel == NOT_FOUND_PAGE:
         # The host serves 404.html at whatever URL was missing, so relative links break there.
         return "relative link in the 404 page; it is served at any depth, so use a root-relative URL"
-    if not parts.path:  # "", "#x" or "?q=x": this same page
-        target = page
-    else:
-        target = _target(site, rel, href)
-        if target is None:
+    target = page  # "", "#x" or "?q=x": this same page
+    if parts.path:
+        found = _target(site, rel, href)
+        if found is None:
             return "points outside the site"
+        target = found
         if not target.is_file():
             return f"no such file: {target.relative_to(site).as_posix()}"
     fragment = parts.fragment

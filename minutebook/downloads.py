@@ -60,7 +60,7 @@ def prepare_downloads(archive: Archive, content: Path) -> tuple[dict[str, bytes]
 def _redact(data: bytes, ranges: list[LineRange]) -> tuple[bytes, int]:
     """Replace each withheld run of lines with one notice line; returns the text and lines withheld."""
     lines = _lines(data)
-    hidden = set()
+    hidden: set[int] = set()
     for span in ranges:
         hidden.update(range(span.first, min(span.last, len(lines)) + 1))
     out: list[str] = []

@@ -19,7 +19,17 @@ from .blocks import clean_fragment, resolutions_of, to_blocks
 from .dates import ImpossibleDate, find_dates, find_time
 from .header import COMMITTEE_WORDS, read_header, venue_in
 from .layout import RESTRICTED, Line, Part, clean_lines, split_parts
-from .model import END_OF_FILE, ExemptItem, LineRange, NameRef, NextMeeting, ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .model import (
+    END_OF_FILE,
+    ExemptItem,
+    LineRange,
+    NameRef,
+    NextMeeting,
+    ParsedItem,
+    ParsedMeeting,
+    Problem,
+    SourceSpan,
+)
 from .people import extract_names, parse_name
 from .sources import SourceDocument
 

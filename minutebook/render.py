@@ -112,8 +112,8 @@ def render_site(
              thread=listings.topic_thread(topic, site.meetings))
     register = listings.resolutions_by_year(archive)
     page("resolutions/index.html", "resolutions.html", register=register)
-    for n, year in enumerate(register):
-        page(f"resolutions/{year.slug}/index.html", "resolutions-year.html", year=year,
+    for n, register_year in enumerate(register):
+        page(f"resolutions/{register_year.slug}/index.html", "resolutions-year.html", year=register_year,
              newer=register[n - 1] if n > 0 else None, older=register[n + 1] if n + 1 < len(register) else None)
     page("search/index.html", "search.html")
     page("accessibility/index.html", "accessibility.html")
