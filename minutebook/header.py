@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from .dates import ImpossibleDate, find_dates, find_time, has_date
 from .layout import Line
@@ -48,9 +49,9 @@ _HELD_AT = re.compile(
 )
 
 
-def read_header(lines: list[Line], earlier: list[ParsedMeeting], whole: list[Line]) -> dict:
+def read_header(lines: list[Line], earlier: list[ParsedMeeting], whole: list[Line]) -> dict[str, Any]:
     """Council, committee, date, time and venue from the lines above the attendance."""
-    found: dict = {"body": None, "committee": None, "date": None, "time": None, "venue": None}
+    found: dict[str, Any] = {"body": None, "committee": None, "date": None, "time": None, "venue": None}
     texts = _logical_lines(lines)
     near = _near(whole)
     date_row = _date_row(texts, near)
@@ -133,7 +134,7 @@ def _strip_meeting_words(text: str) -> str:
     return re.sub(r"^(?:the\s+)?(?:(?:annual|monthly|ordinary|special|extraordinary)\s+)?(?:meeting\s+of\s+(?:the\s+)?)?", "", text, flags=re.I)
 
 
-def _classify_name(found: dict, text: str) -> None:
+def _classify_name(found: dict[str, Any], text: str) -> None:
     text = text.strip(" -–,")
     if not text or has_date(text) or len(text.split()) > 10:
         return

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from . import people as people_mod
 from . import topics as topics_mod
@@ -159,7 +160,7 @@ def _merge(group: _Group) -> ParsedMeeting:
             continue
         for item in part.items:
             items = _merge_item(items, item)
-    first = {field: next((getattr(p, field) for p in parts if getattr(p, field)), None) for field in
+    first: dict[str, Any] = {field: next((getattr(p, field) for p in parts if getattr(p, field)), None) for field in
              ("body", "committee", "start_time", "venue", "chair", "next_meeting", "signed_by")}
     return replace(
         base,

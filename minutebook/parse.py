@@ -28,6 +28,7 @@ from .model import (
     ParsedItem,
     ParsedMeeting,
     Problem,
+    Role,
     SourceSpan,
 )
 from .people import extract_names, parse_name
@@ -404,7 +405,8 @@ def _people_in(reader: _Reader, body: list[Line]) -> tuple[list[NameRef], list[N
         for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", line.text):
             for name, job_title in extract_names(sentence):
                 parsed = parse_name(name)
-                role = "member" if parsed and parsed.title and "ouncil" in parsed.title else "officer" if job_title else "unknown"
+                role: Role = ("member" if parsed and parsed.title and "ouncil" in parsed.title
+                              else "officer" if job_title else "unknown")
                 ref = NameRef(name, role, job_title, reader.span(line.number))
                 after = sentence[sentence.find(name) + len(name) :] if name in sentence else sentence
                 before = sentence[: sentence.find(name)] if name in sentence else ""

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from minutebook.model import Level, NameRef, Problem, SourceSpan
 from minutebook.slugs import slugify
@@ -172,8 +173,8 @@ def parse_name(text: str) -> PersonName | None:
     """Take a written name apart; None for headings, placeholders and sentences that are no name."""
     name, _ = split_job_title(text)
     if "," in name:  # surname first
-        surname, given = name.split(",", 1)
-        name = f"{given.strip()} {surname.strip()}"
+        last, first = name.split(",", 1)
+        name = f"{first.strip()} {last.strip()}"
     marks = [_fold(m) for m in re.findall(r"\(([^)]*)\)", name)]
     vice = any(m.startswith("vice") for m in marks)
     chair = any(m in {"chair", "chairman", "chairwoman", "chairperson", "in the chair", "cadeirydd", "cathaoirleach"}
@@ -324,24 +325,24 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
     chosen: dict[int, int] = {}
     seen: dict[tuple[str, str], set[int]] = defaultdict(set)
     problems: set[Problem] = set()
-    for k, (m, pn) in enumerate(zip(mentions, parsed, strict=True)):
-        if pn is None and _clean(m.ref.text):
+    for k, (m, maybe) in enumerate(zip(mentions, parsed, strict=True)):
+        if maybe is None and _clean(m.ref.text):
             problems.add(Problem("warning", m.ref.source, f"could not read a person's name in {_clean(m.ref.text)!r}"))
-        elif pn is not None and pn.display in ident_of:
-            chosen[k] = ident_of[pn.display]
+        elif maybe is not None and maybe.display in ident_of:
+            chosen[k] = ident_of[maybe.display]
             seen[("context", m.context)].add(chosen[k])
             seen[("group", m.group or "")].add(chosen[k])
-    unresolved = []
-    for k, (m, pn) in enumerate(zip(mentions, parsed, strict=True)):
-        if pn is not None and pn.display in ambiguous:
-            cands = ambiguous[pn.display]
+    unresolved: list[tuple[Mention, PersonName, list[int]]] = []
+    for k, (m, maybe) in enumerate(zip(mentions, parsed, strict=True)):
+        if maybe is not None and maybe.display in ambiguous:
+            cands = ambiguous[maybe.display]
             for scope in [("context", m.context)] + ([("group", m.group)] if m.group else []):
                 hits = [c for c in cands if c in seen[scope]]
                 if len(hits) == 1:
                     chosen[k] = hits[0]
                     break
             else:
-                unresolved.append((m, pn, cands))
+                unresolved.append((m, maybe, cands))
 
     members: dict[int, list[int]] = defaultdict(list)
     for k, ident in chosen.items():
@@ -350,19 +351,24 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
     def name_of(ident: int) -> str:
         if ident in forced:
             return forced[ident]
-        for has in (lambda f: f.forenames, lambda f: f.given):
-            if shown := [f.display for f in forms[ident] if has(f)]:
+        with_forenames = [f.display for f in forms[ident] if f.forenames]
+        with_given = [f.display for f in forms[ident] if f.given]
+        for shown in (with_forenames, with_given):
+            if shown:
                 return min(shown, key=lambda d: (-len(d), d))
-        titled = Counter(f"{parsed[k].title} {parsed[k].surname}" for k in members[ident] if parsed[k].title)
+        titled = Counter(f"{p.title} {p.surname}" for p in (parsed[k] for k in members[ident])
+                         if p is not None and p.title)
         return min(titled, key=lambda t: (-titled[t], t)) if titled else forms[ident][0].surname
 
     for m, pn, cands in unresolved:
-        names = ", ".join(sorted(name_of(c) for c in cands))
+        listed = ", ".join(sorted(name_of(c) for c in cands))
         problems.add(Problem("warning", m.ref.source,
-                             f"could not tell which {pn.surname} is meant: {names}; add it to people.toml"))
+                             f"could not tell which {pn.surname} is meant: {listed}; add it to people.toml"))
     drafts = sorted((name_of(i), tuple(sorted({split_job_title(mentions[k].ref.text)[0] for k in ks})), i)
                     for i, ks in members.items())
-    people, id_of, used = [], {}, Counter()
+    people: list[ResolvedPerson] = []
+    id_of: dict[int, str] = {}
+    used: Counter[str] = Counter()
     for name, variants, ident in drafts:
         slug = slugify(name, fallback="person")
         used[slug] += 1
@@ -397,7 +403,7 @@ def load_overrides(path: Path) -> tuple[PeopleOverrides, list[Problem]]:
     def report(level: Level, needle: str, message: str) -> None:
         problems.append(Problem(level, SourceSpan(src, _line_of(text, needle)), message))
 
-    def entries(section: str, fields: tuple[str, ...]) -> list[dict]:
+    def entries(section: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
         value = data.get(section, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             report("error", section, f"{section} must be written as [[{section}]] tables")

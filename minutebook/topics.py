@@ -143,7 +143,8 @@ def _clean(title: str) -> str:
 
 def _mark(text: str) -> list[str]:
     """The words of a title or heading, each theme synonym (longest first) made one "§theme" token."""
-    tokens, starts, out, i = _tokens(text), {}, [], 0
+    tokens, out, i = _tokens(text), [], 0
+    starts: dict[int, tuple[int, str]] = {}
     for start, words, tid in _hits(tokens, titles=True):
         starts.setdefault(start, (len(words), "§" + tid))
     while i < len(tokens):
@@ -179,13 +180,17 @@ def _display(cleaned: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+Label = tuple[str, str] | tuple[int, int]
+"""Constraint on a group of titles: ("§pin", topic name) or ([[apart]] entry, position); see _constrain."""
+
+
 def _find(parent: dict[str, str], node: str) -> str:
     while parent[node] != node:
         node = parent[node]
     return node
 
 
-def _union(parent: dict[str, str], labels: dict[str, frozenset[tuple]], a: str, b: str) -> bool:
+def _union(parent: dict[str, str], labels: dict[str, frozenset[Label]], a: str, b: str) -> bool:
     """Join two groups unless one would then hold two labels with the same first part (see _constrain)."""
     ra, rb = sorted((_find(parent, a), _find(parent, b)))
     joined = labels[ra] | labels[rb]
@@ -222,11 +227,12 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
     for n, root in ((n, root) for n, rs in roots.items() for root in rs):
         members[root].append(n)
     theme_ids = {_find(parent, "§" + tid): tid for tid in _THEMES}
-    ids, records = {}, []
+    ids: dict[str, str] = {}
+    records: list[TopicRecord] = []
     for root in sorted(members, key=lambda r: (r not in theme_ids, min(names[n] for n in members[r]), r)):
         primary = [n for n in members[root] if n in node_of and _find(parent, node_of[n]) == root]
         counts = Counter(names[n] for n in primary)
-        pin = next((value for first, value in labels[root] if first == "§pin"), None)
+        pin = next((value for first, value in labels[root] if first == "§pin" and isinstance(value, str)), None)
         fullness = {s: len({t.rstrip("*") for t in _tokens(s)} - _STOP) for s in counts}
         name = named[pin] if pin else min(counts, key=lambda s: (-fullness[s], -counts[s], s))
         base = theme_ids.get(root) or slugify(name, fallback="topic")
@@ -241,7 +247,7 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
 
 
 def _constrain(keys: dict[str, frozenset[str]], ov: TopicOverrides
-               ) -> tuple[dict[str, str], dict[str, frozenset[tuple]], dict[str, str], list[Problem]]:
+               ) -> tuple[dict[str, str], dict[str, frozenset[Label]], dict[str, str], list[Problem]]:
     """Label titles: ("§pin", name) for themes and [[topic]], (entry, position) for [[apart]] (see _union)."""
     named = {name.lower(): name for name in _THEMES.values()}
     pins = {"§" + tid: name.lower() for tid, name in _THEMES.items()}
@@ -252,11 +258,12 @@ def _constrain(keys: dict[str, frozenset[str]], ov: TopicOverrides
         for title in (t for t in entry.titles if _normal(t).lower() in keys):
             if pins.setdefault(_normal(title).lower(), pin) != pin:
                 problems.append(Problem("warning", SourceSpan(OVERRIDES, entry.line), f"{title!r} is in two topics"))
-    labels = {node: {("§pin", pins[node])} if node in pins else set() for node in keys}
+    label_sets: dict[str, set[Label]] = {node: {("§pin", pins[node])} if node in pins else set() for node in keys}
     for g, entry in enumerate(ov.apart):
         for k, title in enumerate(entry.titles):
-            labels.get(_normal(title).lower(), set()).add((g, k))
-    parent, labels = {node: node for node in keys}, {node: frozenset(ls) for node, ls in labels.items()}
+            label_sets.get(_normal(title).lower(), set()).add((g, k))
+    parent = {node: node for node in keys}
+    labels = {node: frozenset(ls) for node, ls in label_sets.items()}
     for pin in sorted(set(pins.values())):
         nodes = sorted(node for node in keys if pins.get(node) == pin)
         for a, b in pairwise(nodes):
