@@ -154,7 +154,3 @@ def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:
     ordered = sorted((y for y in years if y is not None), reverse=True)
     return [YearOfResolutions(year, tuple(years[year])) for year in [*ordered, *([None] if None in years else [])]]
 
-
-def items_with(meetings: tuple[Meeting, ...], wanted: set[str], field: str) -> list[ItemInMeeting]:
-    """Items whose ``field`` (presenters, mentioned, topics) names one of ``wanted``, newest first."""
-    return [ItemInMeeting(m, i) for m in newest_first(meetings) for i in m.items if wanted & set(getattr(i, field))]

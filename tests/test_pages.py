@@ -11,6 +11,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .conftest import CONTENT, BuiltSite, build_site
+from .test_build_cli import MINUTES
 
 JUNE_2017 = "2017-06-27-cabinet-committee-on-performance-improvement"
 FEB_2019 = "2019-02-26-cabinet-committee-on-performance-improvement"
@@ -91,20 +92,7 @@ def test_exempt_item_shows_title_and_reason_but_no_content(seed_site: BuiltSite)
     assert "[Withheld: " in copy
 
 
-PART_TWO_MINUTES = """Anytown Parish Council
-
-Minutes of the Meeting of Anytown Parish Council held on Monday 9th September 2024 at 7.30pm in the Village Hall
-
-Present: Cllrs A Smith (Chairman), B Jones
-
-1. Apologies for Absence
-
-None.
-
-2. Planning
-
-Resolved: That the application be supported.
-
+PART_TWO_MINUTES = MINUTES + """
 PART II - EXEMPT INFORMATION
 
 3. Land Sale at Mill Lane
