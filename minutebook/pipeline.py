@@ -1,4 +1,4 @@
-"""The build, top to bottom: read -> parse -> link -> render -> export -> publish."""
+"""The build, top to bottom: read -> parse -> link -> index -> render -> export -> publish."""
 
 from __future__ import annotations
 
@@ -18,12 +18,18 @@ from .model import Archive, ParsedMeeting, Problem, SourceSpan
 from .parse import parse_document
 from .publish import publish
 from .render import render_site
+from .search import build_search
 from .sources import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-ASSETS = {"minutebook.css": ROOT / "build" / "minutebook.css"}
-"""Logical asset name -> file; the stylesheet is compiled from assets/scss by `make`."""
+ASSETS = {
+    "minutebook.css": ROOT / "build" / "minutebook.css",
+    "lunr.js": ROOT / "node_modules" / "lunr" / "lunr.min.js",
+    "search.js": ROOT / "assets" / "js" / "search.js",
+    "favicon.svg": ROOT / "assets" / "favicon.svg",
+}
+"""Logical asset name -> file; `make` compiles the stylesheet and installs lunr.js from the lockfile."""
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,10 @@ def build(options: BuildOptions) -> BuildResult:
     if not blocked:
         assets = collect_assets(ASSETS)
         downloads, offered = prepare_downloads(archive, options.content)
-        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered)
-        publish(_combine(pages, assets.files, downloads, export_files(archive)), options.out)
+        index = build_search(archive)
+        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
+                            search_manifest=index.manifest_url)
+        publish(_combine(pages, assets.files, downloads, index.files, export_files(archive)), options.out)
     return BuildResult(archive, problems, not blocked, time.perf_counter() - started)
 
 

@@ -65,7 +65,8 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
 
 
 def render_site(
-    archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download]
+    archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download],
+    search_manifest: str,
 ) -> dict[str, str]:
     """Path under the site root -> HTML, for every page of the site."""
     env = environment(templates)
@@ -115,7 +116,7 @@ def render_site(
     for n, register_year in enumerate(register):
         page(f"resolutions/{register_year.slug}/index.html", "resolutions-year.html", year=register_year,
              newer=register[n - 1] if n > 0 else None, older=register[n + 1] if n + 1 < len(register) else None)
-    page("search/index.html", "search.html")
+    page("search/index.html", "search.html", manifest=search_manifest)
     page("accessibility/index.html", "accessibility.html")
     page("404.html", "404.html")
     return pages
