@@ -38,7 +38,7 @@ def build_command(content: Path, out: Path, config_path: Path | None, strict: bo
     """
     config = load_config(config_path or Path("minutebook.toml"), required=config_path is not None)
     try:
-        result = build(BuildOptions(content=content, out=out, strict=strict, config=config))
+        result = build(BuildOptions(content=content, out=out, strict=strict, config=config, cache=Path("build/cache")))
     except click.ClickException:
         raise
     except Exception as error:

@@ -39,6 +39,8 @@ class BuildOptions:
     strict: bool = False
     config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
+    cache: Path | None = None
+    """Where search indexes are kept between builds; None builds every one afresh."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def build(options: BuildOptions) -> BuildResult:
     if not blocked:
         assets = collect_assets(ASSETS)
         downloads, offered = prepare_downloads(archive, options.content)
-        index = build_search(archive)
+        index = build_search(archive, cache=options.cache)
         pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
                             search_manifest=index.manifest_url)
         publish(_combine(pages, assets.files, downloads, index.files, export_files(archive)), options.out)

@@ -17,8 +17,10 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from lunr import __VERSION__ as lunr_version
 from lunr import lunr
 
 from .model import Archive, Item, Meeting
@@ -52,16 +54,14 @@ class SearchIndex:
     """What the search page loads first."""
 
 
-def build_search(archive: Archive) -> SearchIndex:
-    """One JSON file per shard and a manifest listing them, all under content-hashed names."""
+def build_search(archive: Archive, *, cache: Path | None = None) -> SearchIndex:
+    """One JSON file per shard and a manifest listing them, all under content-hashed names.
+
+    lunr.py is the slow part of a big build, so each shard's index is kept in ``cache``
+    under the hash of its documents: adding last week's minutes rebuilds one year only.
+    """
     shards = _shards(archive)
-    documents = [shard.documents for shard in shards]
-    workers = min(os.cpu_count() or 1, len(shards))
-    if len(shards) > 4 and workers > 1:  # a big archive builds its shards on every core
-        with ProcessPoolExecutor(workers) as pool:
-            indexes = list(pool.map(_index, documents))
-    else:
-        indexes = [_index(docs) for docs in documents]
+    indexes = _cached_indexes([shard.documents for shard in shards], cache)
     files: dict[str, str] = {}
     listed = []
     for shard, index in zip(shards, indexes, strict=True):
@@ -133,6 +133,27 @@ def _add(shard: Shard, kind: str, title: str, url: str, *, meeting: Meeting | No
     if exempt:
         entry["e"] = 1
     shard.store[ref] = entry
+
+
+def _cached_indexes(documents: list[list[dict[str, str]]], cache: Path | None) -> list[dict[str, Any]]:
+    keys = [hashlib.sha256(_dumps([FIELDS, lunr_version, docs]).encode()).hexdigest() for docs in documents]
+    found: dict[int, dict[str, Any]] = {}
+    for n, key in enumerate(keys):
+        if cache and (cache / f"{key}.json").is_file():
+            found[n] = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    missing = [n for n in range(len(documents)) if n not in found]
+    workers = min(os.cpu_count() or 1, len(missing))
+    if len(missing) > 2 and workers > 1:  # a big archive builds its shards on every core
+        with ProcessPoolExecutor(workers) as pool:
+            built = list(pool.map(_index, [documents[n] for n in missing]))
+    else:
+        built = [_index(documents[n]) for n in missing]
+    for n, index in zip(missing, built, strict=True):
+        found[n] = index
+        if cache:
+            cache.mkdir(parents=True, exist_ok=True)
+            (cache / f"{keys[n]}.json").write_text(_dumps(index), encoding="utf-8")
+    return [found[n] for n in range(len(documents))]
 
 
 def _index(documents: list[dict[str, str]]) -> dict[str, Any]:
