@@ -467,8 +467,11 @@ def extract_names(text: str) -> list[tuple[str, str | None]]:
 
 
 @lru_cache(maxsize=8)
-def _mention_patterns(people: tuple[ResolvedPerson, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One pattern per person, built once per people list because every item's text is searched."""
+def _mention_patterns(
+    people: tuple[ResolvedPerson, ...],
+) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+    """One pattern per person, built once per people list because every item's text is searched,
+    with the folded surnames every alternative contains: a cheap test before the regex."""
     counts = Counter(_fold(p.surname) for p in people)
     patterns = []
     for person in people:
@@ -478,10 +481,16 @@ def _mention_patterns(people: tuple[ResolvedPerson, ...]) -> tuple[tuple[str, re
         if counts[_fold(person.surname)] == 1:
             alts.append(rf"{_TITLE_RE}\s+(?:{_HON}\s+)?(?:{_INIT}\s+)?{re.escape(person.surname)}")
         if alts:
-            patterns.append((person.id, re.compile(rf"(?<![\w'’-])(?:{'|'.join(alts)})(?!\w)")))
+            surnames = {_fold(person.surname)} | {_fold(pn.surname) for v in phrases if (pn := parse_name(v))}
+            pattern = re.compile(rf"(?<![\w'’-])(?:{'|'.join(alts)})(?!\w)")
+            patterns.append((person.id, tuple(sorted(s for s in surnames if s)), pattern))
     return tuple(patterns)
 
 
 def find_mentions(text: str, people: Sequence[ResolvedPerson]) -> tuple[str, ...]:
     """Ids of people named in text: by full name or variant, or title + surname when the surname is unique."""
-    return tuple(sorted({pid for pid, pattern in _mention_patterns(tuple(people)) if pattern.search(text)}))
+    folded = _fold(text)
+    return tuple(sorted({
+        pid for pid, surnames, pattern in _mention_patterns(tuple(people))
+        if any(surname in folded for surname in surnames) and pattern.search(text)
+    }))
