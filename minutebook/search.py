@@ -22,7 +22,10 @@ from typing import Any
 
 from lunr import __VERSION__ as lunr_version
 from lunr import lunr
+from lunr.builder import Builder
+from lunr.stop_word_filter import stop_word_filter
 
+from .lunrjs import PIPELINE, stemmer, trimmer
 from .model import Archive, Item, Meeting
 
 FIELDS: list[dict[str, Any]] = [
@@ -136,7 +139,7 @@ def _add(shard: Shard, kind: str, title: str, url: str, *, meeting: Meeting | No
 
 
 def _cached_indexes(documents: list[list[dict[str, str]]], cache: Path | None) -> list[dict[str, Any]]:
-    keys = [hashlib.sha256(_dumps([FIELDS, lunr_version, docs]).encode()).hexdigest() for docs in documents]
+    keys = [hashlib.sha256(_dumps([FIELDS, lunr_version, PIPELINE, docs]).encode()).hexdigest() for docs in documents]
     found: dict[int, dict[str, Any]] = {}
     for n, key in enumerate(keys):
         if cache and (cache / f"{key}.json").is_file():
@@ -157,7 +160,10 @@ def _cached_indexes(documents: list[list[dict[str, str]]], cache: Path | None) -
 
 
 def _index(documents: list[dict[str, str]]) -> dict[str, Any]:
-    return dict(lunr(ref="ref", fields=FIELDS, documents=documents).serialize())
+    builder = Builder()
+    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.search_pipeline.add(stemmer)
+    return dict(lunr(ref="ref", fields=FIELDS, documents=documents, builder=builder).serialize())
 
 
 def _dumps(data: Any) -> str:

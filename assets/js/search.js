@@ -39,6 +39,7 @@
   var failed = false;
   var shown = PAGE_SIZE;
   var announceTimer = null;
+  var typing = false;     // the history entry holds what is being typed: keystrokes replace it
 
   document.getElementById("search-noscript").hidden = true;
   document.getElementById("search-filters").hidden = false;
@@ -348,7 +349,7 @@
   }
 
   function stillLoading() {
-    return Boolean(loading) || wantedShards().some(function (name) { return !loaded[name]; });
+    return (!manifest && !failed) || Boolean(loading) || wantedShards().some(function (name) { return !loaded[name]; });
   }
 
   /* The status line is a live region: say the count once the answer settles, not at
@@ -360,8 +361,11 @@
       message = "Search could not load. Check your connection and try again, or browse the archive instead.";
     } else if (!query) {
       message = "";
+    } else if (!manifest) {
+      message = "Loading the search index…";
     } else if (!outcome.terms.length) {
-      message = "Type a word to search for: ‘" + query + "’ has only common words, which are not searched.";
+      message = "Type a word to search for: ‘" + query + "’ " + (/\w/.test(query) ?
+        "has only common words, which are not searched." : "has no letters or numbers in it.");
     } else {
       var count = outcome.results.length;
       message = (count === 1 ? "1 result" : count + " results") + " for ‘" + query + "’";
@@ -385,7 +389,8 @@
 
   input.addEventListener("input", function () {
     shown = PAGE_SIZE;
-    writeUrl(false);
+    writeUrl(!typing);  // a new query gets its own entry, so Back returns to the one before
+    typing = true;
     update();
     loadNext();
   });
@@ -393,6 +398,7 @@
     event.preventDefault();
     shown = PAGE_SIZE;
     writeUrl(true);
+    typing = false;
     update();
     loadNext();
   });
@@ -400,6 +406,7 @@
     selects[name].addEventListener("change", function () {
       shown = PAGE_SIZE;
       writeUrl(true);
+      typing = false;
       update();
       loadNext();
     });
@@ -415,6 +422,7 @@
     }
   });
   window.addEventListener("popstate", function () {
+    typing = false;
     readUrl();
     update();
     loadNext();
