@@ -133,7 +133,7 @@
     if (year) {
       return names.filter(function (name) { return name === year || name === "directory"; });
     }
-    if (!input.value.trim()) {
+    if (!termsOf(input.value).length) {
       return names.slice(0, 2);  // the directory and the newest year, ready for the first keypress
     }
     return names;
