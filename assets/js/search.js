@@ -190,17 +190,36 @@
     });
   }
 
-  function search() {
+  /* Search the loaded shards newest first, in slices of about 25 ms: the first results
+   * show at once, older years follow without blocking typing. A newer keystroke cancels
+   * the slices still to run. */
+  var SLICE_MS = 25;
+  var generation = 0;
+
+  function update() {
+    var run = ++generation;
     var terms = termsOf(input.value);
-    if (!terms.length) {
-      return { terms: terms, results: [], partial: false, all: [] };
-    }
+    var names = terms.length ? order.filter(function (name) { return wantedShards().indexOf(name) >= 0; }) : [];
     var found = [];
-    order.forEach(function (name) {
-      if (wantedShards().indexOf(name) >= 0) {
-        found = found.concat(searchShard(loaded[name], terms));
+    var next = 0;
+    function slice() {
+      if (run !== generation) {
+        return;
       }
-    });
+      var started = window.performance.now();
+      while (next < names.length && (next === 0 || window.performance.now() - started < SLICE_MS)) {
+        found = found.concat(searchShard(loaded[names[next]], terms));
+        next++;
+      }
+      show(outcomeOf(terms, found, next < names.length));
+      if (next < names.length) {
+        window.setTimeout(slice, 0);
+      }
+    }
+    slice();
+  }
+
+  function outcomeOf(terms, found, pending) {
     var complete = found.filter(function (r) { return r.all; });
     var partial = terms.length > 1 && !complete.length && found.length > 0;
     var pool = partial ? found : complete;
@@ -214,11 +233,10 @@
       if (da !== db) { return da < db ? 1 : -1; }
       return a.doc.u < b.doc.u ? -1 : 1;
     });
-    return { terms: terms, results: results, partial: partial, all: pool };
+    return { terms: terms, results: results, partial: partial, all: pool, pending: pending };
   }
 
-  function update() {
-    var outcome = search();
+  function show(outcome) {
     renderFacets(outcome.all);
     renderResults(outcome);
     announce(outcome);
@@ -231,7 +249,7 @@
     });
     list.replaceChildren(fragment);
     moreButton.hidden = outcome.results.length <= shown;
-    noResults.hidden = !(outcome.terms.length && !outcome.results.length && !stillLoading());
+    noResults.hidden = !(outcome.terms.length && !outcome.results.length && !stillLoading() && !outcome.pending);
   }
 
   function resultItem(result, terms) {
@@ -370,10 +388,10 @@
       var count = outcome.results.length;
       message = (count === 1 ? "1 result" : count + " results") + " for ‘" + query + "’";
       if (outcome.partial) { message += " (none has all your words; showing results with some of them)"; }
-      if (stillLoading()) { message += " so far; searching older meetings…"; }
+      if (stillLoading() || outcome.pending) { message += " so far; searching older meetings…"; }
     }
     window.clearTimeout(announceTimer);
-    if (!message || !stillLoading()) {
+    if (!message || !(stillLoading() || outcome.pending)) {
       statusBox.textContent = message;
     } else {
       announceTimer = window.setTimeout(function () { statusBox.textContent = message; }, 400);
