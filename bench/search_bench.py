@@ -1,0 +1,960 @@
+#!/usr/bin/env python3
+"""Minutebook's search (prebuilt lunr shards) against Pagefind, on synthetic archives, in Chromium.
+
+Usage:
+    .venv/bin/python bench/search_bench.py --meetings 100 [--meetings 1000 ...] [--queries Q ...]
+        [--repeat 3] [--seed 1] [--skip-build] [--skip-pagefind] [--skip-browser] [--gzip-level 6]
+
+For each size N:
+
+1. Generate N synthetic meetings with bench/synthetic.py into bench/out/syn<N>/content
+   (kept while N, the seed and synthetic.py are unchanged).
+2. Build the site with Minutebook's own command line (build.py build) into
+   bench/out/syn<N>/site: wall time, peak RSS (largest single process, from wait4, and
+   the whole process tree, sampled from /proc every 0.1 s: the search indexes are built
+   in a process pool), seconds per pipeline stage, the build's summary line.  The build
+   runs with bench/out/syn<N>/ as its working folder, so its search-index cache
+   (build/cache) is bench/out/syn<N>/build/cache, which is emptied first: a cold build.
+3. Index the same built site with Pagefind 1.5.2 (installed into bench/out/venv, made if
+   missing): python -m pagefind --site <site> --output-subdir pagefind; wall time, RSS,
+   bundle size.
+4. Serve the site on 127.0.0.1 (ThreadingHTTPServer in a thread), gzip-compressing
+   .html/.js/.mjs/.css/.json/.svg/.txt on the fly when the client accepts it (compressed
+   once, then from memory, so compression time is not measured), and in Chromium
+   (Playwright) measure, per query, with a fresh browser context each time (cold cache):
+   * Minutebook: load /search/?q=<query>; bytes transferred (headers + encoded body of
+     every response, from Playwright's request.sizes()) and time from navigation start
+     until the first `#search-results li` is in the DOM, and until the search is complete
+     (every shard loaded: `#search-status` no longer says "so far" or "Loading").
+   * Pagefind: a minimal page (served by the bench at /__bench/pagefind.html, not written
+     into the site) that imports /pagefind/pagefind.js, runs pagefind.search(q) and loads
+     the first 5 results' data(); bytes and time until those 5 are in the DOM.  The same
+     page then runs every other query warm (bundle already loaded) for comparison.
+   * Minutebook keypress-to-results, everything loaded: focus `#search-q`, clear it, type
+     the query (80 ms between keys) and take the time from the last keydown
+     (event.timeStamp) to the first mutation of `#search-results`/`#search-status`
+     (and to the next frame, "paint"); --repeat times per query, medians reported.
+5. Write bench/out/search-bench-<N>.json and print a table.
+
+Times are medians of --repeat cold loads.  Chromium runs headless with the flags the
+project's browser tests use; 127.0.0.1 has no network latency, so times are CPU-bound
+(parsing JSON, lunr.Index.load, wasm) and bytes are what a host would send (gzip, not
+brotli).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import http.server
+import importlib.util
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+PAGEFIND_VERSION = "1.5.2"
+sys.path.insert(0, str(BENCH))
+from synthetic import QUERY_SURNAME  # noqa: E402
+
+DEFAULT_QUERIES = ["risk register", "brexit", QUERY_SURNAME, "libraries", "council tax"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".xml"}
+
+
+# --- processes: wall time, peak RSS ------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    argv: list[str]
+    seconds: float
+    returncode: int
+    max_rss_mb: float
+    """Largest single process (ru_maxrss from wait4: the child and the children it waited for)."""
+    tree_rss_mb: float
+    """Largest sum of RSS over the process tree, sampled every 0.1 s."""
+    cpu_seconds: float
+    """User + system CPU time of the child and the children it waited for (less sensitive than
+    wall time to other work on the machine)."""
+    stdout: str
+    stderr: str
+
+
+def _tree_rss_kb(root: int) -> int:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().decode(errors="replace")
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
+def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
+    """Run argv, timing it and tracking peak RSS; stdout/stderr go to files (no pipe deadlock)."""
+    out_path, err_path = log_prefix.with_suffix(".stdout"), log_prefix.with_suffix(".stderr")
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                done.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(argv, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0] / 1024, usage.ru_utime + usage.ru_stime,
+               out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
+
+
+def cpu_busy(seconds: float = 2.0) -> float:
+    """Fraction of all CPUs busy over ``seconds`` (from /proc/stat): other work skews timings."""
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]
+        return sum(fields), idle
+
+    total0, idle0 = sample()
+    time.sleep(seconds)
+    total1, idle1 = sample()
+    return round(1 - (idle1 - idle0) / max(1, total1 - total0), 2)
+
+
+def wait_for_quiet(limit_s: float, label: str) -> float:
+    """Wait (up to limit_s) until under 25% of the CPUs are busy; return the last reading."""
+    deadline = time.monotonic() + limit_s
+    busy = cpu_busy()
+    while busy > 0.25 and time.monotonic() < deadline:
+        print(f"  ({label}: CPUs {busy:.0%} busy with other work; waiting)", flush=True)
+        time.sleep(10)
+        busy = cpu_busy()
+    return busy
+
+
+# --- 1. the synthetic archive ------------------------------------------------------------------
+
+
+def ensure_content(n: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    folder = OUT / f"syn{n}"
+    content = folder / "content"
+    stamp = folder / "content.stamp"
+    key = f"{n} {seed} {hashlib.sha256((BENCH / 'synthetic.py').read_bytes()).hexdigest()}"
+    if stamp.is_file() and stamp.read_text() == key and len(list(content.glob("*.txt"))) == n:
+        return content, {"generated": False}
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(BENCH / "synthetic.py"), str(n), str(content), "--seed", str(seed),
+                    "--expected", str(folder / "expected.json")], check=True)
+    stamp.write_text(key)
+    return content, {"generated": True, "seconds": round(time.perf_counter() - started, 2)}
+
+
+def content_stats(content: Path) -> dict[str, Any]:
+    sizes = sorted(p.stat().st_size for p in content.glob("*.txt"))
+    return {"documents": len(sizes), "bytes": sum(sizes), "median_doc_bytes": sizes[len(sizes) // 2],
+            "min_doc_bytes": sizes[0], "max_doc_bytes": sizes[-1]}
+
+
+# --- 2. Minutebook's build, instrumented ----------------------------------------------------------
+
+
+def build_child(content: str, out: str, stages_path: str) -> int:
+    """Run build.py's command line in this process, timing each pipeline stage.
+
+    Every function pipeline.py calls from another minutebook module is wrapped (so new
+    stages are timed as they appear), and inside linking, people and topic resolution.
+    """
+    import types
+
+    sys.path.insert(0, str(ROOT))
+    import minutebook.pipeline as pipeline
+
+    times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
+    calls: dict[str, int] = {}
+
+    def wrap(label: str, fn: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                times[label] = times.get(label, 0.0) + time.perf_counter() - started
+                cpu[label] = cpu.get(label, 0.0) + time.process_time() - started_cpu
+                calls[label] = calls.get(label, 0) + 1
+        return timed
+
+    for name, obj in list(vars(pipeline).items()):
+        module = getattr(obj, "__module__", "") or ""
+        if isinstance(obj, types.FunctionType) and module.startswith("minutebook.") and module != pipeline.__name__:
+            setattr(pipeline, name, wrap(name, obj))
+    for module_name, names in (("minutebook.people", ("resolve_people", "find_mentions")),
+                               ("minutebook.topics", ("assign_topics",))):
+        module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
+        for name in names:
+            if hasattr(module, name):
+                setattr(module, name, wrap(f"link.{name}", getattr(module, name)))
+    spec = importlib.util.spec_from_file_location("minutebook_build_cli", ROOT / "build.py")
+    assert spec and spec.loader
+    cli_module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli_module)
+    started = time.perf_counter()
+    code = 0
+    try:
+        cli_module.cli(["build", "--content", content, "--out", out, "--config", str(ROOT / "minutebook.toml"),
+                        "--quiet"], standalone_mode=True)
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    finally:
+        Path(stages_path).write_text(json.dumps({
+            "total": time.perf_counter() - started,
+            "stages": {k: round(v, 3) for k, v in times.items()},
+            "stages_cpu": {k: round(v, 3) for k, v in cpu.items()}, "calls": calls}, indent=1))
+    return code
+
+
+_SUMMARY = re.compile(
+    r"(?P<meetings>\d+) meetings \((?P<undated>\d+) undated\), (?P<people>\d+) people, (?P<topics>\d+) topics, "
+    r"(?P<committees>\d+) committees; (?P<errors>\d+) errors, (?P<warnings>\d+) warnings"
+    r"(?:; published to .* in (?P<seconds>[\d.]+) s)?")
+
+
+def build_site(n: int, content: Path, python: str) -> dict[str, Any]:
+    folder = OUT / f"syn{n}"
+    site = folder / "site"
+    shutil.rmtree(folder / "build" / "cache", ignore_errors=True)  # a cold build: no cached search shards
+    stages = folder / "build-stages.json"
+    run = run_measured([python, str(Path(__file__).resolve()), "--_build-child", str(content.resolve()),
+                        str(site.resolve()), str(stages.resolve())], folder, folder / "build")
+    summary = _SUMMARY.search(run.stdout)
+    result: dict[str, Any] = {
+        "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "returncode": run.returncode,
+        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1), "summary": run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "",
+    }
+    if summary:
+        result.update({k: (float(v) if k == "seconds" else int(v)) for k, v in summary.groupdict().items()
+                       if v is not None and k != "seconds"})
+        result["pipeline_seconds"] = float(summary.group("seconds")) if summary.group("seconds") else None
+    if stages.is_file():
+        data = json.loads(stages.read_text())
+        result["stages"] = data["stages"]
+        result["stages_cpu"] = data.get("stages_cpu")
+        result["stage_calls"] = data.get("calls")
+    if run.returncode != 0:
+        print(run.stdout[-3000:], run.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"the build of {n} meetings failed (exit {run.returncode})")
+    problems = [line for line in run.stdout.splitlines() if ": warning:" in line or ": error:" in line]
+    result["problem_lines"] = problems[:20]
+    result["site"] = site_stats(site)
+    return result
+
+
+def site_stats(site: Path) -> dict[str, Any]:
+    files = [p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.relative_to(site).parts]
+    search = sorted((site / "search").glob("*.json"))
+    shards = []
+    manifest = next((p for p in search if p.name.startswith("manifest.")), None)
+    if manifest:
+        data = json.loads(manifest.read_text())
+        for shard in data.get("shards", []):
+            path = site / shard["url"].lstrip("/")
+            raw = path.read_bytes()
+            shards.append({"name": shard["name"], "documents": shard.get("documents"), "bytes": len(raw),
+                           "gzip_bytes": len(gzip.compress(raw, 6))})
+    return {
+        "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+        "html_pages": sum(1 for p in files if p.suffix == ".html"),
+        "search_files": len(search), "search_bytes": sum(p.stat().st_size for p in search),
+        "manifest_bytes": manifest.stat().st_size if manifest else None, "shards": shards,
+    }
+
+
+# --- 3. Pagefind -----------------------------------------------------------------------------------
+
+
+def pagefind_python() -> str:
+    venv = OUT / "venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    check = subprocess.run([str(python), "-m", "pagefind", "--version"], capture_output=True, text=True)
+    if check.returncode != 0 or PAGEFIND_VERSION not in check.stdout:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        f"pagefind[bin]=={PAGEFIND_VERSION}"], check=True)
+    return str(python)
+
+
+def pagefind_index(n: int, site: Path) -> dict[str, Any]:
+    python = pagefind_python()
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    run = run_measured([python, "-m", "pagefind", "--site", str(site.resolve()), "--output-subdir", "pagefind"],
+                       site.parent, site.parent / "pagefind")
+    if run.returncode != 0:
+        print(run.stdout[-3000:], run.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"pagefind failed on {site}")
+    bundle = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    indexed = re.search(r"Indexed (\d+) pages", run.stdout)
+    words = re.search(r"Indexed (\d+) words", run.stdout)
+    return {
+        "version": PAGEFIND_VERSION, "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
+        "max_rss_mb": round(run.max_rss_mb, 1),
+        "tree_rss_mb": round(run.tree_rss_mb, 1), "pages": int(indexed.group(1)) if indexed else None,
+        "words": int(words.group(1)) if words else None, "bundle_files": len(bundle),
+        "bundle_bytes": sum(p.stat().st_size for p in bundle),
+        "index_chunks": sum(1 for p in bundle if p.suffix == ".pf_index"),
+        "fragments": sum(1 for p in bundle if p.suffix == ".pf_fragment"),
+    }
+
+
+# --- 4. the server ---------------------------------------------------------------------------------
+
+PAGEFIND_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Pagefind bench</title></head>
+<body><main><p id="status">Searching…</p><ol id="results"></ol></main>
+<script type="module">
+const list = document.getElementById("results");
+async function run(q) {
+  const t0 = performance.now();
+  const pagefind = await import("/pagefind/pagefind.js");
+  await pagefind.init();
+  const tInit = performance.now();
+  const search = await pagefind.search(q);
+  const tSearch = performance.now();
+  const data = await Promise.all(search.results.slice(0, 5).map((r) => r.data()));
+  const tData = performance.now();
+  const items = data.map((d) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = d.url;
+    a.textContent = (d.meta && d.meta.title) || d.url;
+    li.append(a);
+    return li;
+  });
+  list.replaceChildren(...items);
+  document.getElementById("status").textContent = search.results.length + " results for " + q;
+  return { count: search.results.length, start: t0, init: tInit, search: tSearch, data: tData,
+           done: performance.now(), titles: data.map((d) => (d.meta && d.meta.title) || d.url) };
+}
+window.__pfRun = run;
+const q = new URLSearchParams(location.search).get("q") || "";
+window.__pf = await run(q);
+</script></body></html>
+"""
+
+
+class _Gzipped:
+    """Compressed bodies, made once per file (keyed by path, size and mtime)."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+        self.cache: dict[tuple[str, int, int], bytes] = {}
+        self.lock = threading.Lock()
+
+    def get(self, path: Path) -> bytes:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        with self.lock:
+            found = self.cache.get(key)
+        if found is None:
+            found = gzip.compress(path.read_bytes(), self.level, mtime=0)
+            with self.lock:
+                self.cache[key] = found
+        return found
+
+
+def make_handler(site: Path, gzipped: _Gzipped) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
+                          ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm"}
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            url = urlsplit(self.path)
+            if url.path == "/__bench/pagefind.html":
+                self._send(PAGEFIND_PAGE.encode(), "text/html; charset=utf-8", compress=True)
+                return
+            path = Path(self.translate_path(url.path))
+            if path.is_dir():
+                if not url.path.endswith("/"):
+                    super().do_GET()  # the redirect to the slash
+                    return
+                path = path / "index.html"
+            if not path.is_file():
+                super().do_GET()  # 404
+                return
+            ctype = self.guess_type(str(path))
+            if ctype.startswith("text/") or ctype in ("application/json", "text/javascript"):
+                ctype += "; charset=utf-8" if "charset" not in ctype else ""
+            if path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", ""):
+                self._send(gzipped.get(path), ctype, compress=False, encoding="gzip")
+            else:
+                self._send(path.read_bytes(), ctype, compress=False)
+
+        def _send(self, body: bytes, ctype: str, *, compress: bool, encoding: str | None = None) -> None:
+            if compress and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body, encoding = gzip.compress(body, gzipped.level, mtime=0), "gzip"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if encoding:
+                self.send_header("Content-Encoding", encoding)
+            self.send_header("Vary", "Accept-Encoding")
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+class Server:
+    def __init__(self, site: Path, gzip_level: int) -> None:
+        self.gzipped = _Gzipped(gzip_level)
+        self.site = site
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(site, self.gzipped))
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def prewarm(self) -> float:
+        """Compress everything the search pages fetch before measuring, as a host's cache would have it."""
+        started = time.perf_counter()
+        folders = [self.site / "search", self.site / "assets", self.site / "pagefind"]
+        for folder in folders:
+            if folder.is_dir():
+                for path in folder.rglob("*"):
+                    if path.is_file() and path.suffix in COMPRESSIBLE:
+                        self.gzipped.get(path)
+        return time.perf_counter() - started
+
+
+# --- 5. Chromium -----------------------------------------------------------------------------------
+
+# Runs before the page's own scripts: note when the first result and the final status appear.
+WATCH_SEARCH = """
+(() => {
+  performance.setResourceTimingBufferSize(2000);
+  const state = window.__mb = { first: null, firstMeeting: null, final: null, status: [], results: null };
+  const check = () => {
+    const now = performance.now();
+    if (state.first === null && document.querySelector('#search-results li')) { state.first = now; }
+    if (state.firstMeeting === null && document.querySelector('#search-results li a[href^="/meetings/"]')) {
+      state.firstMeeting = now;
+    }
+    const box = document.getElementById('search-status');
+    const text = box ? box.textContent.trim() : '';
+    if (text && (state.status.length === 0 || state.status[state.status.length - 1][1] !== text)) {
+      state.status.push([now, text]);
+      if (!/so far|Loading/.test(text)) {
+        state.final = now;
+        const m = text.match(/^([\\d,]+) results?/);
+        state.results = m ? Number(m[1].replace(/,/g, '')) : 0;
+      } else { state.final = null; }
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+})();
+"""
+
+# In a loaded page: the last keydown's timestamp and the first result/status mutation after it.
+WATCH_KEYS = """
+(() => {
+  const state = window.__kp = { lastKey: -1, mutation: null, paint: null, last: null };
+  const input = document.getElementById('search-q');
+  input.addEventListener('keydown', (event) => {
+    state.lastKey = event.timeStamp; state.mutation = null; state.paint = null; state.last = null;
+  }, true);
+  const seen = () => {
+    if (state.lastKey < 0) { return; }
+    state.last = performance.now();
+    if (state.mutation === null) {
+      state.mutation = state.last;
+      requestAnimationFrame(() => setTimeout(() => { state.paint = performance.now(); }, 0));
+    }
+  };
+  const options = { childList: true, subtree: true, characterData: true };
+  new MutationObserver(seen).observe(document.getElementById('search-results'), options);
+  new MutationObserver(seen).observe(document.getElementById('search-status'), options);
+})();
+"""
+
+
+# Every response the page received, on the page's own clock: transferSize is headers plus the
+# encoded (gzip) body, as Resource Timing defines it.
+RESOURCE_TIMING = """
+() => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .filter((e) => !e.name.endsWith('/favicon.ico'))
+  .map((e) => ({ path: new URL(e.name).pathname, transfer: e.transferSize, body: e.encodedBodySize, end: e.responseEnd }))
+"""
+
+
+@dataclass
+class Collected:
+    requests: list[Any] = field(default_factory=list)
+
+    def on_finished(self, request: Any) -> None:
+        self.requests.append(request)
+
+    def table(self) -> list[dict[str, Any]]:
+        rows = []
+        for request in self.requests:
+            path = urlsplit(request.url).path
+            if path == "/favicon.ico":
+                continue
+            sizes = request.sizes()
+            timing = request.timing
+            rows.append({"path": path, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+                         "body": sizes["responseBodySize"], "end": timing["startTime"] + timing["responseEnd"]})
+        return rows
+
+
+def js_heap_mb(context: Any, page: Any) -> float:
+    """The page's JavaScript heap in use after a forced garbage collection (CDP), in MB.
+
+    Pagefind's wasm memory and its worker's heap are not in this figure."""
+    session = context.new_cdp_session(page)
+    session.send("HeapProfiler.enable")
+    session.send("HeapProfiler.collectGarbage")
+    used = session.send("Runtime.getHeapUsage")["usedSize"]
+    session.detach()
+    return round(used / 1e6, 1)
+
+
+def minutebook_cold(browser: Any, base: str, query: str, timeout_ms: int) -> dict[str, Any]:
+    context = browser.new_context()
+    collected = Collected()
+    context.on("requestfinished", collected.on_finished)
+    page = context.new_page()
+    page.add_init_script(WATCH_SEARCH)
+    page.goto(f"{base}/search/?q={quote(query)}", wait_until="commit")
+    page.wait_for_function("window.__mb && window.__mb.final !== null", timeout=timeout_ms, polling=50)
+    page.wait_for_load_state("networkidle")
+    mb = page.evaluate("window.__mb")
+    timings = page.evaluate(RESOURCE_TIMING)
+    heap = js_heap_mb(context, page)
+    rows = collected.table()
+    first = mb["first"]
+    context.close()
+    return {
+        "results": mb["results"], "status": mb["status"][-1][1] if mb["status"] else "",
+        "first_ms": round(first, 1) if first is not None else None,
+        "first_bytes": sum(t["transfer"] for t in timings if t["end"] <= first) if first is not None else None,
+        "first_meeting_ms": round(mb["firstMeeting"], 1) if mb["firstMeeting"] is not None else None,
+        "first_meeting_bytes": sum(t["transfer"] for t in timings if t["end"] <= mb["firstMeeting"])
+        if mb["firstMeeting"] is not None else None,
+        "complete_ms": round(mb["final"], 1), "complete_bytes": sum(t["transfer"] for t in timings),
+        "complete_bytes_playwright": sum(r["bytes"] for r in rows), "js_heap_mb": heap,
+        "requests": len(timings),
+        "files": [{"path": t["path"], "bytes": t["transfer"], "body": t["body"], "end_ms": round(t["end"], 1)}
+                  for t in sorted(timings, key=lambda t: t["end"])],
+    }
+
+
+def minutebook_keypress(browser: Any, base: str, queries: list[str], repeat: int, timeout_ms: int) -> dict[str, Any]:
+    """Everything loaded (a query loads every shard), then type each query and time the last key."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(WATCH_SEARCH)
+    page.goto(f"{base}/search/?q={quote(queries[0])}", wait_until="commit")
+    page.wait_for_function("window.__mb && window.__mb.final !== null", timeout=timeout_ms, polling=50)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(WATCH_KEYS)
+    box = page.locator("#search-q")
+    samples: dict[str, list[dict[str, float]]] = {}
+    for _ in range(repeat):
+        for query in queries:
+            box.focus()
+            box.fill("")
+            page.wait_for_timeout(150)
+            page.evaluate("Object.assign(window.__kp, {lastKey: -1, mutation: null, paint: null, last: null})")
+            box.press_sequentially(query, delay=80)
+            # settled: results shown and nothing changed for 500 ms (the search may run in slices)
+            page.wait_for_function("window.__kp.paint !== null && window.__kp.last !== null"
+                                   " && performance.now() - window.__kp.last > 500", timeout=timeout_ms, polling=50)
+            kp = page.evaluate("window.__kp")
+            results = page.evaluate("document.querySelectorAll('#search-results li').length")
+            samples.setdefault(query, []).append({"dom_ms": kp["mutation"] - kp["lastKey"],
+                                                  "paint_ms": kp["paint"] - kp["lastKey"],
+                                                  "settled_ms": kp["last"] - kp["lastKey"], "shown": results})
+    context.close()
+    per_query = {q: {"dom_ms": round(statistics.median(s["dom_ms"] for s in v), 1),
+                     "paint_ms": round(statistics.median(s["paint_ms"] for s in v), 1),
+                     "settled_ms": round(statistics.median(s["settled_ms"] for s in v), 1),
+                     "samples_dom_ms": [round(s["dom_ms"], 1) for s in v]} for q, v in samples.items()}
+    every = [s for v in samples.values() for s in v]
+    return {"per_query": per_query, "median_dom_ms": round(statistics.median(s["dom_ms"] for s in every), 1),
+            "median_paint_ms": round(statistics.median(s["paint_ms"] for s in every), 1),
+            "median_settled_ms": round(statistics.median(s["settled_ms"] for s in every), 1),
+            "typing_delay_ms": 80, "samples": len(every)}
+
+
+def pagefind_cold(browser: Any, base: str, query: str, others: list[str], timeout_ms: int) -> dict[str, Any]:
+    context = browser.new_context()
+    collected = Collected()
+    context.on("requestfinished", collected.on_finished)
+    page = context.new_page()
+    page.goto(f"{base}/__bench/pagefind.html?q={quote(query)}", wait_until="commit")
+    page.wait_for_function("window.__pf !== undefined", timeout=timeout_ms, polling=50)
+    page.wait_for_load_state("networkidle")
+    state = page.evaluate("({pf: window.__pf, origin: performance.timeOrigin})")
+    heap = js_heap_mb(context, page)
+    rows = collected.table()
+    pf, origin = state["pf"], state["origin"]
+    cold_rows = list(rows)
+    warm: dict[str, Any] = {}
+    for other in others:  # the same page, bundle loaded: a second search
+        before = len(collected.requests)
+        result = page.evaluate("(q) => window.__pfRun(q)", other)
+        page.wait_for_load_state("networkidle")
+        new_rows = collected.table()[len(cold_rows):] if len(collected.requests) > before else []
+        cold_rows = collected.table()
+        warm[other] = {"ms": round(result["done"] - result["start"], 1), "bytes": sum(r["bytes"] for r in new_rows),
+                       "count": result["count"]}
+    context.close()
+    return {
+        "results": pf["count"], "first_ms": round(pf["done"], 1), "import_ms": round(pf["init"], 1),
+        "search_ms": round(pf["search"] - pf["init"], 1), "data_ms": round(pf["data"] - pf["search"], 1),
+        "first_bytes": sum(r["bytes"] for r in rows), "requests": len(rows), "js_heap_mb": heap,
+        "titles": pf["titles"],
+        "files": [{"path": r["path"], "bytes": r["bytes"], "end_ms_approx": round(r["end"] - origin, 1)}
+                  for r in rows],
+        "warm": warm,
+    }
+
+
+def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, pagefind: bool,
+                  timeout_ms: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    has_search = (site / "search" / "index.html").is_file() and any((site / "search").glob("manifest.*.json"))
+    out: dict[str, Any] = {"queries": queries, "repeat": repeat, "gzip_level": gzip_level, "minutebook": None,
+                           "pagefind": None, "keypress": None}
+    with Server(site, gzip_level) as server, sync_playwright() as p:
+        out["prewarm_gzip_seconds"] = round(server.prewarm(), 2)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        out["chromium"] = browser.version
+        if has_search:
+            minutebook_cold(browser, server.url, queries[0], timeout_ms)  # warm the server and the OS cache once
+            out["minutebook"] = {}
+            for query in queries:
+                runs = [minutebook_cold(browser, server.url, query, timeout_ms) for _ in range(repeat)]
+                out["minutebook"][query] = _median_runs(runs, ("first_ms", "complete_ms", "first_meeting_ms"))
+                print(f"    minutebook {query!r}: {_brief(out['minutebook'][query])}", flush=True)
+            out["keypress"] = minutebook_keypress(browser, server.url, queries, repeat, timeout_ms)
+            print(f"    keypress-to-results median {out['keypress']['median_dom_ms']} ms "
+                  f"(next frame {out['keypress']['median_paint_ms']} ms, settled "
+                  f"{out['keypress']['median_settled_ms']} ms)", flush=True)
+        else:
+            out["minutebook_waiting"] = "no search page in this build (site/search/index.html and a manifest)"
+            print("    Minutebook search page not in this build: skipped", flush=True)
+        if pagefind and (site / "pagefind" / "pagefind.js").is_file():
+            pagefind_cold(browser, server.url, queries[0], [], timeout_ms)
+            out["pagefind"] = {}
+            for query in queries:
+                others = [q for q in queries if q != query]
+                runs = [pagefind_cold(browser, server.url, query, others if i == 0 else [], timeout_ms)
+                        for i in range(repeat)]
+                merged = _median_runs(runs, ("first_ms",))
+                merged["warm"] = runs[0]["warm"]
+                out["pagefind"][query] = merged
+                print(f"    pagefind {query!r}: {_brief(merged)}", flush=True)
+        browser.close()
+    return out
+
+
+def _median_runs(runs: list[dict[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
+    """The run whose first key is the median; every run's times kept."""
+    ordered = sorted(runs, key=lambda r: (r.get(keys[0]) is None, r.get(keys[0]) or 0))
+    chosen = dict(ordered[len(ordered) // 2])
+    for key in keys:
+        values = [r[key] for r in runs if r.get(key) is not None]
+        chosen[f"{key}_all"] = values
+        if values:
+            chosen[key] = round(statistics.median(values), 1)
+    return chosen
+
+
+def _brief(run: dict[str, Any]) -> str:
+    parts = [f"{run.get('results')} results"]
+    if run.get("first_ms") is not None:
+        parts.append(f"first {run['first_ms']:.0f} ms / {_kb(run.get('first_bytes'))}")
+    if "complete_ms" in run:
+        parts.append(f"complete {run['complete_ms']:.0f} ms / {_kb(run['complete_bytes'])}")
+    return ", ".join(parts)
+
+
+def _kb(n: int | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+
+
+# --- 6. report ----------------------------------------------------------------------------------
+
+
+def print_table(report: dict[str, Any]) -> None:
+    n = report["meetings"]
+    build = report.get("build") or {}
+    pf = report.get("pagefind_index") or {}
+    print(f"\n== {n:,} meetings ==")
+    if build:
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(build.get("stages", {}).items(), key=lambda kv: -kv[1]))
+        print(f"Minutebook build: {build['seconds']:.1f} s wall ({build.get('cpu_seconds', 0):.1f} s CPU), peak RSS {build['max_rss_mb']:.0f} MB "
+              f"(process tree {build['tree_rss_mb']:.0f} MB); {build.get('errors')} errors, {build.get('warnings')} warnings")
+        print(f"  stages (s): {stages}")
+        site = build.get("site", {})
+        print(f"  site: {site.get('files')} files, {site.get('bytes', 0) / 1e6:.1f} MB; search/: "
+              f"{site.get('search_files')} files, {site.get('search_bytes', 0) / 1e6:.2f} MB raw")
+    if pf:
+        print(f"Pagefind {pf['version']}: {pf['seconds']:.1f} s wall ({pf.get('cpu_seconds', 0):.1f} s CPU), peak RSS {pf['max_rss_mb']:.0f} MB; "
+              f"{pf['pages']} pages, bundle {pf['bundle_files']} files, {pf['bundle_bytes'] / 1e6:.1f} MB")
+    browser = report.get("browser") or {}
+    mb, pfq = browser.get("minutebook") or {}, browser.get("pagefind") or {}
+    if mb or pfq:
+        head = (f"{'query':<16} | {'MB results':>10} {'first ms':>9} {'first bytes':>11} {'all ms':>8} {'all bytes':>10}"
+                f" | {'PF results':>10} {'5 shown ms':>10} {'bytes':>10} {'warm ms':>8}")
+        print(head)
+        print("-" * len(head))
+        for query in browser.get("queries", []):
+            a, b = mb.get(query, {}), pfq.get(query, {})
+            warm = [v["ms"] for v in (b.get("warm") or {}).values()]
+            print(f"{query:<16} | {str(a.get('results', '-')):>10} {_ms(a.get('first_ms')):>9} {_kb(a.get('first_bytes')):>11} "
+                  f"{_ms(a.get('complete_ms')):>8} {_kb(a.get('complete_bytes')):>10} | {str(b.get('results', '-')):>10} "
+                  f"{_ms(b.get('first_ms')):>10} {_kb(b.get('first_bytes')):>10} "
+                  f"{_ms(statistics.median(warm) if warm else None):>8}")
+    if browser.get("keypress"):
+        kp = browser["keypress"]
+        print(f"Minutebook keypress-to-results (all shards loaded): median {kp['median_dom_ms']} ms to the first "
+              f"results in the DOM, {kp['median_paint_ms']} ms to the next frame, "
+              f"{kp.get('median_settled_ms', '-')} ms until they stop changing; first/settled per query: "
+              + ", ".join(f"{q} {v['dom_ms']}/{v.get('settled_ms', '-')}" for q, v in kp["per_query"].items()))
+    if browser.get("minutebook_waiting"):
+        print(f"Minutebook side waiting: {browser['minutebook_waiting']}")
+
+
+def markdown(reports: list[dict[str, Any]]) -> str:
+    """The README's tables, from saved results."""
+    out: list[str] = []
+    sizes = [f"{r['meetings']:,}" for r in reports]
+    out += ["| | " + " | ".join(sizes) + " |", "|---|" + "---:|" * len(reports)]
+
+    def row(label: str, values: list[str]) -> None:
+        out.append(f"| {label} | " + " | ".join(values) + " |")
+
+    def get(r: dict[str, Any], *path: str) -> Any:
+        for key in path:
+            r = (r or {}).get(key) if isinstance(r, dict) else None
+        return r
+
+    row("source documents (MB)", [f"{get(r, 'content', 'bytes') / 1e6:.1f}" for r in reports])
+    row("meetings / people / topics / committees", [
+        f"{get(r, 'build', 'meetings'):,} / {get(r, 'build', 'people')} / {get(r, 'build', 'topics'):,} / "
+        f"{get(r, 'build', 'committees')}" for r in reports])
+    row("build: errors / warnings", [f"{get(r, 'build', 'errors')} / {get(r, 'build', 'warnings')}" for r in reports])
+    row("**Minutebook build, wall s** (CPU s)", [f"**{get(r, 'build', 'seconds'):.1f}** ({get(r, 'build', 'cpu_seconds'):.1f})"
+                                                for r in reports])
+    row("peak RSS, MB: largest process / process tree", [
+        f"{get(r, 'build', 'max_rss_mb'):,.0f} / {get(r, 'build', 'tree_rss_mb'):,.0f}" for r in reports])
+    stages = ["read_sources", "parse_document", "link_archive", "link.find_mentions", "link.assign_topics",
+              "link.resolve_people", "build_search", "render_site", "export_files", "publish"]
+    for stage in stages:
+        if any(get(r, "build", "stages", stage) is not None for r in reports):
+            label = f"&nbsp;&nbsp;{stage.replace('link.', 'of which ')} s"
+            row(label, [f"{get(r, 'build', 'stages', stage) or 0:.1f}" for r in reports])
+    row("site: files / MB", [f"{get(r, 'build', 'site', 'files'):,} / {get(r, 'build', 'site', 'bytes') / 1e6:,.0f}"
+                             for r in reports])
+    row("search/: shards / MB raw / MB gzip", [
+        f"{len(get(r, 'build', 'site', 'shards') or [])} / {get(r, 'build', 'site', 'search_bytes') / 1e6:.1f} / "
+        f"{sum(s['gzip_bytes'] for s in get(r, 'build', 'site', 'shards') or []) / 1e6:.1f}" for r in reports])
+    row("directory shard gzip (kB)", [
+        f"{next((s['gzip_bytes'] for s in get(r, 'build', 'site', 'shards') or [] if s['name'] == 'directory'), 0) / 1e3:,.0f}"
+        for r in reports])
+    row("**Pagefind index, wall s** (CPU s)", [f"**{get(r, 'pagefind_index', 'seconds'):.1f}** "
+                                              f"({get(r, 'pagefind_index', 'cpu_seconds') or 0:.1f})" for r in reports])
+    row("Pagefind peak RSS MB", [f"{get(r, 'pagefind_index', 'max_rss_mb'):,.0f}" for r in reports])
+    row("Pagefind pages / bundle files / MB", [
+        f"{get(r, 'pagefind_index', 'pages'):,} / {get(r, 'pagefind_index', 'bundle_files'):,} / "
+        f"{get(r, 'pagefind_index', 'bundle_bytes') / 1e6:.1f}" for r in reports])
+    out.append("")
+    queries = get(reports[0], "browser", "queries") or []
+    out += ["| query | size | MB results | MB first result ms / bytes | MB first meeting or item ms / bytes "
+            "| MB all years ms / bytes | MB JS heap MB | PF results | PF 5 results shown ms / bytes | PF warm ms |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for query in queries:
+        for r in reports:
+            a = get(r, "browser", "minutebook", query) or {}
+            b = get(r, "browser", "pagefind", query) or {}
+            warm = [v["ms"] for other in (get(r, "browser", "pagefind") or {}).values()
+                    for q, v in (other.get("warm") or {}).items() if q == query]
+            out.append(
+                f"| {query} | {r['meetings']:,} | {a.get('results', '-')} | {_ms(a.get('first_ms'))} / {_kb(a.get('first_bytes'))} "
+                f"| {_ms(a.get('first_meeting_ms'))} / {_kb(a.get('first_meeting_bytes'))} "
+                f"| {_ms(a.get('complete_ms'))} / {_kb(a.get('complete_bytes'))} | {a.get('js_heap_mb', '-')} "
+                f"| {b.get('results', '-')} | {_ms(b.get('first_ms'))} / {_kb(b.get('first_bytes'))} "
+                f"| {_ms(statistics.median(warm) if warm else None)} |")
+    out.append("")
+    out += ["| keypress to results, all shards loaded (median of queries x repeats) | " + " | ".join(sizes) + " |",
+            "|---|" + "---:|" * len(reports)]
+    row("first results in the DOM, ms", [f"{get(r, 'browser', 'keypress', 'median_dom_ms')}" for r in reports])
+    row("next frame, ms", [f"{get(r, 'browser', 'keypress', 'median_paint_ms')}" for r in reports])
+    row("settled (no change for 500 ms), ms", [f"{get(r, 'browser', 'keypress', 'median_settled_ms') or '-'}"
+                                               for r in reports])
+    slowest = [max(((q, v["dom_ms"]) for q, v in (get(r, "browser", "keypress", "per_query") or {}).items()),
+                   key=lambda kv: kv[1], default=("-", "-")) for r in reports]
+    row("slowest query (its median), ms", [f"{ms} ({q})" for q, ms in slowest])
+    return "\n".join(out)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    print(f"\n## {n:,} meetings", flush=True)
+    content, generated = ensure_content(n, args.seed)
+    report: dict[str, Any] = {"meetings": n, "seed": args.seed, "machine": machine(), "content": content_stats(content),
+                              "generator": generated}
+    folder = OUT / f"syn{n}"
+    site = folder / "site"
+    previous = OUT / f"search-bench-{n}.json"
+    if args.skip_build and site.is_dir():
+        old = json.loads(previous.read_text()) if previous.is_file() else {}
+        report["build"] = old.get("build")
+        report["build_skipped"] = True
+        report["machine"]["commit_of_build"] = old.get("machine", {}).get("commit")
+    else:
+        busy = wait_for_quiet(args.wait_idle, "build")
+        print("  building with Minutebook…", flush=True)
+        report["build"] = build_site(n, content, args.python)
+        report["build"]["cpu_busy_before"] = busy
+        print(f"  {report['build']['summary']} ({report['build']['seconds']} s wall)", flush=True)
+    if args.skip_pagefind:
+        report["pagefind_index"] = None
+    elif args.skip_build and args.reuse_pagefind and (site / "pagefind" / "pagefind.js").is_file():
+        old = json.loads(previous.read_text()) if previous.is_file() else {}
+        report["pagefind_index"] = old.get("pagefind_index")
+    else:
+        busy = wait_for_quiet(args.wait_idle, "pagefind")
+        print("  indexing with Pagefind…", flush=True)
+        report["pagefind_index"] = pagefind_index(n, site)
+        report["pagefind_index"]["cpu_busy_before"] = busy
+        print(f"  pagefind: {report['pagefind_index']['seconds']} s", flush=True)
+    if not args.skip_browser:
+        busy = wait_for_quiet(args.wait_idle, "browser")
+        print("  measuring in Chromium…", flush=True)
+        report["browser"] = browser_bench(site, args.queries, args.repeat, args.gzip_level,
+                                          not args.skip_pagefind, args.timeout * 1000)
+        report["browser"]["cpu_busy_before"] = busy
+        report["browser"]["cpu_busy_after"] = cpu_busy()
+    previous.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    print_table(report)
+    print(f"  -> {previous.relative_to(ROOT)}")
+    return report
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    try:
+        cpu = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        info["cpu"] = cpu.split(":", 1)[1].strip()
+        mem = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        info["memory_gb"] = round(int(mem.split()[1]) / 1024 / 1024, 1)
+    except (OSError, StopIteration):
+        pass
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True)
+    info["commit"] = commit.stdout.strip() + ("+uncommitted changes" if dirty.stdout.strip() else "")
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--_build-child"]:
+        return build_child(*argv[1:4])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--meetings", type=int, action="append", required=True, help="archive size (repeatable)")
+    parser.add_argument("--queries", nargs="+", default=DEFAULT_QUERIES)
+    parser.add_argument("--repeat", type=int, default=3, help="cold loads per query (median reported)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--gzip-level", type=int, default=6)
+    parser.add_argument("--timeout", type=int, default=600, help="seconds to wait for one page's search")
+    parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"),
+                        help="the Python with Minutebook's requirements (default: .venv)")
+    parser.add_argument("--skip-build", action="store_true", help="reuse bench/out/syn<N>/site if it exists")
+    parser.add_argument("--skip-pagefind", action="store_true", help="no Pagefind at all")
+    parser.add_argument("--reuse-pagefind", action="store_true",
+                        help="with --skip-build: keep the site's Pagefind bundle and its recorded indexing figures")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each phase, wait up to this long for other work on the machine to stop "
+                             "(the CPU share busy before each phase is recorded either way)")
+    parser.add_argument("--markdown", nargs="?", const="", default=None, metavar="SUFFIX",
+                        help="print the saved results for these sizes (search-bench-<N>[-SUFFIX].json) as Markdown "
+                             "tables; run nothing")
+    args = parser.parse_args(argv)
+    if args.markdown is not None:
+        suffix = f"-{args.markdown}" if args.markdown else ""
+        print(markdown([json.loads((OUT / f"search-bench-{n}{suffix}.json").read_text()) for n in args.meetings]))
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    for n in args.meetings:
+        bench_size(n, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
