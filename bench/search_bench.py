@@ -269,7 +269,8 @@ def build_site(n: int, content: Path, python: str) -> dict[str, Any]:
     summary = _SUMMARY.search(run.stdout)
     result: dict[str, Any] = {
         "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "returncode": run.returncode,
-        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1), "summary": run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "",
+        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1),
+        "summary": run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "",
     }
     if summary:
         result.update({k: (float(v) if k == "seconds" else int(v)) for k, v in summary.groupdict().items()
@@ -536,7 +537,8 @@ WATCH_KEYS = """
 RESOURCE_TIMING = """
 () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .filter((e) => !e.name.endsWith('/favicon.ico'))
-  .map((e) => ({ path: new URL(e.name).pathname, transfer: e.transferSize, body: e.encodedBodySize, end: e.responseEnd }))
+  .map((e) => ({ path: new URL(e.name).pathname, transfer: e.transferSize, body: e.encodedBodySize,
+                 end: e.responseEnd }))
 """
 
 
@@ -555,8 +557,13 @@ class Collected:
                 continue
             sizes = request.sizes()
             timing = request.timing
-            rows.append({"path": path, "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
-                         "body": sizes["responseBodySize"], "end": timing["startTime"] + timing["responseEnd"]})
+            # A dedicated worker's own script is reported with a body of 0: take the length the
+            # server sent (it always sends Content-Length, of the gzip body when compressed).
+            response = request.response()
+            length = int(response.headers.get("content-length", 0)) if response else 0
+            body = max(sizes["responseBodySize"], length)
+            rows.append({"path": path, "bytes": body + sizes["responseHeadersSize"], "body": body,
+                         "end": timing["startTime"] + timing["responseEnd"]})
         return rows
 
 
@@ -567,7 +574,7 @@ def js_heap_mb(context: Any, page: Any) -> float:
     session = context.new_cdp_session(page)
     session.send("HeapProfiler.enable")
     session.send("HeapProfiler.collectGarbage")
-    used = session.send("Runtime.getHeapUsage")["usedSize"]
+    used = float(session.send("Runtime.getHeapUsage")["usedSize"])
     session.detach()
     return round(used / 1e6, 1)
 
@@ -675,7 +682,7 @@ def pagefind_cold(browser: Any, base: str, query: str, others: list[str], timeou
 
 
 def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, pagefind: bool,
-                  timeout_ms: int) -> dict[str, Any]:
+                  timeout_ms: int, minutebook: bool = True) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     has_search = (site / "search" / "index.html").is_file() and any((site / "search").glob("manifest.*.json"))
@@ -685,7 +692,7 @@ def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, 
         out["prewarm_gzip_seconds"] = round(server.prewarm(), 2)
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         out["chromium"] = browser.version
-        if has_search:
+        if has_search and minutebook:
             minutebook_cold(browser, server.url, queries[0], timeout_ms)  # warm the server and the OS cache once
             out["minutebook"] = {}
             for query in queries:
@@ -696,7 +703,7 @@ def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, 
             print(f"    keypress-to-results median {out['keypress']['median_dom_ms']} ms "
                   f"(next frame {out['keypress']['median_paint_ms']} ms, settled "
                   f"{out['keypress']['median_settled_ms']} ms)", flush=True)
-        else:
+        elif minutebook:
             out["minutebook_waiting"] = "no search page in this build (site/search/index.html and a manifest)"
             print("    Minutebook search page not in this build: skipped", flush=True)
         if pagefind and (site / "pagefind" / "pagefind.js").is_file():
@@ -751,27 +758,32 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"\n== {n:,} meetings ==")
     if build:
         stages = ", ".join(f"{k} {v:.1f}" for k, v in sorted(build.get("stages", {}).items(), key=lambda kv: -kv[1]))
-        print(f"Minutebook build: {build['seconds']:.1f} s wall ({build.get('cpu_seconds', 0):.1f} s CPU), peak RSS {build['max_rss_mb']:.0f} MB "
-              f"(process tree {build['tree_rss_mb']:.0f} MB); {build.get('errors')} errors, {build.get('warnings')} warnings")
+        print(f"Minutebook build: {build['seconds']:.1f} s wall ({build.get('cpu_seconds', 0):.1f} s CPU), "
+              f"peak RSS {build['max_rss_mb']:.0f} MB (process tree {build['tree_rss_mb']:.0f} MB); "
+              f"{build.get('errors')} errors, {build.get('warnings')} warnings")
         print(f"  stages (s): {stages}")
         site = build.get("site", {})
         print(f"  site: {site.get('files')} files, {site.get('bytes', 0) / 1e6:.1f} MB; search/: "
               f"{site.get('search_files')} files, {site.get('search_bytes', 0) / 1e6:.2f} MB raw")
     if pf:
-        print(f"Pagefind {pf['version']}: {pf['seconds']:.1f} s wall ({pf.get('cpu_seconds', 0):.1f} s CPU), peak RSS {pf['max_rss_mb']:.0f} MB; "
+        print(f"Pagefind {pf['version']}: {pf['seconds']:.1f} s wall ({pf.get('cpu_seconds', 0):.1f} s CPU), "
+              f"peak RSS {pf['max_rss_mb']:.0f} MB; "
               f"{pf['pages']} pages, bundle {pf['bundle_files']} files, {pf['bundle_bytes'] / 1e6:.1f} MB")
     browser = report.get("browser") or {}
     mb, pfq = browser.get("minutebook") or {}, browser.get("pagefind") or {}
     if mb or pfq:
-        head = (f"{'query':<16} | {'MB results':>10} {'first ms':>9} {'first bytes':>11} {'all ms':>8} {'all bytes':>10}"
+        head = (f"{'query':<16} | {'MB results':>10} {'first ms':>9} {'first bytes':>11} {'all ms':>8} "
+                f"{'all bytes':>10}"
                 f" | {'PF results':>10} {'5 shown ms':>10} {'bytes':>10} {'warm ms':>8}")
         print(head)
         print("-" * len(head))
         for query in browser.get("queries", []):
             a, b = mb.get(query, {}), pfq.get(query, {})
             warm = [v["ms"] for v in (b.get("warm") or {}).values()]
-            print(f"{query:<16} | {str(a.get('results', '-')):>10} {_ms(a.get('first_ms')):>9} {_kb(a.get('first_bytes')):>11} "
-                  f"{_ms(a.get('complete_ms')):>8} {_kb(a.get('complete_bytes')):>10} | {str(b.get('results', '-')):>10} "
+            print(f"{query:<16} | {str(a.get('results', '-')):>10} {_ms(a.get('first_ms')):>9} "
+                  f"{_kb(a.get('first_bytes')):>11} {_ms(a.get('complete_ms')):>8} "
+                  f"{_kb(a.get('complete_bytes')):>10} | "
+                  f"{str(b.get('results', '-')):>10} "
                   f"{_ms(b.get('first_ms')):>10} {_kb(b.get('first_bytes')):>10} "
                   f"{_ms(statistics.median(warm) if warm else None):>8}")
     if browser.get("keypress"):
@@ -794,17 +806,18 @@ def markdown(reports: list[dict[str, Any]]) -> str:
         out.append(f"| {label} | " + " | ".join(values) + " |")
 
     def get(r: dict[str, Any], *path: str) -> Any:
+        value: Any = r
         for key in path:
-            r = (r or {}).get(key) if isinstance(r, dict) else None
-        return r
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
 
     row("source documents (MB)", [f"{get(r, 'content', 'bytes') / 1e6:.1f}" for r in reports])
     row("meetings / people / topics / committees", [
         f"{get(r, 'build', 'meetings'):,} / {get(r, 'build', 'people')} / {get(r, 'build', 'topics'):,} / "
         f"{get(r, 'build', 'committees')}" for r in reports])
     row("build: errors / warnings", [f"{get(r, 'build', 'errors')} / {get(r, 'build', 'warnings')}" for r in reports])
-    row("**Minutebook build, wall s** (CPU s)", [f"**{get(r, 'build', 'seconds'):.1f}** ({get(r, 'build', 'cpu_seconds'):.1f})"
-                                                for r in reports])
+    row("**Minutebook build, wall s** (CPU s)", [
+        f"**{get(r, 'build', 'seconds'):.1f}** ({get(r, 'build', 'cpu_seconds'):.1f})" for r in reports])
     row("peak RSS, MB: largest process / process tree", [
         f"{get(r, 'build', 'max_rss_mb'):,.0f} / {get(r, 'build', 'tree_rss_mb'):,.0f}" for r in reports])
     stages = ["read_sources", "parse_document", "link_archive", "link.find_mentions", "link.assign_topics",
@@ -818,9 +831,9 @@ def markdown(reports: list[dict[str, Any]]) -> str:
     row("search/: shards / MB raw / MB gzip", [
         f"{len(get(r, 'build', 'site', 'shards') or [])} / {get(r, 'build', 'site', 'search_bytes') / 1e6:.1f} / "
         f"{sum(s['gzip_bytes'] for s in get(r, 'build', 'site', 'shards') or []) / 1e6:.1f}" for r in reports])
-    row("directory shard gzip (kB)", [
-        f"{next((s['gzip_bytes'] for s in get(r, 'build', 'site', 'shards') or [] if s['name'] == 'directory'), 0) / 1e3:,.0f}"
-        for r in reports])
+    directory = [next((s["gzip_bytes"] for s in get(r, "build", "site", "shards") or [] if s["name"] == "directory"), 0)
+                 for r in reports]
+    row("directory shard gzip (kB)", [f"{size / 1e3:,.0f}" for size in directory])
     row("**Pagefind index, wall s** (CPU s)", [f"**{get(r, 'pagefind_index', 'seconds'):.1f}** "
                                               f"({get(r, 'pagefind_index', 'cpu_seconds') or 0:.1f})" for r in reports])
     row("Pagefind peak RSS MB", [f"{get(r, 'pagefind_index', 'max_rss_mb'):,.0f}" for r in reports])
@@ -839,7 +852,8 @@ def markdown(reports: list[dict[str, Any]]) -> str:
             warm = [v["ms"] for other in (get(r, "browser", "pagefind") or {}).values()
                     for q, v in (other.get("warm") or {}).items() if q == query]
             out.append(
-                f"| {query} | {r['meetings']:,} | {a.get('results', '-')} | {_ms(a.get('first_ms'))} / {_kb(a.get('first_bytes'))} "
+                f"| {query} | {r['meetings']:,} | {a.get('results', '-')} "
+                f"| {_ms(a.get('first_ms'))} / {_kb(a.get('first_bytes'))} "
                 f"| {_ms(a.get('first_meeting_ms'))} / {_kb(a.get('first_meeting_bytes'))} "
                 f"| {_ms(a.get('complete_ms'))} / {_kb(a.get('complete_bytes'))} | {a.get('js_heap_mb', '-')} "
                 f"| {b.get('results', '-')} | {_ms(b.get('first_ms'))} / {_kb(b.get('first_bytes'))} "
@@ -895,7 +909,14 @@ def bench_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         busy = wait_for_quiet(args.wait_idle, "browser")
         print("  measuring in Chromium…", flush=True)
         report["browser"] = browser_bench(site, args.queries, args.repeat, args.gzip_level,
-                                          not args.skip_pagefind, args.timeout * 1000)
+                                          not args.skip_pagefind and args.side != "minutebook", args.timeout * 1000,
+                                          minutebook=args.side != "pagefind")
+        if args.side != "both" and previous.is_file():  # keep the other side's figures from the last run
+            old_browser = json.loads(previous.read_text()).get("browser") or {}
+            kept = ("pagefind",) if args.side == "minutebook" else ("minutebook", "keypress")
+            for key in kept:
+                report["browser"][key] = old_browser.get(key)
+            report["browser"][f"{kept[0]}_from_earlier_run"] = True
         report["browser"]["cpu_busy_before"] = busy
         report["browser"]["cpu_busy_after"] = cpu_busy()
     previous.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
@@ -939,6 +960,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-pagefind", action="store_true",
                         help="with --skip-build: keep the site's Pagefind bundle and its recorded indexing figures")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--side", choices=("both", "minutebook", "pagefind"), default="both",
+                        help="measure one side in the browser, keeping the other's figures from the last run")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="before each phase, wait up to this long for other work on the machine to stop "
                              "(the CPU share busy before each phase is recorded either way)")

@@ -52,6 +52,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = (
@@ -249,7 +250,8 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
                  "with the remaining savings at risk in adult social care and home to school transport.",
                  "The Committee noted that the funding gap for the medium term had increased to £{m}m, "
                  "largely as a result of inflation in demand-led services.",
-                 "It was reported that reserves stood at £{m}m, of which £{m2}m was earmarked for transitional costs.",
+                 "It was reported that reserves stood at £{m}m, of which £{m2}m was earmarked for transitional "
+                 "costs.",
                  "Questions were raised about capital slippage on the {place} schemes, and it was confirmed that "
                  "the programme would be re-profiled in the next quarterly report."),
         "keys": ("budget", "savings", "revenue", "financial", "funding", "reserves"),
@@ -385,9 +387,9 @@ TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
         "keys": ("strategy", "priorities", "carbon"),
     },
     "project": {
-        "titles": ("Project Kittiwake: {place} Regeneration", "Property Rationalisation Programme"),
-        "text": ("Project Kittiwake would bring the former mill site at {place} back into use, with {n3} new homes "
-                 "and a business centre.",
+        "titles": (f"Project {RARE_PROJECT}: {{place}} Regeneration", "Property Rationalisation Programme"),
+        "text": (f"Project {RARE_PROJECT} would bring the former mill site at {{place}} back into use, with {{n3}} "
+                 "new homes and a business centre.",
                  "The property rationalisation programme would release {n3} surplus buildings, including the old "
                  "{place} offices."),
         "keys": ("property", "regeneration"),
@@ -597,7 +599,8 @@ class World:
 def _surnames(rng: random.Random, n: int) -> list[str]:
     names = list(SURNAMES)
     rng.shuffle(names)
-    names.remove(QUERY_SURNAME) if QUERY_SURNAME in names else None
+    if QUERY_SURNAME in names:
+        names.remove(QUERY_SURNAME)
     out = [QUERY_SURNAME, *names]
     seen = set(out)
     while len(out) < n:  # double-barrelled surnames: rare, searchable words
@@ -769,7 +772,8 @@ class Filler:
             "road2": self.road(), "pct": str(r.randrange(55, 99)), "pct1": f"{r.randrange(1, 9)}.{r.randrange(10)}",
             "pct2": f"{r.randrange(1, 12)}.{r.randrange(10)}", "pct3": str(r.randrange(55, 80)),
             "m": f"{r.randrange(1, 60)}.{r.randrange(10)}", "m2": f"{r.randrange(20, 90)}.{r.randrange(10)}",
-            "big": f"{r.randrange(300, 9000):,}", "k": str(r.randrange(15, 950)), "n": f"{r.randrange(200, 450):,}.{r.randrange(10)}",
+            "big": f"{r.randrange(300, 9000):,}", "k": str(r.randrange(15, 950)),
+            "n": f"{r.randrange(200, 450):,}.{r.randrange(10)}",
             "n2": f"{r.randrange(120, 9000):,}", "n3": str(r.randrange(3, 60)), "n4": str(r.randrange(60, 90)),
             "n5": str(r.randrange(5, 30)), "cr": str(r.randrange(1, 40)), "cr2": str(r.randrange(1, 40)),
             "score": str(r.randrange(12, 25)), "month": MONTHS[r.randrange(12)], "firm": r.choice(FIRMS),
@@ -855,7 +859,8 @@ def _planning_item(world: World, filler: Filler, rng: random.Random, members: li
     paras = [
         f"{officer.full}, {officer.title}, presented a report on an application for {dev} at {site}, {place}.",
         f"The report set out the consultation responses, including {rng.randrange(2, 240)} letters of objection from "
-        f"residents of {place} and {filler.place()}, raising concerns about traffic on {filler.road()}, noise and dust.",
+        f"residents of {place} and {filler.place()}, raising concerns about traffic on {filler.road()}, "
+        "noise and dust.",
         f"County Councillor {local.initial}, the local member for {place}, addressed the Committee and asked that "
         f"the hours of operation be restricted.",
     ]
@@ -870,7 +875,7 @@ def _planning_item(world: World, filler: Filler, rng: random.Random, members: li
 
 
 def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, following: dt.date | None,
-                  rng: random.Random, signer: Person) -> tuple[str, dict]:
+                  rng: random.Random, signer: Person) -> tuple[str, dict[str, Any]]:
     body, d = meeting.body, meeting.date
     filler = Filler(world, meeting, rng)
     members = committee_members(world, body, d)
@@ -887,7 +892,8 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
             officers.append(extra)
 
     lines: list[str] = ["", COUNCIL, ""]
-    lines += [f"Minutes of a meeting of the {body.name} held on {long_date(d)} at {meeting.time} at {meeting.venue}", ""]
+    lines += [f"Minutes of a meeting of the {body.name} held on {long_date(d)} at {meeting.time} at {meeting.venue}",
+              ""]
     one_line = rng.random() < 0.3
     if one_line:
         names = [f"{chair.initial} (Chair)"] + [p.initial for p in present[1:]]
@@ -904,8 +910,8 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
     # 1. Apologies
     if apologies and not apologies_in_block:
         who = [f"County Councillor {p.initial}" for p in apologies]
-        text = ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
-        apology = [f"Apologies for absence were received from {text}."]
+        listed = ", ".join(who[:-1]) + (" and " if len(who) > 1 else "") + who[-1]
+        apology = [f"Apologies for absence were received from {listed}."]
     elif apologies:
         apology = ["The apologies listed above were noted."]
     else:
@@ -918,8 +924,9 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
     # 2. Declarations
     substantive_n = rng.randrange(3, 6)
     if rng.random() < 0.2:
-        who = rng.choice(present)
-        decl = [f"County Councillor {who.initial} declared a non-pecuniary interest in item {rng.randrange(4, 4 + substantive_n)} "
+        declarer = rng.choice(present)
+        item = rng.randrange(4, 4 + substantive_n)
+        decl = [f"County Councillor {declarer.initial} declared a non-pecuniary interest in item {item} "
                 f"as a governor of {filler.place()} Primary School."]
     else:
         decl = ["There were no declarations of interest at this time."]
@@ -928,7 +935,8 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
     if previous is not None:
         prev = long_date(previous, weekday=False)
         items.append((f"Minutes of the Meeting held on {prev}",
-                      [f"Resolved: That the minutes of the meeting held on {prev} be confirmed and signed by the Chair."],
+                      [f"Resolved: That the minutes of the meeting held on {prev} be confirmed and signed by "
+                       "the Chair."],
                       False))
     # substantive items
     topics = [t for t in body.topics if _topic_allowed(t, d)] or ["performance"]
@@ -960,7 +968,9 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
             text.append("Information was provided to members on the following:")
             text.append("")
             for _ in range(rng.randrange(2, 5)):
-                text.append(f"- {filler.fill(rng.choice(('progress in {place}', 'the position in {district}', 'spend of £{k},000 to date', 'the {fy} targets')))};")
+                point = rng.choice(("progress in {place}", "the position in {district}", "spend of £{k},000 to date",
+                                    "the {fy} targets"))
+                text.append(f"- {filler.fill(point)};")
         text.append("")
         text += _resolution(rng, filler, topic, body.name)
         items.append((title, text, False))
@@ -991,29 +1001,29 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
     while len(items) > 10:
         del items[3]
     # at least ~5 kB: more discussion in the substantive items still on the agenda
-    kept = [(text, topic) for text, topic in fillable if any(text is t for _, t, _ in items)]
+    kept = [(paras, topic) for paras, topic in fillable if any(paras is b for _, b, _ in items)]
 
     def size() -> int:
         return sum(len(x) + 1 for x in lines) + sum(len(t) + 6 + sum(len(x) + 2 for x in b) for t, b, _ in items)
 
     while kept and size() < MIN_BYTES:
-        text, topic = rng.choice(kept)
-        at = next(i for i, line in enumerate(text) if line.startswith("Resolved"))
-        extra = _paragraphs(world, filler, topic, 1)
-        if not extra:
+        paras, topic = rng.choice(kept)
+        at = next(i for i, line in enumerate(paras) if line.startswith("Resolved"))
+        more = _paragraphs(world, filler, topic, 1)
+        if not more:
             break
-        text.insert(at - 1, extra[0])
+        paras.insert(at - 1, more[0])
 
-    for number, (title, text, _exempt) in enumerate(items, start=1):
+    for number, (title, paras, _exempt) in enumerate(items, start=1):
         lines += [f"{number}. {title}", ""]
-        for para in text:
+        for para in paras:
             lines.append(para)
             if para and not para.startswith("- ") and not para.endswith(":"):
                 lines.append("")
         if lines[-1] != "":
             lines.append("")
     lines += [signer.initial, signer.title or "Monitoring Officer", "", "County Hall", TOWN, ""]
-    text = "\n".join(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).split("\n")) + "\n"
+    document = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
     expected = {
         "kind": ["minutes"], "body": COUNCIL, "committee": body.name, "date": d.isoformat(),
         "start_time": _clock(meeting.time), "venue": meeting.venue,
@@ -1022,7 +1032,7 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
         "items": [{"number": str(i), "title": t, "exempt": e} for i, (t, _, e) in enumerate(items, start=1)],
         "next_meeting": following.isoformat() if following else None,
     }
-    return text, expected
+    return document, expected
 
 
 def _clock(text: str) -> str:
@@ -1054,7 +1064,7 @@ def committee_members(world: World, body: Body, d: dt.date) -> list[Person]:
     return _MEMBERS[key]
 
 
-def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dict]]:
+def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dict[str, Any]]]:
     """Write N documents into out_dir (its earlier .txt files are removed); return paths and expected facts."""
     _MEMBERS.clear()
     world = make_world(seed)
@@ -1067,15 +1077,14 @@ def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dic
     for m in meetings:
         by_body.setdefault(m.body.name, []).append(m.date)
     paths: list[Path] = []
-    expected: list[dict] = []
+    expected: list[dict[str, Any]] = []
     for index, meeting in enumerate(meetings):
         dates = by_body[meeting.body.name]
         at = dates.index(meeting.date)
         previous = dates[at - 1] if at > 0 else meeting.date - dt.timedelta(days=rng.randrange(40, 70))
         following = dates[at + 1] if at + 1 < len(dates) else None
-        if following is None and meeting.date < LAST_DATE - dt.timedelta(days=120):
-            following = None  # the archive's last meeting of a body that stopped
-        elif following is None:
+        if following is None and meeting.date >= LAST_DATE - dt.timedelta(days=120):
+            # a body's newest meeting names its next one, after the archive ends
             following = meeting.date + dt.timedelta(days=rng.randrange(28, 70))
             while following.weekday() >= 5:
                 following += dt.timedelta(days=1)
@@ -1097,7 +1106,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of meetings")
     parser.add_argument("out_dir", type=Path, help="folder to write the .txt documents into")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--expected", type=Path, help="also write the facts each document states (score_fields.py format)")
+    parser.add_argument("--expected", type=Path,
+                        help="also write the facts each document states (score_fields.py format)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
@@ -1109,7 +1119,8 @@ def main(argv: list[str] | None = None) -> int:
         args.expected.parent.mkdir(parents=True, exist_ok=True)
         args.expected.write_text(json.dumps(expected, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {len(paths)} meetings to {args.out_dir}/: {sum(sizes) / 1e6:.1f} MB, "
-          f"{min(sizes) / 1e3:.1f}-{max(sizes) / 1e3:.1f} kB each (median {sorted(sizes)[len(sizes) // 2] / 1e3:.1f} kB), "
+          f"{min(sizes) / 1e3:.1f}-{max(sizes) / 1e3:.1f} kB each "
+          f"(median {sorted(sizes)[len(sizes) // 2] / 1e3:.1f} kB), "
           f"{bodies} committees, {years[0]}-{years[-1]}")
     return 0
 
