@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .model import Archive, LineRange
+from .sources import decode, split_lines
 
 FORMATS = {".txt": "Plain text", ".text": "Plain text", ".md": "Markdown", ".markdown": "Markdown",
            ".html": "HTML source, saved as text", ".htm": "HTML source, saved as text"}
@@ -59,7 +60,7 @@ def prepare_downloads(archive: Archive, content: Path) -> tuple[dict[str, bytes]
 
 def _redact(data: bytes, ranges: list[LineRange]) -> tuple[bytes, int]:
     """Replace each withheld run of lines with one notice line; returns the text and lines withheld."""
-    lines = _lines(data)
+    lines = split_lines(decode(data, "", []))  # decoded and numbered exactly as the reader did
     hidden: set[int] = set()
     for span in ranges:
         hidden.update(range(span.first, min(span.last, len(lines)) + 1))
@@ -73,15 +74,3 @@ def _redact(data: bytes, ranges: list[LineRange]) -> tuple[bytes, int]:
                        "the Local Government Act 1972, Schedule 12A.]")
     return ("\n".join(out) + "\n").encode("utf-8"), len(hidden)
 
-
-def _lines(data: bytes) -> list[str]:
-    """The file's lines numbered as the reader numbered them (sources.py): same decoding and newlines."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines

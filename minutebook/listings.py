@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .model import Archive, Item, Meeting, Person, Resolution, Topic
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,19 @@ class NextMeeting:
     venue: str | None
 
 
-def newest_first(meetings: tuple[Meeting, ...] | list[Meeting]) -> list[Meeting]:
-    """Dated meetings newest first, then undated ones by id."""
-    dated = sorted((m for m in meetings if m.date), key=lambda m: (m.date, m.id), reverse=True)
-    return dated + sorted((m for m in meetings if not m.date), key=lambda m: m.id)
+def newest_first_key(meeting: Meeting) -> tuple[bool, int, str]:
+    """Dated meetings newest first, then undated ones; meetings on one day by id."""
+    return (meeting.date is None, -meeting.date.toordinal() if meeting.date else 0, meeting.id)
+
+
+def newest_first(meetings: Iterable[Meeting]) -> list[Meeting]:
+    return sorted(meetings, key=newest_first_key)
+
+
+def neighbours(items: Sequence[T]) -> Iterator[tuple[T | None, T, T | None]]:
+    """Each item with the one before and the one after it, for "newer" and "older" links."""
+    bookended: list[T | None] = [None, *items, None]
+    return zip(bookended[:-2], items, bookended[2:], strict=True)
 
 
 def meetings_by_year(archive: Archive) -> list[YearOfMeetings]:

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .listings import newest_first
 from .model import Archive, Meeting
 
 Status = Literal["chaired", "present", "apologies", "absent", "officer"]
@@ -96,7 +97,7 @@ class PersonRecord:
 
 def person_records(archive: Archive) -> dict[str, PersonRecord]:
     """A record for every person in the archive, keyed by person id, in the archive's order."""
-    meetings = sorted(archive.meetings, key=_newest_first)
+    meetings = newest_first(archive.meetings)
     by_id = {m.id: m for m in meetings}
     statuses = _statuses(meetings)
     declared: dict[str, list[InterestDeclared]] = defaultdict(list)
@@ -185,10 +186,6 @@ def _tally(statuses: Iterable[Status]) -> Tally:
         absent=counts["absent"],
         chaired=counts["chaired"],
     )
-
-
-def _newest_first(meeting: Meeting) -> tuple[bool, int, str]:
-    return (meeting.date is None, -meeting.date.toordinal() if meeting.date else 0, meeting.id)
 
 
 def _year_newest_first(year: int | None) -> tuple[bool, int]:

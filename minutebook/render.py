@@ -35,7 +35,6 @@ class Site:
     committees: dict[str, Committee]
     downloads: dict[str, Download]
     records: dict[str, PersonRecord]
-    years: tuple[int, ...]
 
     def job_title(self, person_id: str, when: dt.date | None) -> str | None:
         """The job title an officer held at a date, as the documents give it."""
@@ -83,7 +82,6 @@ def render_site(
         committees={c.id: c for c in archive.committees},
         downloads=downloads,
         records=person_records(archive),
-        years=tuple(y.year for y in years),
     )
     pages: dict[str, str] = {}
 
@@ -94,9 +92,9 @@ def render_site(
     page("index.html", "home.html", latest=listings.latest_meetings(archive),
          upcoming=listings.next_meetings(archive), years=years)
     page("meetings/index.html", "meetings.html", years=years, undated=listings.undated_meetings(archive))
-    for n, year in enumerate(years):
+    for newer, year, older in listings.neighbours(years):
         page(f"meetings/{year.year}/index.html", "year.html", year=year,
-             newer=years[n - 1].year if n > 0 else None, older=years[n + 1].year if n + 1 < len(years) else None)
+             newer=newer.year if newer else None, older=older.year if older else None)
     for meeting in archive.meetings:
         page(f"meetings/{meeting.id}/index.html", "meeting.html", meeting=meeting)
     page("committees/index.html", "committees.html")
@@ -113,9 +111,9 @@ def render_site(
              thread=listings.topic_thread(topic, site.meetings))
     register = listings.resolutions_by_year(archive)
     page("resolutions/index.html", "resolutions.html", register=register)
-    for n, register_year in enumerate(register):
+    for newer_year, register_year, older_year in listings.neighbours(register):
         page(f"resolutions/{register_year.slug}/index.html", "resolutions-year.html", year=register_year,
-             newer=register[n - 1] if n > 0 else None, older=register[n + 1] if n + 1 < len(register) else None)
+             newer=newer_year, older=older_year)
     page("search/index.html", "search.html", manifest=search_manifest)
     page("accessibility/index.html", "accessibility.html")
     page("404.html", "404.html")

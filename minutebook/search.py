@@ -25,6 +25,7 @@ from lunr import lunr
 from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 
+from .listings import newest_first
 from .lunrjs import PIPELINE, stemmer, trimmer
 from .model import Archive, Item, Meeting
 
@@ -95,7 +96,7 @@ def _shards(archive: Archive) -> list[Shard]:
     for committee in archive.committees:
         _add(directory, "committee", committee.name, committee.url, committee=committee.body or "")
     years: dict[str, Shard] = {}
-    for meeting in sorted(archive.meetings, key=lambda m: (m.date is None, -(m.date.toordinal() if m.date else 0), m.id)):
+    for meeting in newest_first(archive.meetings):
         key = str(meeting.date.year) if meeting.date else "undated"
         shard = years.setdefault(key, Shard(key))
         attendees = [*meeting.present, *meeting.apologies, *meeting.officers]

@@ -164,13 +164,11 @@ def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem
         data = path.read_bytes()
     except OSError as exc:
         raise _Bad(f"cannot read file: {exc.strerror or exc}") from None
-    text = _decode(data, rel, problems)
+    text = decode(data, rel, problems)
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARS)
     if not text.strip():
         raise _Bad("empty file")
-    raw_lines = text.split("\n")
-    if text.endswith("\n"):
-        raw_lines.pop()
+    raw_lines = split_lines(text)
     front_matter, start = _front_matter(raw_lines, rel, problems) if fmt != "html" else ({}, 0)
     if fmt == "txt":
         pairs = [(start + i + 1, line if line.strip() else "") for i, line in enumerate(raw_lines[start:])]
@@ -198,7 +196,16 @@ def _size(n: int, *, trim: bool = False) -> str:
     return f"{n} bytes"
 
 
-def _decode(data: bytes, rel: str, problems: list[Problem]) -> str:
+def split_lines(text: str) -> list[str]:
+    """A file's lines as the reader numbers them: any newline convention, no empty last line.
+
+    Downloads number lines with this too, so exempt line ranges withhold the right lines.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+def decode(data: bytes, rel: str, problems: list[Problem]) -> str:
     """UTF-8 (or UTF-16 with a BOM); Windows-1252 as a warned fallback, because Word exports it."""
     if not data.strip():
         raise _Bad("empty file")

@@ -199,7 +199,8 @@
   function update() {
     var run = ++generation;
     var terms = termsOf(input.value);
-    var names = terms.length ? order.filter(function (name) { return wantedShards().indexOf(name) >= 0; }) : [];
+    var wanted = wantedShards();
+    var names = terms.length ? order.filter(function (name) { return wanted.indexOf(name) >= 0; }) : [];
     var found = [];
     var next = 0;
     function slice() {
