@@ -9,16 +9,19 @@ from pathlib import Path
 
 from . import people, topics
 from .assets import collect_assets
+from .calendars import calendar_files
 from .config import SiteConfig
 from .downloads import prepare_downloads
 from .errors import BuildError, ConfigError
 from .export import export_files
+from .feeds import feed_files
 from .link import LinkInput, link_archive
 from .model import Archive, ParsedMeeting, Problem, SourceSpan
 from .parse import parse_document
 from .publish import publish
 from .render import render_site
 from .search import build_search
+from .sitemap import sitemap_files
 from .sources import read_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +75,11 @@ def build(options: BuildOptions) -> BuildResult:
         index = build_search(archive, cache=options.cache)
         pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
                             search_manifest=index.manifest_url)
-        publish(_combine(pages, assets.files, downloads, index.files, export_files(archive)), options.out)
+        feeds = feed_files(archive, options.config)
+        calendars = calendar_files(archive, options.config)
+        sitemap = sitemap_files(pages, options.config)
+        publish(_combine(pages, assets.files, downloads, index.files, export_files(archive), feeds, calendars, sitemap),
+                options.out)
     return BuildResult(archive, problems, not blocked, time.perf_counter() - started)
 
 
