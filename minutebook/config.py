@@ -25,6 +25,9 @@ class SiteConfig:
     """Email address or web page for reporting accessibility problems."""
     accessibility_reviewed: dt.date | None = None
     """Date the accessibility statement was last reviewed, YYYY-MM-DD."""
+    publish_contact_details: bool = False
+    """Publish email addresses and phone numbers found in the documents. Off (the default), each is
+    replaced by a notice everywhere, downloads included: personal details go out only by choice."""
 
     def site_title(self, council: str) -> str:
         return self.title or f"{council} committee minutes"
@@ -43,10 +46,15 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
     errors = [f"{path}: unknown section [{key}]" for key in sorted(data) if key != "site"]
     site: dict[str, Any] = data.get("site", {})
     known = {f.name for f in fields(SiteConfig)}
+    switches = {f.name for f in fields(SiteConfig) if isinstance(f.default, bool)}
     values: dict[str, Any] = {}
     for key, value in sorted(site.items()):
         if key not in known:
             errors.append(f"{path}: [site] {key}: unknown setting (known: {', '.join(sorted(known))})")
+        elif key in switches and not isinstance(value, bool):
+            errors.append(f"{path}: [site] {key}: must be true or false (no quotes), not {_kind(value)}")
+        elif key in switches:
+            values[key] = value
         elif not isinstance(value, str):
             errors.append(f"{path}: [site] {key}: must be a string, not {type(value).__name__}")
         else:
@@ -64,6 +72,10 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
     if reviewed:
         values["accessibility_reviewed"] = dt.date.fromisoformat(reviewed)
     return SiteConfig(**values)
+
+
+def _kind(value: object) -> str:
+    return f"the string '{value}'" if isinstance(value, str) else type(value).__name__
 
 
 def _is_iso_date(text: str) -> bool:

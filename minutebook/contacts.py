@@ -1,0 +1,206 @@
+"""Personal contact details in sources: find email addresses and UK phone numbers, and withhold them.
+
+Reports name their authors ("Contact: Jane Officer, 01772 536000, jane.officer@...") and minutes
+record callers; an archive is no place to republish that unless the council decides it is. So
+unless ``publish_contact_details`` is set, each one is replaced within its line by a short notice,
+before parsing (so no page, export, index or feed can see it) and in the downloads. Lines are never
+added or removed: problems and exempt line ranges are numbered by source line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import Problem, SourceSpan
+from .sources import SourceDocument, decode, split_lines
+
+Kind = Literal["email", "phone"]
+NOTICE: dict[Kind, str] = {"email": "[email address withheld]", "phone": "[phone number withheld]"}
+
+_AT = r"(?:@|[^\S\n]*[\[(]at[\])][^\S\n]*)"  # "jane.officer [at] lancashire.gov.uk" is an address too
+_DOT = r"(?:\.|[^\S\n]*[\[(]dot[\])][^\S\n]*)"
+_EMAIL = re.compile(
+    rf"""mailto:[^\s"'<>()\[\]]*[^\s"'<>()\[\].,;:!?]  # a link, whatever it holds (jane%40..., ?subject=)
+    | (?<![\w.%+'-]) [\w%+-][\w.%+'-]* {_AT} (?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?{_DOT})+ [a-z]{{2,}} (?![\w-])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SEP = r"(?:[^\S\n]?[-\u2010\u2011.][^\S\n]?|[^\S\n])"  # one space, hyphen or dot between digit groups
+_PHONE = re.compile(
+    rf"""(?<![\w£$€.,/+]) (?<!\d-)  # not the middle of a figure, a sum, a date or a reference
+    (?: (?P<cc>(?:\+|00)44{_SEP}?(?:\(0\){_SEP}?)?) \d{{2,5}}  # +44 (0)1772, +44 1772, 0044 1772
+      | \(0\d{{2,4}}\)  # (01772)
+      | 0\d{{2,4}} )    # 01772, 0300, 07700
+    (?:{_SEP}?\d{{2,8}}){{0,4}}""",
+    re.VERBOSE,
+)
+_MAYBE_EMAIL = re.compile(r"@|[\[(]at[\])]|mailto:", re.IGNORECASE)
+_MAYBE_PHONE = re.compile(r"0|44")
+"""Every email address holds one of the first, every phone number (0 1772, +44 1772) one of the
+second; most lines hold neither, and are passed over quickly."""
+_DIGITS = re.compile(r"\d+")
+_AFTER_NUMBER = re.compile(r"\d|[.,:/]\d|[^\S\n]?%")  # 0300.5, 0930:30, 01772 536000% are not phone numbers
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: Kind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Redacted:
+    """Text with its contact details replaced, and how many of each kind went."""
+
+    text: str
+    emails: int = 0
+    phones: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.emails + self.phones
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A whole source file, line by line as the reader numbers it, with contact details withheld."""
+
+    lines: tuple[str, ...]
+    emails: int
+    phones: int
+    first_line: int
+    """1-based line of the first detail withheld; 0 if there were none."""
+
+
+def find(text: str) -> list[Found]:
+    """Email addresses, then UK phone numbers outside them, in order of where they start."""
+    emails = [Found("email", m.start(), m.end()) for m in _EMAIL.finditer(text)] if _MAYBE_EMAIL.search(text) else []
+    phones = [f for f in _phones(text) if not any(f.start < e.end and e.start < f.end for e in emails)] if _MAYBE_PHONE.search(text) else []
+    return sorted(emails + phones, key=lambda f: f.start)
+
+
+def _phones(text: str) -> Iterable[Found]:
+    pos = 0
+    while match := _PHONE.search(text, pos):
+        end = _phone_end(text, match)
+        if end:
+            yield Found("phone", match.start(), end)
+        pos = end or match.start() + 1
+
+
+def _phone_end(text: str, match: re.Match[str]) -> int:
+    """Where the UK number in ``match`` ends: the longest run of its digit groups that holds 10 or 11
+    digits written nationally (0 1772 536000), so a year or a second number after it is left alone."""
+    prefix = len(match["cc"] or "")
+    national = "0" if prefix else ""
+    end = 0
+    for run in _DIGITS.finditer(match[0], prefix):
+        national += run[0]
+        if len(national) in (10, 11):
+            end = match.start() + run.end()
+        elif len(national) > 11:
+            break
+    if not end or national[1] in "046" or _AFTER_NUMBER.match(text, end):
+        return 0
+    return end
+
+
+def redact(text: str) -> Redacted:
+    """``text`` with each contact detail replaced by a notice; newlines are never touched."""
+    out: list[str] = []
+    counts: dict[Kind, int] = {"email": 0, "phone": 0}
+    last = 0
+    for found in find(text):
+        out += [text[last : found.start], NOTICE[found.kind]]
+        counts[found.kind] += 1
+        last = found.end
+    return Redacted("".join([*out, text[last:]]), counts["email"], counts["phone"])
+
+
+def redact_line(line: str, *, markup: bool = False) -> Redacted:
+    """Like ``redact``, but a detail hidden from the eye (``jane&#64;...``, a zero-width space inside
+    a number) is found too: then the line is given as a reader would see it, redacted."""
+    plain = redact(line)
+    readable = _HIDDEN.sub("", line)
+    if markup and "&" in readable:
+        readable = html.unescape(readable)
+    if readable != line:
+        seen = redact(readable)
+        if seen.total > plain.total:
+            return seen
+    return plain
+
+
+def scan_source(data: bytes, *, markup: bool) -> Scan:
+    """A source file as received, decoded and numbered exactly as the reader does, with details withheld.
+
+    ``markup`` is for HTML and Markdown, where a detail may be written with character references.
+    """
+    lines: list[str] = []
+    emails = phones = first = 0
+    for number, line in enumerate(split_lines(decode(data, "", [])), start=1):
+        result = redact_line(line, markup=markup)
+        lines.append(result.text)
+        emails, phones = emails + result.emails, phones + result.phones
+        first = first or (number if result.total else 0)
+    return Scan(tuple(lines), emails, phones, first)
+
+
+def withhold_contacts(documents: Iterable[SourceDocument], content: Path) -> tuple[list[SourceDocument], list[Problem]]:
+    """Documents with every contact detail withheld, and one note for each document that had any.
+
+    The note counts what the file as received holds (link targets and page furniture included),
+    which is what its download withholds too.
+    """
+    out: list[SourceDocument] = []
+    notes: list[Problem] = []
+    for doc in documents:
+        lines = [redact_line(line) for line in doc.lines]
+        front_matter = {key: _redact_value(value) for key, value in doc.front_matter.items()}
+        out.append(dataclasses.replace(doc, lines=tuple(r.text for r in lines), front_matter=front_matter))
+        scan = _scan_file(content / doc.path, doc)
+        if not scan.first_line and any(r.total for r in lines):
+            index = next(i for i, r in enumerate(lines) if r.total)
+            scan = Scan((), sum(r.emails for r in lines), sum(r.phones for r in lines), doc.line_numbers[index])
+        if scan.first_line:
+            notes.append(Problem("note", SourceSpan(doc.path, scan.first_line), withheld_message(scan.emails, scan.phones)))
+    return out, notes
+
+
+def _scan_file(path: Path, doc: SourceDocument) -> Scan:
+    """The file as received, if it is still the one that was read; else an empty scan."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Scan((), 0, 0, 0)
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        return Scan((), 0, 0, 0)
+    return scan_source(data, markup=doc.format != "txt")
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_line(value).text
+    if isinstance(value, tuple):
+        return tuple(_redact_value(v) for v in value)
+    return value
+
+
+def withheld_message(emails: int, phones: int) -> str:
+    parts = [_count(emails, "email address", "email addresses"), _count(phones, "phone number", "phone numbers")]
+    said = " and ".join(part for part in parts if part)
+    return f"{said} withheld; set publish_contact_details = true in minutebook.toml to publish them"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return "" if n == 0 else f"{n} {one if n == 1 else many}"
+
