@@ -1,11 +1,177 @@
-"""iCalendar files per committee and for all meetings (stub)."""
+"""iCalendar (RFC 5545) files of meeting dates: ``calendar.ics`` for every committee and
+``committees/<id>/calendar.ics`` for one, so a resident can subscribe in their calendar app.
+
+Meetings in the archive are listed with their papers' agenda; a meeting only announced in
+the papers ("Date of Next Meeting") is listed too, as tentative, under the UID its own page
+will have, so subscribers see the one event firm up rather than a second one appear.
+Undated meetings have no place in a calendar and are left out. Nothing depends on the build's
+clock: the same content writes the same bytes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone
+
+from . import listings
 from .config import SiteConfig
-from .model import Archive
+from .feeds import absolute_url, agenda_lines, start_time
+from .model import Archive, Meeting
+from .render import council_name
+
+CALENDAR_PATH = "calendar.ics"
+PRODID = "-//Minutebook//Committee meetings//EN"
+TZID = "Europe/London"
+LONDON = ZoneInfo(TZID)
+NO_HOST = "minutebook.invalid"
+"""UID domain when the site's address is not configured (.invalid is reserved, RFC 2606)."""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One meeting as a calendar event: held or agendaed (confirmed) or only announced (tentative)."""
+
+    id: str
+    """The meeting's id, or for an announced meeting the id its page will get."""
+    committee_id: str | None
+    summary: str
+    day: dt.date
+    time: dt.time | None
+    venue: str | None
+    description: str
+    url: str | None
+    """Root-relative."""
+    stamp: dt.date
+    tentative: bool
 
 
 def calendar_files(archive: Archive, config: SiteConfig) -> dict[str, str | bytes]:
-    """Path under the site root -> file content."""
-    return {}
+    """Path under the site root -> the iCalendar bytes, for the whole archive and per committee."""
+    entries = sorted([*_held(archive), *_announced(archive)], key=lambda e: (e.day, e.time or dt.time(), e.id))
+    host = urlsplit(config.base_url).hostname or NO_HOST
+    events = [(entry, _event(entry, host, config)) for entry in entries]  # each made once, written twice
+    council = council_name(archive, config)
+    files: dict[str, str | bytes] = {CALENDAR_PATH: _calendar(f"{council}: committee meetings", events)}
+    for committee in archive.committees:
+        own = [(entry, event) for entry, event in events if entry.committee_id == committee.id]
+        files[f"committees/{committee.id}/{CALENDAR_PATH}"] = _calendar(f"{council}: {committee.name}", own)
+    return files
+
+
+def _held(archive: Archive) -> Iterable[CalendarEntry]:
+    """Every dated meeting with a page: its papers are out, so its date is firm."""
+    for meeting in archive.meetings:
+        if meeting.date is None:
+            continue
+        lines = agenda_lines(meeting)
+        yield CalendarEntry(
+            id=meeting.id,
+            committee_id=meeting.committee_id,
+            summary=meeting.title,
+            day=meeting.date,
+            time=start_time(meeting.start_time),
+            venue=meeting.venue,
+            description="\n".join(["Agenda:", *lines]) if lines else "No agenda items published yet.",
+            url=meeting.url,
+            stamp=meeting.date,
+            tentative=False,
+        )
+
+
+def _announced(archive: Archive) -> Iterable[CalendarEntry]:
+    """Meetings the latest papers announce but the archive has no papers for yet.
+
+    Only those after each committee's latest minutes (listings.next_meetings): a date announced
+    in older minutes and never archived has passed without papers here, and may have moved.
+    """
+    for upcoming in listings.next_meetings(archive):
+        if upcoming.meeting is not None:
+            continue
+        source = _announcing_meeting(archive, upcoming)
+        if source is None:
+            continue
+        summary = f"{upcoming.committee or 'Meeting'}, {upcoming.date.day} {upcoming.date:%B %Y}"
+        yield CalendarEntry(
+            id=_expected_id(upcoming.date, source),
+            committee_id=upcoming.committee_id,
+            summary=summary,
+            day=upcoming.date,
+            time=start_time(upcoming.start_time),
+            venue=upcoming.venue,
+            description=f"Date announced in the papers of {source.title}. The agenda is not published yet.",
+            url=source.url,
+            stamp=source.date or upcoming.date,
+            tentative=True,
+        )
+
+
+def _announcing_meeting(archive: Archive, upcoming: listings.NextMeeting) -> Meeting | None:
+    """The newest meeting of the committee whose papers give this date as the next meeting."""
+    return next(
+        (m for m in listings.newest_first(archive.meetings)
+         if m.committee_id == upcoming.committee_id and m.next_meeting and m.next_meeting.date == upcoming.date),
+        None,
+    )
+
+
+def _expected_id(day: dt.date, source: Meeting) -> str:
+    """The id the link stage will give this meeting (``<date>-<committee slug>``, the slug shared
+    with the meeting that announced it), so its UID stays the same once its papers arrive."""
+    assert source.date is not None
+    slug = source.id.removeprefix(f"{source.date.isoformat()}-")
+    return f"{day.isoformat()}-{slug}"
+
+
+def _calendar(name: str, events: Sequence[tuple[CalendarEntry, Event]]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TZID)
+    timed = [entry.day for entry, _ in events if entry.time is not None]
+    if timed:  # RFC 5545: a VTIMEZONE for every TZID the events use, and only then
+        calendar.add_component(_timezone(min(timed), max(timed)))
+    for _, event in events:
+        calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical
+
+
+def _timezone(first: dt.date, last: dt.date) -> Timezone:
+    """UK time's transitions over the years the events fall in, from zoneinfo.
+
+    Bounded by the content, not by today, so the same archive always gets the same VTIMEZONE.
+    """
+    return Timezone.from_tzid(TZID, first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 1, 1))
+
+
+def _event(entry: CalendarEntry, host: str, config: SiteConfig) -> Event:
+    event = Event()
+    event.add("uid", f"{entry.id}@{host}")
+    # DTSTAMP is required and says when this description of the event was made. The build's clock
+    # would change every event on every build, and subscribers would see every meeting as updated;
+    # the meeting's date (for an announced one, the date of the papers announcing it) at 00:00 UTC
+    # is the nearest date the content gives, and moves on only when the content does.
+    event.add("dtstamp", dt.datetime.combine(entry.stamp, dt.time(), tzinfo=dt.UTC))
+    if entry.time is None:
+        event.add("dtstart", entry.day)  # VALUE=DATE: an all-day event on the meeting's day
+    else:
+        event.add("dtstart", dt.datetime.combine(entry.day, entry.time, tzinfo=LONDON))
+    event.add("summary", entry.summary)
+    event.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
+    if entry.venue:
+        event.add("location", entry.venue)
+    description = entry.description
+    if config.base_url and entry.url:
+        url = absolute_url(config, entry.url)
+        event.add("url", url)
+        description += f"\n\n{url}"  # most calendar apps show the description, not the URL property
+    event.add("description", description)
+    return event
