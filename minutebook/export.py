@@ -1,16 +1,24 @@
-"""Machine-readable exports: data/meetings.json, people.json, topics.json, committees.json.
+"""Machine-readable exports: data/meetings.json, people.json, topics.json, committees.json,
+popolo.json, and the spreadsheets meetings.csv and attendance.csv.
 
-The shapes are documented by the JSON Schemas in minutebook/schemas/. Names are
-display names (what a reader sees); ids link records across files. Exempt items
-carry number, title and reason only, because the model never holds their content.
+The JSON shapes are documented by the JSON Schemas in minutebook/schemas/; the CSV rules
+(encoding, line endings, formula injection) by minutebook/csvexport.py. Names are display
+names (what a reader sees); ids link records across files. Exempt items carry number,
+title and reason only, because the model never holds their content.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from .config import SiteConfig
+from .csvexport import attendance_csv, meetings_csv
+from .downloads import Download
 from .model import Archive, Meeting, MeetingRef, Person, Topic
+from .popolo import popolo_document
+from .render import council_name
 
 
 def dumps(value: Any) -> str:
@@ -18,9 +26,18 @@ def dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
 
 
-def export_files(archive: Archive) -> dict[str, str]:
-    """Path under the site root -> file text."""
+def export_files(
+    archive: Archive, *, config: SiteConfig | None = None, downloads: Mapping[str, Download] | None = None
+) -> dict[str, str | bytes]:
+    """Path under the site root -> file text (CSV as bytes, for their byte order mark).
+
+    ``config`` gives the council's name and the base URL that makes links absolute;
+    ``downloads`` (from prepare_downloads) gives each source document's published URL for
+    popolo.json; without it a source points at the documents list on its meeting page.
+    """
+    config = config or SiteConfig()
     names = {person.id: person.name for person in archive.people}
+    base_url = config.base_url.rstrip("/")
     return {
         "data/meetings.json": dumps([meeting_record(m, names) for m in archive.meetings]),
         "data/people.json": dumps([person_record(p) for p in archive.people]),
@@ -32,6 +49,11 @@ def export_files(archive: Archive) -> dict[str, str]:
                 for c in archive.committees
             ]
         ),
+        "data/popolo.json": dumps(
+            popolo_document(archive, council_name(archive, config), base_url=base_url, downloads=downloads)
+        ),
+        "data/meetings.csv": meetings_csv(archive, base_url=base_url),
+        "data/attendance.csv": attendance_csv(archive),
     }
 
 
