@@ -138,6 +138,7 @@ def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]], problems
                         "warning",
                         part.source,
                         "no meeting date found: published under Undated; add front matter with 'date: YYYY-MM-DD'",
+                        "undated",
                     )
                 )
     return [_Group(key, tuple(parts)) for key, parts in sorted(grouped.items())]
@@ -286,7 +287,7 @@ def _build_meeting(
         if item.minutes_of is not None:
             minutes_of = by_committee_date.get((committee_id, item.minutes_of))
             if minutes_of is None:
-                problems.append(Problem("note", item.source, f"minutes of {item.minutes_of.isoformat()} are not in the archive"))
+                problems.append(Problem("note", item.source, f"minutes of {item.minutes_of.isoformat()} are not in the archive", "missing-reference"))
         items.append(
             Item(
                 item.number, item.title, anchor, item.source,
@@ -315,7 +316,8 @@ def _build_meeting(
         following = MeetingRef(part.next_meeting.date, next_id, part.next_meeting.start_time, part.next_meeting.venue)
         if next_id is None:
             problems.append(Problem("note", part.next_meeting.source,
-                                    f"next meeting ({part.next_meeting.date.isoformat()}) is not in the archive"))
+                                    f"next meeting ({part.next_meeting.date.isoformat()}) is not in the archive",
+                                    "missing-reference"))
     present = ids_of(part.present)
     chair = person(part.chair, group.key)
     if chair and chair not in present:
@@ -330,6 +332,7 @@ def _build_meeting(
         venue=part.venue,
         kinds=tuple(k for k in KIND_ORDER if any(p.kind == k for p in group.parts)),
         sources=tuple(sorted({p.source.path for p in group.parts})),
+        parts=tuple(sorted((p.kind, p.source) for p in group.parts)),
         chair=chair,
         present=present,
         apologies=tuple(p for p in ids_of(part.apologies) if p not in present),

@@ -49,6 +49,9 @@ class Problem:
     level: Level
     source: SourceSpan
     message: str
+    code: str = ""
+    """What kind of problem, for grouping in the staff report: ``undated``, ``unresolved-name``,
+    ``missing-reference``; empty for the rest."""
 
     def __str__(self) -> str:
         return f"{self.source}: {self.level}: {self.message}"
@@ -232,6 +235,9 @@ class Meeting:
     venue: str | None
     kinds: tuple[str, ...]
     sources: tuple[str, ...]
+    parts: tuple[tuple[str, SourceSpan], ...]
+    """(kind, where that part of the meeting starts) for every document part, e.g. the minutes
+    at line 1 of one file and the agenda at line 40 of a pack: what the staff report points at."""
     chair: str | None
     present: tuple[str, ...]
     apologies: tuple[str, ...]

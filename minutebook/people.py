@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from minutebook.contacts import NOTICE
 from minutebook.model import Level, NameRef, Problem, SourceSpan
 from minutebook.slugs import slugify
 
@@ -148,7 +149,8 @@ def _words(text: str) -> set[str]:
 
 def _clean_job(text: str) -> str | None:
     """Drop phone numbers, e-mail addresses and dangling words from a job title."""
-    parts = [p.strip() for p in text.split(",") if p.strip() and not re.search(r"\d|@", p)]
+    parts = [p.strip() for p in text.split(",")
+             if p.strip() and not re.search(r"\d|@", p) and p.strip() not in NOTICE.values()]
     job = re.sub(rf"(?:\s+{_CONN})+$", "", re.sub(r"^the\s+", "", ", ".join(parts)))
     return _clean(job) or None
 
@@ -327,7 +329,8 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
     problems: set[Problem] = set()
     for k, (m, maybe) in enumerate(zip(mentions, parsed, strict=True)):
         if maybe is None and _clean(m.ref.text):
-            problems.add(Problem("warning", m.ref.source, f"could not read a person's name in {_clean(m.ref.text)!r}"))
+            problems.add(Problem("warning", m.ref.source, f"could not read a person's name in {_clean(m.ref.text)!r}",
+                                 "unresolved-name"))
         elif maybe is not None and maybe.display in ident_of:
             chosen[k] = ident_of[maybe.display]
             seen[("context", m.context)].add(chosen[k])
@@ -363,7 +366,8 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
     for m, pn, cands in unresolved:
         listed = ", ".join(sorted(name_of(c) for c in cands))
         problems.add(Problem("warning", m.ref.source,
-                             f"could not tell which {pn.surname} is meant: {listed}; add it to people.toml"))
+                             f"could not tell which {pn.surname} is meant: {listed}; add it to people.toml",
+                             "unresolved-name"))
     drafts = sorted((name_of(i), tuple(sorted({split_job_title(mentions[k].ref.text)[0] for k in ks})), i)
                     for i, ks in members.items())
     people: list[ResolvedPerson] = []

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import people, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
+from .contacts import withhold_contacts
 from .downloads import prepare_downloads
 from .errors import BuildError, ConfigError
 from .export import export_files
@@ -18,7 +19,9 @@ from .feeds import feed_files
 from .link import LinkInput, link_archive
 from .model import Archive, ParsedMeeting, Problem, SourceSpan
 from .parse import parse_document
+from .progress import SILENT, NoProgress, Progress
 from .publish import publish
+from .quality import QualityReport, assess
 from .render import render_site
 from .search import build_search
 from .sitemap import sitemap_files
@@ -44,12 +47,15 @@ class BuildOptions:
     templates: Path = TEMPLATES
     cache: Path | None = None
     """Where search indexes are kept between builds; None builds every one afresh."""
+    progress: Progress = field(default_factory=NoProgress)
+    """Told each stage and step, so a terminal can draw a progress bar."""
 
 
 @dataclass(frozen=True)
 class BuildResult:
     archive: Archive
     problems: tuple[Problem, ...]
+    quality: QualityReport
     published: bool
     seconds: float
 
@@ -67,20 +73,24 @@ def build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
-    archive, problems = understand(options.content)
+    archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
+                                   progress=options.progress)
+    quality = assess(archive, problems, options.content)
     blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
     if not blocked:
         assets = collect_assets(ASSETS)
-        downloads, offered = prepare_downloads(archive, options.content)
-        index = build_search(archive, cache=options.cache)
+        downloads, offered = prepare_downloads(archive, options.content,
+                                               contact_details=options.config.publish_contact_details)
+        index = build_search(archive, cache=options.cache, progress=options.progress)
         pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
-                            search_manifest=index.manifest_url)
+                            search_manifest=index.manifest_url, quality=quality, progress=options.progress)
+        data = export_files(archive, config=options.config, downloads=offered)
         feeds = feed_files(archive, options.config)
         calendars = calendar_files(archive, options.config)
         sitemap = sitemap_files(pages, options.config)
-        publish(_combine(pages, assets.files, downloads, index.files, export_files(archive), feeds, calendars, sitemap),
-                options.out)
-    return BuildResult(archive, problems, not blocked, time.perf_counter() - started)
+        publish(_combine(pages, assets.files, downloads, index.files, data, feeds, calendars, sitemap),
+                options.out, progress=options.progress)
+    return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started)
 
 
 def _combine(*groups: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
@@ -94,15 +104,24 @@ def _combine(*groups: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
     return files
 
 
-def understand(content: Path) -> tuple[Archive, tuple[Problem, ...]]:
-    """Read, parse and link everything in ``content``; every problem is collected, none raised."""
+def understand(
+    content: Path, *, contact_details: bool = False, progress: Progress = SILENT
+) -> tuple[Archive, tuple[Problem, ...]]:
+    """Read, parse and link everything in ``content``; every problem is collected, none raised.
+
+    Unless ``contact_details``, email addresses and phone numbers leave the text as it is read,
+    so no later stage ever sees them.
+    """
     sources = read_sources(content)
+    documents, withheld = (list(sources.documents), []) if contact_details else withhold_contacts(sources.documents, content)
     people_overrides, people_problems = people.load_overrides(content / "people.toml")
     topic_overrides, topic_problems = topics.load_overrides(content / "topics.toml")
-    problems: list[Problem] = [*sources.problems, *people_problems, *topic_problems]
+    problems: list[Problem] = [*sources.problems, *withheld, *people_problems, *topic_problems]
     parsed: list[tuple[str, list[ParsedMeeting]]] = []
     skipped = [(s.path, s.reason) for s in sources.skipped]
-    for doc in sources.documents:
+    progress.stage("Reading documents", len(documents))
+    for doc in documents:
+        progress.advance()
         try:
             meetings, doc_problems = parse_document(doc)
         except Exception as error:  # a reader bug must name the file, not print a traceback

@@ -12,12 +12,16 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from .progress import SILENT, Progress
 
-def publish(files: Mapping[str, str | bytes], out: Path) -> None:
+
+def publish(files: Mapping[str, str | bytes], out: Path, *, progress: Progress = SILENT) -> None:
     """Write ``files`` (path under the site root -> content) as the new ``out`` folder."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    _remove_abandoned(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
+    progress.stage("Writing the site", len(files))
     try:
         for rel in sorted(files):
             target = staging / rel
@@ -27,6 +31,7 @@ def publish(files: Mapping[str, str | bytes], out: Path) -> None:
                 target.write_text(content, encoding="utf-8", newline="\n")
             else:
                 target.write_bytes(content)
+            progress.advance()
         os.chmod(staging, 0o755)
         _swap(staging, out)
     except BaseException:
@@ -38,7 +43,7 @@ def _swap(staging: Path, out: Path) -> None:
     if not out.exists():
         os.replace(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-{os.getpid()}-", dir=out.parent))
     os.replace(out, retired / out.name)
     try:
         os.replace(staging, out)
@@ -46,3 +51,23 @@ def _swap(staging: Path, out: Path) -> None:
         os.replace(retired / out.name, out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Staging folders left by a build that was killed: their process is gone, so nothing will
+    ever swap them in. Folders of a build still running (``serve`` and a manual build at once)
+    carry a live process id and are left alone."""
+    for folder in out.parent.glob(f".{out.name}-[no][el][wd]-*-*"):
+        pid = folder.name.removeprefix(f".{out.name}-").split("-")[1]
+        if folder.is_dir() and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

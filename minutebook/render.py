@@ -17,7 +17,10 @@ from . import listings
 from .assets import Assets
 from .config import SiteConfig
 from .downloads import Download
+from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
+from .progress import SILENT, Progress
+from .quality import QualityReport
 from .records import PersonRecord, person_records
 
 
@@ -55,6 +58,7 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=long_date, day=day_date, time=clock_time, filesize=file_size, plural=plural)
+    env.globals.update(meeting_jsonld=meeting_jsonld)
     return env
 
 
@@ -65,7 +69,7 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
 
 def render_site(
     archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download],
-    search_manifest: str,
+    search_manifest: str, quality: QualityReport | None = None, progress: Progress = SILENT,
 ) -> dict[str, str]:
     """Path under the site root -> HTML, for every page of the site."""
     env = environment(templates)
@@ -84,10 +88,12 @@ def render_site(
         records=person_records(archive),
     )
     pages: dict[str, str] = {}
+    progress.stage("Writing pages", _page_count(archive, years))
 
     def page(path: str, template: str, **values: object) -> None:
         url = "/" + path.removesuffix("index.html")
         pages[path] = env.get_template(template).render(site=site, url=url, **values)
+        progress.advance()
 
     page("index.html", "home.html", latest=listings.latest_meetings(archive),
          upcoming=listings.next_meetings(archive), years=years)
@@ -116,8 +122,16 @@ def render_site(
              newer=newer_year, older=older_year)
     page("search/index.html", "search.html", manifest=search_manifest)
     page("accessibility/index.html", "accessibility.html")
+    page("data/index.html", "data.html")
     page("404.html", "404.html")
+    if quality is not None:
+        page("build-report/index.html", "build-report.html", report=quality)
     return pages
+
+
+def _page_count(archive: Archive, years: list[listings.YearOfMeetings]) -> int:
+    """Roughly how many pages render_site writes, for the progress bar."""
+    return len(archive.meetings) + len(archive.people) + len(archive.topics) + len(archive.committees) + len(years) + 12
 
 
 def _topic_counts(committee: Committee, meetings: dict[str, Meeting]) -> list[tuple[str, int]]:

@@ -28,6 +28,7 @@ from lunr.stop_word_filter import stop_word_filter
 from .listings import newest_first
 from .lunrjs import PIPELINE, stemmer, trimmer
 from .model import Archive, Item, Meeting
+from .progress import SILENT, Progress
 
 FIELDS: list[dict[str, Any]] = [
     {"field_name": "title", "boost": 10},
@@ -58,14 +59,15 @@ class SearchIndex:
     """What the search page loads first."""
 
 
-def build_search(archive: Archive, *, cache: Path | None = None) -> SearchIndex:
+def build_search(archive: Archive, *, cache: Path | None = None, progress: Progress = SILENT) -> SearchIndex:
     """One JSON file per shard and a manifest listing them, all under content-hashed names.
 
     lunr.py is the slow part of a big build, so each shard's index is kept in ``cache``
     under the hash of its documents: adding last week's minutes rebuilds one year only.
     """
     shards = _shards(archive)
-    indexes = _cached_indexes([shard.documents for shard in shards], cache)
+    progress.stage("Indexing for search", len(shards))
+    indexes = _cached_indexes([shard.documents for shard in shards], cache, progress)
     files: dict[str, str] = {}
     listed = []
     for shard, index in zip(shards, indexes, strict=True):
@@ -139,19 +141,26 @@ def _add(shard: Shard, kind: str, title: str, url: str, *, meeting: Meeting | No
     shard.store[ref] = entry
 
 
-def _cached_indexes(documents: list[list[dict[str, str]]], cache: Path | None) -> list[dict[str, Any]]:
+def _cached_indexes(documents: list[list[dict[str, str]]], cache: Path | None, progress: Progress) -> list[dict[str, Any]]:
     keys = [hashlib.sha256(_dumps([FIELDS, lunr_version, PIPELINE, docs]).encode()).hexdigest() for docs in documents]
     found: dict[int, dict[str, Any]] = {}
     for n, key in enumerate(keys):
         if cache and (cache / f"{key}.json").is_file():
             found[n] = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+            progress.advance()
     missing = [n for n in range(len(documents)) if n not in found]
     workers = min(os.cpu_count() or 1, len(missing))
     if len(missing) > 2 and workers > 1:  # a big archive builds its shards on every core
         with ProcessPoolExecutor(workers) as pool:
-            built = list(pool.map(_index, [documents[n] for n in missing]))
+            built = []
+            for index in pool.map(_index, [documents[n] for n in missing]):
+                built.append(index)
+                progress.advance()
     else:
-        built = [_index(documents[n]) for n in missing]
+        built = []
+        for n in missing:
+            built.append(_index(documents[n]))
+            progress.advance()
     for n, index in zip(missing, built, strict=True):
         found[n] = index
         if cache:

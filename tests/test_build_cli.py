@@ -127,7 +127,7 @@ def test_the_report_accounts_for_every_document(tmp_path: Path, make_content) ->
     for seed in sorted(p.name for p in CONTENT.iterdir()):
         assert f"{seed} -> " in output
     assert "scan.pdf: NOT PUBLISHED" in output and "notes.docx: NOT PUBLISHED" in output
-    assert "Missing references (6):" in output
+    assert "References to meetings not in the archive (6):" in output
 
 
 def test_exported_data_matches_its_json_schemas(seed_site: BuiltSite) -> None:

@@ -155,7 +155,7 @@ def test_declarations_and_mentions_are_listed_newest_first(harbour: dict[str, Pe
 
 def meeting(mid: str, date: dt.date | None, *, chair: str | None = None, present: tuple[str, ...] = (),
             apologies: tuple[str, ...] = (), officers: tuple[str, ...] = (), items: tuple[Item, ...] = ()) -> Meeting:
-    return Meeting(mid, None, "Board", "board", date, None, None, ("minutes",), (), chair, present, apologies,
+    return Meeting(mid, None, "Board", "board", date, None, None, ("minutes",), (), (), chair, present, apologies,
                    officers, items)
 
 
