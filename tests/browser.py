@@ -1,5 +1,6 @@
 """Helpers for tests (and bench scripts) that look at a built site the way a reader does:
-served over HTTP like a static host, opened in Debian's Chromium, one page of each type.
+served over HTTP like a static host (optionally with the headers netlify.toml gives each
+path), opened in Debian's Chromium, one page of each type.
 
 Playwright is imported only when a browser is launched, so the link and page-weight tests
 that only need the page list do not pay for it.
@@ -10,21 +11,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from minutebook.pipeline import BuildOptions, build
+from minutebook.serve import QuietServer, SiteHandler
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 NODE_MODULES = ROOT / "node_modules"
+NETLIFY_TOML = ROOT / "netlify.toml"
 # Headless and quiet: no sandbox (containers, root), no GPU, and no traffic of its own.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,41 +58,45 @@ def require(available: object, message: str) -> None:
 # --- Serving a site -------------------------------------------------------------------------
 
 
-class _SiteHandler(SimpleHTTPRequestHandler):
-    """Static files from the site folder; missing paths get the site's own 404.html with a 404."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
-        self.send_error(HTTPStatus.NOT_FOUND)  # static hosts do not list folders without an index.html
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+HeaderSource = Callable[[str], Mapping[str, str]]
+"""The headers a host adds to the response for a URL path (rules such as netlify.toml's)."""
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _SiteHandler(SiteHandler):
+    """`build.py serve`'s static files (the site's own 404 page, no folder listings), and with ``headers``, every response (the 404 page included, as on Netlify) carries the
+    headers given for its request path, replacing any the server would send under the same
+    name (a rule's Content-Type wins over the guessed one).
+    """
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser dropping a connection is normal
-            super().handle_error(request, client_address)
+    def __init__(self, *args: Any, headers: HeaderSource | None = None, **kwargs: Any) -> None:
+        self.extra_headers = headers  # before super().__init__, which handles the request
+        super().__init__(*args, **kwargs)
+
+    def _rule_headers(self) -> dict[str, tuple[str, str]]:
+        """Lower-cased name -> (name, value) of the headers given for this request's path."""
+        if self.extra_headers is None or not hasattr(self, "path"):  # no path: a malformed request
+            return {}
+        path = unquote(urlsplit(self.path).path)
+        return {name.lower(): (name, value) for name, value in self.extra_headers(path).items()}
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() not in self._rule_headers():
+            super().send_header(keyword, value)
+
+    def end_headers(self) -> None:
+        for name, value in self._rule_headers().values():
+            super().send_header(name, value)
+        super().end_headers()
 
 
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 (a free port) in a daemon thread; yields the base URL."""
-    server = _QuietServer(("127.0.0.1", 0), partial(_SiteHandler, directory=str(site)))
+def serve(site: Path, *, headers: HeaderSource | None = None) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port) in a daemon thread; yields the base URL.
+
+    ``headers`` adds headers by request path, e.g. ``NetlifyHeaders.load()`` for the ones
+    netlify.toml gives each path in production.
+    """
+    server = QuietServer(("127.0.0.1", 0), partial(_SiteHandler, directory=str(site), headers=headers))
     thread = threading.Thread(target=server.serve_forever, name=f"serve {site}", daemon=True)
     thread.start()
     try:
@@ -99,6 +105,94 @@ def serve(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- Netlify's headers ----------------------------------------------------------------------
+
+
+@cache
+def netlify_path_regex(pattern: str) -> re.Pattern[str]:
+    """The request paths a ``[[headers]]`` ``for`` pattern matches, translated as Netlify does.
+
+    After @netlify/headers-parser (for_regexp.ts): segment by segment, a lone ``*`` matches
+    anything, slashes included, and may be empty (``/assets/*`` matches /assets too); ``:name``
+    matches one segment; a ``*`` inside a segment becomes ``(.*)`` with the rest of the segment
+    used as a regular expression unescaped, so ``/*.ics`` matches /topics/ethics/. A trailing
+    slash is optional and case is ignored.
+    """
+
+    def segment(part: str) -> str:
+        if part.startswith(":"):
+            return "([^/]+)"
+        if part == "*":
+            return "?(.*)"
+        if "*" in part:
+            return part.replace("*", "(.*)")
+        return re.escape(part)
+
+    parts = [segment(part) for part in (p.rstrip() for p in pattern.split("/")) if part]
+    return re.compile("^/" + "/".join(parts) + "/?$", re.IGNORECASE)
+
+
+def _header_value(value: object) -> str:
+    """A header value as Netlify normalises it: trimmed, list items and commas joined by ", "."""
+    if isinstance(value, list):
+        return ", ".join(str(item).strip() for item in value)
+    return ", ".join(re.split(r"\s*,\s*", str(value).strip()))
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """One ``[[headers]]`` table of netlify.toml: a ``for`` pattern and the headers it sets."""
+
+    pattern: str
+    values: tuple[tuple[str, str], ...]
+
+    def matches(self, path: str) -> bool:
+        return netlify_path_regex(self.pattern).match(path) is not None
+
+    def get(self, name: str) -> str | None:
+        return next((value for key, value in self.values if key.lower() == name.lower()), None)
+
+
+@dataclass(frozen=True)
+class NetlifyHeaders:
+    """The headers netlify.toml gives each request path, as a ``serve(headers=...)`` source.
+
+    Every table whose ``for`` matches applies, in file order. A header two matching tables
+    both set gets both values joined by a comma: the outcome netlify.toml must never depend
+    on (see its comments), and the one that shows the damage, such as an ``immutable`` that
+    is also ``max-age=0``. A path no table gives a Cache-Control gets Netlify's default.
+    """
+
+    rules: tuple[HeaderRule, ...]
+    defaults: tuple[tuple[str, str], ...] = (("Cache-Control", "public,max-age=0,must-revalidate"),)
+
+    @classmethod
+    def load(cls, config: Path = NETLIFY_TOML) -> NetlifyHeaders:
+        with config.open("rb") as file:
+            tables = tomllib.load(file).get("headers", [])
+        return cls(
+            tuple(
+                HeaderRule(
+                    table["for"].strip(), tuple((k.strip(), _header_value(v)) for k, v in table["values"].items())
+                )
+                for table in tables
+            )
+        )
+
+    def matching(self, path: str) -> list[HeaderRule]:
+        return [rule for rule in self.rules if rule.matches(path)]
+
+    def __call__(self, path: str) -> dict[str, str]:
+        sent: dict[str, tuple[str, str]] = {}
+        for rule in self.matching(path):
+            for name, value in rule.values:
+                key = name.lower()
+                sent[key] = (sent[key][0], f"{sent[key][1]}, {value}") if key in sent else (name, value)
+        for name, value in self.defaults:
+            sent.setdefault(name.lower(), (name, value))
+        return dict(sent.values())
 
 
 # --- Chromium -------------------------------------------------------------------------------

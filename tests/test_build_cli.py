@@ -11,10 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from build import cli
+from minutebook.config import load_config
+from minutebook.leaks import find_leaks
+from minutebook.pipeline import BuildOptions, build
 
 from .conftest import CONTENT, ROOT, BuiltSite, build_site
 
 SCHEMAS = ROOT / "minutebook" / "schemas"
+PUBLISHED = load_config(ROOT / "minutebook.toml")
+"""The settings the site is published with: base_url set, so feeds and the sitemap are written too."""
 MINUTES = """Anytown Parish Council
 
 Minutes of the Meeting of Anytown Parish Council held on Monday 9th September 2024 at 7.30pm in the Village Hall
@@ -142,18 +147,25 @@ def test_exempt_content_never_leaves_the_build(tmp_path: Path, make_content) -> 
     pack = (CONTENT / "004_58e9679888508d11.txt").read_text(encoding="utf-8")
     planted = pack.replace("Document is Restricted", f"Document is Restricted\n\n{canary} the contract value is secret.")
     content = make_content({"004_58e9679888508d11.txt": planted}, with_seeds=True)
-    site = build_site(content, tmp_path / "site")
+    site = BuiltSite(build(BuildOptions(content, tmp_path / "site", config=PUBLISHED)), tmp_path / "site")
     assert site.result.published
-    leaked = [path for path, data in snapshot(tmp_path / "site").items() if canary.encode() in data]
+    files = snapshot(tmp_path / "site")
+    # Every kind of output is there to be searched: pages, index, JSON, CSV, feeds, calendars, sitemap, downloads.
+    for name in ("index.html", "data/popolo.json", "data/attendance.csv", "feed.atom", "calendar.ics", "sitemap.xml",
+                 "robots.txt", "build-report/index.html", "sources/004_58e9679888508d11.redacted.txt"):
+        assert name in files, name
+    assert any(name.startswith("search/") for name in files)
+    leaked = [path for path, data in files.items() if canary.encode() in data or canary.lower().encode() in data.lower()]
     assert leaked == []
+    assert find_leaks(site.out, site.result.archive, content) == []
     item = next(i for i in site.meeting_on("2019-02-26")["items"] if i["number"] == "10")
     assert item["exempt"] and item["title"].startswith("Update report on the performance")
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    first = build_site(CONTENT, tmp_path / "one")
-    second = build_site(CONTENT, tmp_path / "two")
-    assert first.result.published and second.result.published
+    first = build(BuildOptions(CONTENT, tmp_path / "one", config=PUBLISHED))
+    second = build(BuildOptions(CONTENT, tmp_path / "two", config=PUBLISHED))
+    assert first.published and second.published
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
