@@ -3,6 +3,7 @@ report, publish. Every command runs for real on a content folder in tmp_path."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -16,9 +17,11 @@ import urllib.request
 from pathlib import Path
 
 from click.testing import CliRunner
+from rich.console import Console
 from selectolax.lexbor import LexborHTMLParser
 
 from build import cli
+from minutebook import progress
 from minutebook.leaks import find_leaks
 from minutebook.pipeline import BuildOptions, build
 
@@ -339,3 +342,16 @@ def test_a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_never_h
     assert build_site(content, out).result.published
     assert snapshot(out) == new
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-")] == []
+
+
+def test_a_slow_build_draws_a_progress_bar_on_a_terminal_and_takes_it_away(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(progress, "DELAY", 0.0)  # as if the build had already run a while
+    screen = io.StringIO()
+    bar = progress.TerminalProgress(Console(file=screen, force_terminal=True, width=100))
+    assert build(BuildOptions(content=CONTENT, out=tmp_path / "site", progress=bar)).published
+    bar.close()
+    drawn = screen.getvalue()
+    for stage in ("Reading documents", "Indexing for search", "Writing pages", "Writing the site"):
+        assert stage in drawn
+    assert "5/5" in drawn  # documents read, out of how many
+    assert progress.progress_for(quiet=True).__class__ is progress.NoProgress
