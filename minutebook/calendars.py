@@ -14,20 +14,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
 from . import listings
 from .config import SiteConfig
-from .feeds import absolute_url, agenda_lines, start_time
+from .dates import UK_TIME, stored_time
+from .feeds import agenda_lines
 from .model import Archive, Meeting
 from .render import council_name
 
 CALENDAR_PATH = "calendar.ics"
 PRODID = "-//Minutebook//Committee meetings//EN"
-TZID = "Europe/London"
-LONDON = ZoneInfo(TZID)
+TZID = str(UK_TIME)
 NO_HOST = "minutebook.invalid"
 """UID domain when the site's address is not configured (.invalid is reserved, RFC 2606)."""
 
@@ -74,7 +73,7 @@ def _held(archive: Archive) -> Iterable[CalendarEntry]:
             committee_id=meeting.committee_id,
             summary=meeting.title,
             day=meeting.date,
-            time=start_time(meeting.start_time),
+            time=stored_time(meeting.start_time),
             venue=meeting.venue,
             description="\n".join(["Agenda:", *lines]) if lines else "No agenda items published yet.",
             url=meeting.url,
@@ -101,7 +100,7 @@ def _announced(archive: Archive) -> Iterable[CalendarEntry]:
             committee_id=upcoming.committee_id,
             summary=summary,
             day=upcoming.date,
-            time=start_time(upcoming.start_time),
+            time=stored_time(upcoming.start_time),
             venue=upcoming.venue,
             description=f"Date announced in the papers of {source.title}. The agenda is not published yet.",
             url=source.url,
@@ -163,14 +162,14 @@ def _event(entry: CalendarEntry, host: str, config: SiteConfig) -> Event:
     if entry.time is None:
         event.add("dtstart", entry.day)  # VALUE=DATE: an all-day event on the meeting's day
     else:
-        event.add("dtstart", dt.datetime.combine(entry.day, entry.time, tzinfo=LONDON))
+        event.add("dtstart", dt.datetime.combine(entry.day, entry.time, tzinfo=UK_TIME))
     event.add("summary", entry.summary)
     event.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
     if entry.venue:
         event.add("location", entry.venue)
     description = entry.description
     if config.base_url and entry.url:
-        url = absolute_url(config, entry.url)
+        url = config.url(entry.url)
         event.add("url", url)
         description += f"\n\n{url}"  # most calendar apps show the description, not the URL property
     event.add("description", description)

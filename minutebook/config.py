@@ -29,8 +29,16 @@ class SiteConfig:
     """Publish email addresses and phone numbers found in the documents. Off (the default), each is
     replaced by a notice everywhere, downloads included: personal details go out only by choice."""
 
+    def __post_init__(self) -> None:
+        # Every absolute URL is base_url + a root-relative path, so a trailing slash would double.
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
     def site_title(self, council: str) -> str:
         return self.title or f"{council} committee minutes"
+
+    def url(self, path: str) -> str:
+        """A root-relative ``path`` as an absolute URL on the published site (``base_url`` set)."""
+        return self.base_url + path
 
 
 def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
@@ -67,8 +75,6 @@ def load_config(path: Path | None, *, required: bool = False) -> SiteConfig:
         errors.append(f"{path}: [site] accessibility_reviewed: must be a date like 2026-11-23 (got '{reviewed}')")
     if errors:
         raise ConfigError("\n".join(errors))
-    if base_url:
-        values["base_url"] = base_url.rstrip("/")
     if reviewed:
         values["accessibility_reviewed"] = dt.date.fromisoformat(reviewed)
     return SiteConfig(**values)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+UK_TIME = ZoneInfo("Europe/London")
+"""Meetings are held in UK time: GMT in winter, BST in summer."""
 
 MONTHS = {
     name: number
@@ -180,3 +184,13 @@ def find_time(text: str) -> tuple[str, int, int] | None:
                 continue
         return f"{hour:02d}:{minute:02d}", match.start(), match.end()
     return None
+
+
+def stored_time(value: str | None) -> dt.time | None:
+    """A meeting's start as the reader stores it ("14:00"), or None when the papers give none."""
+    if not value:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        return None

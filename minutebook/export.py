@@ -37,7 +37,7 @@ def export_files(
     """
     config = config or SiteConfig()
     names = {person.id: person.name for person in archive.people}
-    base_url = config.base_url.rstrip("/")
+    base_url = config.base_url
     return {
         "data/meetings.json": dumps([meeting_record(m, names) for m in archive.meetings]),
         "data/people.json": dumps([person_record(p) for p in archive.people]),

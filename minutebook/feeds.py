@@ -8,11 +8,11 @@ same bytes: timestamps are the meetings' own dates, never the time of the build.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from .config import SiteConfig
+from .dates import UK_TIME, stored_time
 from .listings import newest_first
 from .model import Archive, Meeting
 from .render import council_name
@@ -20,7 +20,6 @@ from .render import council_name
 FEED_PATH = "feed.atom"
 FEED_SIZE = 50
 """How many meetings the feed carries, newest first; readers keep what they have already seen."""
-LONDON = ZoneInfo("Europe/London")
 NOTHING_YET = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 """The feed's ``updated`` when no meeting is dated: Atom requires one, and the clock must not supply it."""
 
@@ -32,12 +31,12 @@ def feed_files(archive: Archive, config: SiteConfig) -> dict[str, str | bytes]:
     council = council_name(archive, config)
     meetings = [m for m in newest_first(archive.meetings) if m.date][:FEED_SIZE]
     feed = FeedGenerator()
-    feed.id(absolute_url(config, "/"))
+    feed.id(config.url("/"))
     feed.title(config.site_title(council))
     feed.subtitle(f"Agendas and minutes of {council}'s committees, newest meeting first.")
     feed.author({"name": council})
-    feed.link(href=absolute_url(config, "/"), rel="alternate", type="text/html")
-    feed.link(href=absolute_url(config, "/" + FEED_PATH), rel="self", type="application/atom+xml")
+    feed.link(href=config.url("/"), rel="alternate", type="text/html")
+    feed.link(href=config.url("/" + FEED_PATH), rel="self", type="application/atom+xml")
     feed.language("en-GB")
     feed.generator("Minutebook")  # feedgen's default names its own version: an upgrade would change the bytes
     feed.updated(max((meeting_time(m) for m in meetings), default=NOTHING_YET))
@@ -47,7 +46,7 @@ def feed_files(archive: Archive, config: SiteConfig) -> dict[str, str | bytes]:
 
 
 def _add_entry(feed: FeedGenerator, meeting: Meeting, config: SiteConfig) -> None:
-    url = absolute_url(config, meeting.url)
+    url = config.url(meeting.url)
     entry = feed.add_entry(order="append")  # meetings arrive newest first; keep that order
     entry.id(url)
     entry.title(meeting.title)
@@ -67,17 +66,7 @@ def meeting_time(meeting: Meeting) -> dt.datetime:
     show the day before in the Americas.
     """
     assert meeting.date is not None
-    return dt.datetime.combine(meeting.date, start_time(meeting.start_time) or dt.time(12), tzinfo=LONDON)
-
-
-def start_time(value: str | None) -> dt.time | None:
-    """The meeting's "HH:MM" start (as the reader stores it, see render.clock_time) or None."""
-    if not value:
-        return None
-    try:
-        return dt.time.fromisoformat(value)
-    except ValueError:
-        return None
+    return dt.datetime.combine(meeting.date, stored_time(meeting.start_time) or dt.time(12), tzinfo=UK_TIME)
 
 
 def agenda_lines(meeting: Meeting) -> list[str]:
@@ -87,8 +76,3 @@ def agenda_lines(meeting: Meeting) -> list[str]:
         numbered = f"{item.number}. {item.title}" if item.number else item.title
         lines.append(f"{numbered} (exempt)" if item.exempt else numbered)
     return lines
-
-
-def absolute_url(config: SiteConfig, path: str) -> str:
-    """A root-relative ``path`` on the published site; ``base_url`` may be set with a trailing slash."""
-    return config.base_url.rstrip("/") + path

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from .dates import UK_TIME, stored_time
 from .model import Meeting
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def start_iso(meeting: Meeting) -> str | None:
@@ -25,13 +23,10 @@ def start_iso(meeting: Meeting) -> str | None:
     """
     if meeting.date is None:
         return None
-    try:
-        clock = dt.time.fromisoformat(meeting.start_time) if meeting.start_time else None
-    except ValueError:
-        clock = None
+    clock = stored_time(meeting.start_time)
     if clock is None:
         return meeting.date.isoformat()
-    return dt.datetime.combine(meeting.date, clock, tzinfo=LONDON).isoformat(timespec="minutes")
+    return dt.datetime.combine(meeting.date, clock, tzinfo=UK_TIME).isoformat(timespec="minutes")
 
 
 def meeting_jsonld(meeting: Meeting, council: str, base_url: str) -> dict[str, Any] | None:
@@ -56,5 +51,5 @@ def meeting_jsonld(meeting: Meeting, council: str, base_url: str) -> dict[str, A
     if meeting.venue:
         event["location"] = {"@type": "Place", "name": meeting.venue, "address": meeting.venue}
     if base_url:
-        event["url"] = base_url.rstrip("/") + meeting.url
+        event["url"] = base_url + meeting.url
     return event

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from http import HTTPStatus
@@ -54,9 +54,12 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def running_server(site: Path, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve ``site`` in a daemon thread (port 0: any free port); yields the base URL."""
-    server = QuietServer((host, port), partial(SiteHandler, directory=str(site)))
+def running_server(
+    site: Path, *, host: str = "127.0.0.1", port: int = 0, handler: Callable[..., SiteHandler] = SiteHandler
+) -> Iterator[str]:
+    """Serve ``site`` in a daemon thread (port 0: any free port); yields the base URL.
+    ``handler`` may be a SiteHandler subclass (the tests add production headers with one)."""
+    server = QuietServer((host, port), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, name=f"serve {site}", daemon=True)
     thread.start()
     try:

@@ -12,7 +12,6 @@ from urllib.parse import quote
 from xml.etree import ElementTree
 
 from .config import SiteConfig
-from .feeds import absolute_url
 
 SITEMAP_PATH = "sitemap.xml"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -46,7 +45,7 @@ def sitemap_xml(urls: Iterable[str], config: SiteConfig) -> bytes:
     urlset = ElementTree.Element("urlset", xmlns=SITEMAP_NS)  # the default namespace, unprefixed tags
     for url in urls:
         entry = ElementTree.SubElement(urlset, "url")
-        ElementTree.SubElement(entry, "loc").text = absolute_url(config, url)
+        ElementTree.SubElement(entry, "loc").text = config.url(url)
     ElementTree.indent(urlset)
     xml: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
     return xml + b"\n"
@@ -55,5 +54,5 @@ def sitemap_xml(urls: Iterable[str], config: SiteConfig) -> bytes:
 def robots_txt(config: SiteConfig) -> str:
     lines = ["User-agent: *", f"Disallow: /{PRIVATE}"]
     if config.base_url:
-        lines += ["", f"Sitemap: {absolute_url(config, '/' + SITEMAP_PATH)}"]
+        lines += ["", f"Sitemap: {config.url('/' + SITEMAP_PATH)}"]
     return "\n".join(lines) + "\n"

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from minutebook.pipeline import BuildOptions, build
-from minutebook.serve import QuietServer, SiteHandler
+from minutebook.serve import SiteHandler, running_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -96,15 +95,8 @@ def serve(site: Path, *, headers: HeaderSource | None = None) -> Iterator[str]:
     ``headers`` adds headers by request path, e.g. ``NetlifyHeaders.load()`` for the ones
     netlify.toml gives each path in production.
     """
-    server = QuietServer(("127.0.0.1", 0), partial(_SiteHandler, directory=str(site), headers=headers))
-    thread = threading.Thread(target=server.serve_forever, name=f"serve {site}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running_server(site, handler=partial(_SiteHandler, headers=headers)) as url:
+        yield url
 
 
 # --- Netlify's headers ----------------------------------------------------------------------
