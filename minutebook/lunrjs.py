@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from lunr.stemmer import PorterStemmer
+from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 
 class _PorterStemmer(PorterStemmer):  # type: ignore[misc]
@@ -47,3 +48,21 @@ trimmer.label = "trimmer"  # type: ignore[attr-defined]
 stemmer.label = "stemmer"  # type: ignore[attr-defined]
 PIPELINE = "trimmer, stopWordFilter, stemmer: lunr.js 2.3.9's"
 """What each shard's index is built with; part of its cache key."""
+
+
+_TERMS: dict[str, str | None] = {}
+
+
+def term_of(token: str) -> str | None:
+    """What lunr.js indexes a lower-cased token as: trimmed, stop words dropped, stemmed.
+
+    Remembered per token: an archive of 10,000 meetings has some millions of words but
+    only some hundred thousand different ones, and stemming is the slow part.
+    """
+    try:
+        return _TERMS[token]
+    except KeyError:
+        trimmed = _EDGES.sub("", token)
+        term = _PORTER.stem(trimmed) if trimmed and trimmed not in STOP_WORDS else None
+        _TERMS[token] = term
+        return term

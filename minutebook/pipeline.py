@@ -32,6 +32,7 @@ TEMPLATES = ROOT / "templates"
 ASSETS = {
     "minutebook.css": ROOT / "build" / "minutebook.css",
     "lunr.js": ROOT / "node_modules" / "lunr" / "lunr.min.js",
+    "search-engine.js": ROOT / "assets" / "js" / "search-engine.js",
     "search.js": ROOT / "assets" / "js" / "search.js",
     "favicon.svg": ROOT / "assets" / "favicon.svg",
 }

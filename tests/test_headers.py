@@ -40,6 +40,7 @@ MISSING = "/no-such-page/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # A content-hashed name, as the build writes them: minutebook.b1767e4416.css, 2018.8c9361a290.json.
 HASHED_NAME = re.compile(r"\.(?P<hash>[0-9a-f]{8,64})\.[a-z0-9]+$")
+SEARCH_FOLDER = re.compile(r"^search/(?P<hash>[0-9a-f]{12})/")
 # Headers Netlify's servers set themselves and ignore in [[headers]].
 NETLIFY_OWN = {
     "accept-ranges",
@@ -249,8 +250,8 @@ def test_the_search_fetches_its_index_and_shows_results_under_the_policy(server:
     visitor.problems.extend(f"/search/ after searching: {v}" for v in visitor.page.evaluate(VIOLATIONS))
     assert not visitor.problems, f"the search broke under the policy:\n{visitor.report()}"
 
-    shards = [r for r in visitor.responses if re.search(r"/search/[^/]+\.json$", r.url)]
-    assert len(shards) >= 2, [r.url for r in visitor.responses]  # the manifest and at least one shard
+    shards = [r for r in visitor.responses if re.search(r"/search/[0-9a-f]{12}/.+\.json$", r.url)]
+    assert len(shards) >= 3, [r.url for r in visitor.responses]  # the manifest, a dictionary bucket, records
     for shard in shards:
         assert shard.status == 200 and shard.headers.get("cache-control") == IMMUTABLE, shard.url
 
@@ -293,16 +294,23 @@ def test_only_names_that_carry_a_hash_of_their_content_are_cached_for_good(publi
                 assert "max-age=0" in cache and "must-revalidate" in cache, f"{path}: {cache}"
                 continue
             assert cache == IMMUTABLE, f"{path}: {cache}"
+            forever.append(file)
+            if SEARCH_FOLDER.match(file):  # the search index: its folder is named by the hash of all of it
+                continue
             named = HASHED_NAME.search(file)
             assert named, f"{path} is cached for a year but its name carries no content hash"
             digest = hashlib.sha256((published.out / file).read_bytes()).hexdigest()
             assert digest.startswith(named["hash"]), f"{path}: the hash in its name is not of its content"
-            forever.append(file)
     # The rules are not dead: the stylesheet, the scripts and every search shard are kept.
-    for expected in ("assets/minutebook.", "assets/search.", "assets/lunr.", "search/manifest."):
+    for expected in ("assets/minutebook.", "assets/search.", "assets/lunr.", "search/"):
         assert any(file.startswith(expected) for file in forever), f"{expected}* is not cached for good"
     shards = [file for file in site_files(published.out) if file.startswith("search/") and file.endswith(".json")]
     assert shards and set(shards) <= set(forever)
+    (folder,) = {SEARCH_FOLDER.match(file)["hash"] for file in shards}  # type: ignore[index]
+    digest = hashlib.sha256()
+    for file in sorted(file.split("/", 2)[2] for file in shards):
+        digest.update(file.encode() + b"\0" + (published.out / "search" / folder / file).read_bytes() + b"\0")
+    assert digest.hexdigest().startswith(folder), "the search folder's name is not the hash of what it holds"
 
 
 def test_no_two_rules_that_meet_on_a_path_set_the_same_header(published: BuiltSite) -> None:

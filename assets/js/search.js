@@ -1,17 +1,19 @@
-/* Minutebook search: runs the prebuilt lunr indexes in the browser.
+/* Minutebook search: the page's side of search-engine.js.
  *
- * The manifest lists the shards: a directory of people, topics and committees, then one
- * shard per year, newest first. The directory and the newest year load with the page;
- * older years load one at a time while a query is typed, and results grow as they arrive.
- * Whatever is typed is turned into plain terms, never handed to lunr's query parser, so
- * no input can break the search. Results are built from DOM nodes and textContent only:
- * neither the query nor the archive's text is ever parsed as HTML.
+ * What is typed becomes a lunr query. Plain words ask for every word, each as typed
+ * (stemmed) or as the start of a longer word, and fall back to some of the words when
+ * no result has all of them. Input in lunr's query language (title:budget, +risk -brexit,
+ * plan*, highways~1, risk^10) runs as lunr runs it; if lunr cannot parse it, its words
+ * are searched as plain words, so no input can break the search. The engine fetches
+ * only the dictionary buckets, postings and result records a query needs. Results are
+ * built from DOM nodes and textContent only: neither the query nor the archive's text
+ * is ever parsed as HTML.
  */
 (function () {
   "use strict";
 
   var form = document.getElementById("search-form");
-  if (!form || !window.lunr || !window.fetch || !window.URLSearchParams) {
+  if (!form || !window.lunr || !window.MinutebookSearch || !window.fetch || !window.URLSearchParams) {
     return;
   }
   var input = document.getElementById("search-q");
@@ -27,25 +29,32 @@
     sort: document.getElementById("search-sort")
   };
   var FACETS = ["committee", "year", "person", "topic"];
-  var PAGE_SIZE = 20;
+  var PAGE_SIZE = 10;
   var KINDS = { item: "Agenda item", meeting: "Meeting", person: "Person", topic: "Topic", committee: "Committee" };
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
+  var LANGUAGE = /[:^~*]|(^|\s)[+-]\S/;  // lunr's query language: fields, boosts, fuzzy, wildcards, presence
 
-  var manifest = null;
-  var loaded = {};        // shard name -> {name, index, docs}
-  var order = [];         // shard names in load order
-  var loading = null;     // name of the shard being fetched
+  var engine = new window.MinutebookSearch.Engine(form.getAttribute("data-manifest"), function (url) {
+    return window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status + " " + url); }
+      return response.json();
+    });
+  });
+  var ready = false;
   var failed = false;
+  var names = null;       // people and topics for the filters, fetched when first wanted
   var shown = PAGE_SIZE;
+  var generation = 0;
   var announceTimer = null;
   var typing = false;     // the history entry holds what is being typed: keystrokes replace it
 
   document.getElementById("search-noscript").hidden = true;
   document.getElementById("search-filters").hidden = false;
 
-  // --- the query: plain terms, stemmed exactly as the index was -------------------------
+  // --- the query -------------------------------------------------------------------------
 
+  /* The words typed, lower-cased, trimmed, without stop words, each with its stem. */
   function termsOf(text) {
     var cleaned = text.replace(/[:^~*+\-"“”()[\]{}<>\\/.,;!?=&|@#$%`]/g, " ");
     var terms = [];
@@ -65,31 +74,32 @@
     return terms;
   }
 
-  function matchesTerm(indexTerm, term) {
-    return indexTerm === term.stem || (term.text.length > 1 && indexTerm.indexOf(term.text) === 0);
-  }
-
-  function searchShard(shard, terms) {
-    var hits;
-    try {
-      hits = shard.index.query(function (query) {
-        terms.forEach(function (term) {
-          query.term(term.text, { usePipeline: true, boost: 10 });
-          if (term.text.length > 1) {
-            query.term(term.text, { usePipeline: false, wildcard: window.lunr.Query.wildcard.TRAILING });
-          }
-        });
-      });
-    } catch (error) {
-      return [];
+  /* {query, groups, terms}: lunr's parse of the input when it is written in lunr's
+   * language, else every word as typed (boosted) or as a word beginning, all required. */
+  function queryOf(text) {
+    var terms = termsOf(text);
+    if (LANGUAGE.test(text)) {
+      try {
+        var parsed = engine.parse(text);
+        if (parsed.clauses.length) {
+          return { query: parsed, groups: null, terms: terms, language: true };
+        }
+      } catch (error) {
+        // not lunr's language after all ("item 5: risk"): search its words
+      }
     }
-    return hits.map(function (hit) {
-      var matched = Object.keys(hit.matchData.metadata);
-      var all = terms.every(function (term) {
-        return matched.some(function (indexTerm) { return matchesTerm(indexTerm, term); });
-      });
-      return { ref: hit.ref, score: hit.score, all: all, doc: shard.docs[hit.ref], year: shard.name };
+    var query = new window.lunr.Query(engine.manifest.fields);
+    var groups = [];
+    terms.forEach(function (term) {
+      var group = [query.clauses.length];
+      query.term(term.text, { usePipeline: true, boost: 10 });
+      if (term.text.length > 1) {
+        group.push(query.clauses.length);
+        query.term(term.text, { usePipeline: false, wildcard: window.lunr.Query.wildcard.TRAILING });
+      }
+      groups.push(group);
     });
+    return { query: query, groups: groups, terms: terms, language: false };
   }
 
   // --- state in the URL ------------------------------------------------------------------
@@ -122,139 +132,137 @@
     }
   }
 
-  // --- loading shards --------------------------------------------------------------------
+  // --- filters ---------------------------------------------------------------------------
 
-  function wantedShards() {
-    if (!manifest) {
-      return [];
+  /* A function(doc) -> bool for the chosen filters, once their lists are fetched. */
+  function allowedFor() {
+    var checks = [];
+    var waits = [];
+    if (selects.year.value) {
+      var range = engine.yearRange(selects.year.value);
+      checks.push(function (doc) { return doc >= range[0] && doc < range[1]; });
     }
-    var year = selects.year.value;
-    var names = manifest.shards.map(function (s) { return s.name; });
-    if (year) {
-      return names.filter(function (name) { return name === year || name === "directory"; });
-    }
-    if (!termsOf(input.value).length) {
-      return names.slice(0, 2);  // the directory and the newest year, ready for the first keypress
+    [["committee", "c"], ["person", "p"], ["topic", "o"]].forEach(function (pair) {
+      if (selects[pair[0]].value) {
+        waits.push(engine.filterSet(pair[1], selects[pair[0]].value));
+      }
+    });
+    return Promise.all(waits).then(function (sets) {
+      sets.forEach(function (docs) { checks.push(function (doc) { return docs.has(doc); }); });
+      if (!checks.length) { return null; }
+      return function (doc) { return checks.every(function (check) { return check(doc); }); };
+    });
+  }
+
+  function loadNames() {
+    if (!names) {
+      names = engine.get("names.json").then(function (data) {
+        [["person", data.people], ["topic", data.topics]].forEach(function (pair) {
+          var select = selects[pair[0]];
+          var current = select.value;
+          while (select.options.length > 1) { select.remove(1); }
+          pair[1].forEach(function (row) { select.add(new Option(row[1], row[0])); });
+          var chosen = pair[1].filter(function (row) { return row[0] === current; })[0];
+          ensureOption(select, current, chosen ? chosen[1] : current);
+          select.value = current;
+        });
+        return data;
+      });
     }
     return names;
   }
 
-  function loadNext() {
-    if (loading || failed) {
+  function fillFixedFilters() {
+    var committee = selects.committee.value;
+    engine.manifest.committees.forEach(function (pair) { ensureOption(selects.committee, pair[0], pair[1]); });
+    Array.prototype.forEach.call(selects.committee.options, function (option) {
+      var known = engine.manifest.committees.filter(function (pair) { return pair[0] === option.value; })[0];
+      if (known) { option.textContent = known[1]; }
+    });
+    selects.committee.value = committee;
+    engine.manifest.years.slice().reverse().forEach(function (entry) {
+      ensureOption(selects.year, entry[0], entry[0] === "undated" ? "Undated" : entry[0]);
+    });
+  }
+
+  // --- searching -------------------------------------------------------------------------
+
+  function update() {
+    var run = ++generation;
+    var text = input.value.trim();
+    if (!ready) {
+      announce(failed ? "failed" : text ? "loading" : "", null);
       return;
     }
-    var next = wantedShards().filter(function (name) { return !loaded[name]; })[0];
-    if (!next) {
+    var asked = queryOf(text);
+    if (!asked.terms.length || !asked.query.clauses.length) {
+      list.replaceChildren();
+      moreButton.hidden = true;
+      noResults.hidden = true;
+      announce(text ? "nothing" : "", null);
       return;
     }
-    var entry = manifest.shards.filter(function (s) { return s.name === next; })[0];
-    loading = next;
-    window.fetch(entry.url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(response.status + " " + entry.url);
-        }
-        return response.json();
+    var byDate = selects.sort.value === "date";
+    var limit = byDate ? Infinity : shown;
+    announce("working", null);
+    allowedFor()
+      .then(function (allowed) {
+        return search(asked, asked.groups, limit, allowed).then(function (outcome) {
+          if (outcome.total || !asked.groups || asked.groups.length < 2 || !outcome.complete) {
+            return outcome;
+          }
+          return search(asked, null, limit, allowed).then(function (some) {  // none has every word
+            some.partial = some.total > 0;
+            return some;
+          });
+        });
       })
-      .then(function (data) {
-        loaded[next] = { name: next, index: window.lunr.Index.load(data.index), docs: data.docs };
-        order.push(next);
-        loading = null;
-        update();
-        loadNext();
+      .then(function (outcome) {
+        if (run !== generation) { return null; }
+        var results = outcome.results;
+        if (byDate) {  // documents run oldest first: the highest ids are the newest meetings
+          var directory = engine.manifest.directory;
+          results = results.slice().sort(function (a, b) {
+            return (b.doc < directory ? b.doc : -1) - (a.doc < directory ? a.doc : -1);
+          }).slice(0, shown);
+        }
+        return engine.records(results.map(function (r) { return r.doc; })).then(function (records) {
+          if (run !== generation) { return; }
+          if (byDate) {  // one meeting's items in their order of merit
+            var order = results.map(function (r, i) { return [records[i].d || "", r.score, i]; });
+            order.sort(function (a, b) { return a[0] !== b[0] ? (a[0] < b[0] ? 1 : -1) : b[1] - a[1] || a[2] - b[2]; });
+            records = order.map(function (o) { return records[o[2]]; });
+          }
+          show(asked, outcome, records);
+        });
       })
       .catch(function () {
-        loading = null;
+        if (run !== generation) { return; }
         failed = true;
-        update();
+        announce("failed", null);
       });
+  }
+
+  function search(asked, groups, limit, allowed) {
+    return engine.plan(asked.query, groups).then(function (plan) {
+      return engine.top(plan, limit, allowed || null);
+    });
   }
 
   // --- results ---------------------------------------------------------------------------
 
-  function passes(result, ignore) {
-    var doc = result.doc;
-    var chosen = {
-      committee: selects.committee.value, year: selects.year.value,
-      person: selects.person.value, topic: selects.topic.value
-    };
-    return FACETS.every(function (name) {
-      var value = chosen[name];
-      if (!value || name === ignore) {
-        return true;
-      }
-      if (name === "committee") { return doc.c === value; }
-      if (name === "year") { return result.year === value; }
-      if (name === "person") { return (doc.p || []).indexOf(value) >= 0; }
-      return (doc.o || []).indexOf(value) >= 0;
-    });
-  }
-
-  /* Search the loaded shards newest first, in slices of about 25 ms: the first results
-   * show at once, older years follow without blocking typing. A newer keystroke cancels
-   * the slices still to run. */
-  var SLICE_MS = 25;
-  var generation = 0;
-
-  function update() {
-    var run = ++generation;
-    var terms = termsOf(input.value);
-    var wanted = wantedShards();
-    var names = terms.length ? order.filter(function (name) { return wanted.indexOf(name) >= 0; }) : [];
-    var found = [];
-    var next = 0;
-    function slice() {
-      if (run !== generation) {
-        return;
-      }
-      var started = window.performance.now();
-      while (next < names.length && (next === 0 || window.performance.now() - started < SLICE_MS)) {
-        found = found.concat(searchShard(loaded[names[next]], terms));
-        next++;
-      }
-      show(outcomeOf(terms, found, next < names.length));
-      if (next < names.length) {
-        window.setTimeout(slice, 0);
-      }
-    }
-    slice();
-  }
-
-  function outcomeOf(terms, found, pending) {
-    var complete = found.filter(function (r) { return r.all; });
-    var partial = terms.length > 1 && !complete.length && found.length > 0;
-    var pool = partial ? found : complete;
-    var results = pool.filter(function (r) { return passes(r, null); });
-    var byDate = selects.sort.value === "date";
-    results.sort(function (a, b) {
-      var da = a.doc.d || "";
-      var db = b.doc.d || "";
-      if (byDate && da !== db) { return da < db ? 1 : -1; }
-      if (a.score !== b.score) { return b.score - a.score; }
-      if (da !== db) { return da < db ? 1 : -1; }
-      return a.doc.u < b.doc.u ? -1 : 1;
-    });
-    return { terms: terms, results: results, partial: partial, all: pool, pending: pending };
-  }
-
-  function show(outcome) {
-    renderFacets(outcome.all);
-    renderResults(outcome);
-    announce(outcome);
-  }
-
-  function renderResults(outcome) {
+  function show(asked, outcome, records) {
     var fragment = document.createDocumentFragment();
-    outcome.results.slice(0, shown).forEach(function (result) {
-      fragment.appendChild(resultItem(result, outcome.terms));
+    records.forEach(function (record) {
+      fragment.appendChild(resultItem(record, asked.terms));
     });
     list.replaceChildren(fragment);
-    moreButton.hidden = outcome.results.length <= shown;
-    noResults.hidden = !(outcome.terms.length && !outcome.results.length && !stillLoading() && !outcome.pending);
+    moreButton.hidden = outcome.complete ? outcome.total <= shown : false;
+    noResults.hidden = records.length > 0;
+    announce("done", outcome);
   }
 
-  function resultItem(result, terms) {
-    var doc = result.doc;
+  function resultItem(doc, terms) {
     var item = document.createElement("li");
     item.className = "mb-result";
     item.appendChild(paragraph("mb-result__kind", (KINDS[doc.k] || doc.k) + (doc.e ? " (not for publication)" : "")));
@@ -269,7 +277,8 @@
     var meta = [];
     if (doc.k === "item" && doc.m) { meta.push(doc.m); }
     else {
-      if (doc.c && manifest.committees[doc.c]) { meta.push(manifest.committees[doc.c]); }
+      var committee = engine.manifest.committees.filter(function (pair) { return pair[0] === doc.c; })[0];
+      if (committee) { meta.push(committee[1]); }
       if (doc.d) { meta.push(longDate(doc.d)); }
     }
     if (meta.length) {
@@ -293,6 +302,10 @@
   /* Append ``text`` to ``parent`` with matching words in <mark>; as a snippet, only a
    * window of words around the first match. Words are text nodes, never HTML. */
   var stems = new Map();
+
+  function matchesTerm(indexTerm, term) {
+    return indexTerm === term.stem || (term.text.length > 1 && indexTerm.indexOf(term.text) === 0);
+  }
 
   function wordMatches(word, terms) {
     if (!stems.has(word)) {
@@ -327,38 +340,6 @@
     if (asSnippet && end < words.length) { parent.appendChild(document.createTextNode(" …")); }
   }
 
-  function renderFacets(pool) {
-    var names = {
-      committee: function (id) { return manifest && manifest.committees[id]; },
-      person: function (id) { return manifest && manifest.people[id]; },
-      topic: function (id) { return manifest && manifest.topics[id]; },
-      year: function (id) { return id === "undated" ? "Undated" : id; }
-    };
-    FACETS.forEach(function (facet) {
-      var counts = {};
-      pool.forEach(function (result) {
-        if (!passes(result, facet)) { return; }
-        var doc = result.doc;
-        var values = facet === "committee" ? [doc.c] : facet === "year" ? (doc.d !== undefined ? [result.year] : [])
-          : facet === "person" ? doc.p || [] : doc.o || [];
-        values.forEach(function (value) {
-          if (value) { counts[value] = (counts[value] || 0) + 1; }
-        });
-      });
-      var select = selects[facet];
-      var current = select.value;
-      var keys = Object.keys(counts);
-      if (facet === "year") { keys.sort().reverse(); }
-      else { keys.sort(function (a, b) { return counts[b] - counts[a] || (names[facet](a) || a).localeCompare(names[facet](b) || b); }); }
-      while (select.options.length > 1) { select.remove(1); }
-      keys.slice(0, 200).forEach(function (key) {
-        select.add(new Option((names[facet](key) || key) + " (" + counts[key] + ")", key));
-      });
-      ensureOption(select, current, names[facet](current) || current);
-      select.value = current;
-    });
-  }
-
   function ensureOption(select, value, label) {
     if (!value) { return; }
     for (var i = 0; i < select.options.length; i++) {
@@ -367,36 +348,31 @@
     select.add(new Option(label || value, value));
   }
 
-  function stillLoading() {
-    return (!manifest && !failed) || Boolean(loading) || wantedShards().some(function (name) { return !loaded[name]; });
-  }
-
-  /* The status line is a live region: say the count once the answer settles, not at
-   * every shard, so screen readers are not flooded. */
-  function announce(outcome) {
+  /* The status line is a live region: say the count once the answer is in, not while
+   * it is being worked out, so screen readers are not flooded. */
+  function announce(state, outcome) {
     var query = input.value.trim();
-    var message;
-    if (failed) {
+    var message = "";
+    if (state === "failed") {
       message = "Search could not load. Check your connection and try again, or browse the archive instead.";
-    } else if (!query) {
-      message = "";
-    } else if (!manifest) {
+    } else if (state === "loading") {
       message = "Loading the search index…";
-    } else if (!outcome.terms.length) {
+    } else if (state === "nothing") {
       message = "Type a word to search for: ‘" + query + "’ " + (/\w/.test(query) ?
         "has only common words, which are not searched." : "has no letters or numbers in it.");
-    } else {
-      var count = outcome.results.length;
-      message = (count === 1 ? "1 result" : count + " results") + " for ‘" + query + "’";
+    } else if (state === "working") {
+      window.clearTimeout(announceTimer);
+      announceTimer = window.setTimeout(function () { statusBox.textContent = "Searching…"; }, 400);
+      return;
+    } else if (state === "done") {
+      var count = outcome.total;
+      var counted = count === 1 ? "1 result" : count + " results";
+      message = (outcome.complete ? counted : "At least " + counted) + " for ‘" + query + "’";
+      if (!outcome.complete) { message += ", best first"; }
       if (outcome.partial) { message += " (none has all your words; showing results with some of them)"; }
-      if (stillLoading() || outcome.pending) { message += " so far; searching older meetings…"; }
     }
     window.clearTimeout(announceTimer);
-    if (!message || !(stillLoading() || outcome.pending)) {
-      statusBox.textContent = message;
-    } else {
-      announceTimer = window.setTimeout(function () { statusBox.textContent = message; }, 400);
-    }
+    statusBox.textContent = message;
   }
 
   function longDate(iso) {
@@ -411,7 +387,6 @@
     writeUrl(!typing);  // a new query gets its own entry, so Back returns to the one before
     typing = true;
     update();
-    loadNext();
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -419,7 +394,6 @@
     writeUrl(true);
     typing = false;
     update();
-    loadNext();
   });
   FACETS.concat(["sort"]).forEach(function (name) {
     selects[name].addEventListener("change", function () {
@@ -427,41 +401,39 @@
       writeUrl(true);
       typing = false;
       update();
-      loadNext();
     });
+  });
+  ["focusin", "pointerdown"].forEach(function (type) {  // the person and topic lists, when first wanted
+    document.getElementById("search-filters").addEventListener(type, function () { if (ready) { loadNames(); } });
   });
   moreButton.addEventListener("click", function () {
     var before = list.children.length;
     shown += PAGE_SIZE;
     update();
-    var next = list.children[before];
-    if (next) {
-      var link = next.querySelector("a");
-      if (link) { link.focus(); }
-    }
+    var wait = new MutationObserver(function () {
+      var next = list.children[before];
+      if (next) {
+        wait.disconnect();
+        var link = next.querySelector("a");
+        if (link) { link.focus(); }
+      }
+    });
+    wait.observe(list, { childList: true });
   });
   window.addEventListener("popstate", function () {
     typing = false;
     readUrl();
     update();
-    loadNext();
   });
 
   readUrl();
-  statusBox.textContent = input.value.trim() ? "Loading the search index…" : "";
-  window.fetch(form.getAttribute("data-manifest"), { credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) { throw new Error(String(response.status)); }
-      return response.json();
-    })
-    .then(function (data) {
-      manifest = data;
-      manifest.shards.forEach(function (shard) {
-        if (shard.name !== "directory") {
-          ensureOption(selects.year, shard.name, shard.name === "undated" ? "Undated" : shard.name);
-        }
-      });
-      loadNext();
+  update();
+  engine.load()
+    .then(function () {
+      ready = true;
+      fillFixedFilters();
+      if (selects.person.value || selects.topic.value) { loadNames(); }
+      update();
     })
     .catch(function () {
       failed = true;
