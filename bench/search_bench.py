@@ -45,6 +45,7 @@ brotli).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import hashlib
 import http.server
@@ -202,7 +203,9 @@ def build_child(content: str, out: str, stages_path: str) -> int:
     """Run build.py's command line in this process, timing each pipeline stage.
 
     Every function pipeline.py calls from another minutebook module is wrapped (so new
-    stages are timed as they appear), and inside linking, people and topic resolution.
+    stages are timed as they appear, by name), and inside linking, people and topic
+    resolution.  ``stages`` has every wrapped function's time (nested calls counted in
+    their own line too); ``top`` only the outermost ones, which add up to the build.
     """
     import types
 
@@ -210,16 +213,36 @@ def build_child(content: str, out: str, stages_path: str) -> int:
     import minutebook.pipeline as pipeline
 
     times: dict[str, float] = {}
+    top: dict[str, float] = {}
     cpu: dict[str, float] = {}
     calls: dict[str, int] = {}
+    depth = [0]
+    current: list[str] = ["outside stages"]
+    peaks: dict[str, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:  # peak RSS of this process and its children, by outermost stage running
+        while not done.is_set():
+            label = current[0]
+            peaks[label] = max(peaks.get(label, 0), _tree_rss_kb(os.getpid()))
+            done.wait(0.1)
 
     def wrap(label: str, fn: Any) -> Any:
         def timed(*args: Any, **kwargs: Any) -> Any:
             started, started_cpu = time.perf_counter(), time.process_time()
+            depth[0] += 1
+            if depth[0] == 1:
+                current[0] = label
             try:
                 return fn(*args, **kwargs)
             finally:
-                times[label] = times.get(label, 0.0) + time.perf_counter() - started
+                depth[0] -= 1
+                spent = time.perf_counter() - started
+                times[label] = times.get(label, 0.0) + spent
+                if depth[0] == 0:
+                    top[label] = top.get(label, 0.0) + spent
+                    peaks[label] = max(peaks.get(label, 0), _tree_rss_kb(os.getpid()))
+                    current[0] = "outside stages"
                 cpu[label] = cpu.get(label, 0.0) + time.process_time() - started_cpu
                 calls[label] = calls.get(label, 0) + 1
         return timed
@@ -230,7 +253,10 @@ def build_child(content: str, out: str, stages_path: str) -> int:
             setattr(pipeline, name, wrap(name, obj))
     for module_name, names in (("minutebook.people", ("resolve_people", "find_mentions")),
                                ("minutebook.topics", ("assign_topics",))):
-        module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
+        try:
+            module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
+        except ImportError:
+            continue
         for name in names:
             if hasattr(module, name):
                 setattr(module, name, wrap(f"link.{name}", getattr(module, name)))
@@ -240,15 +266,21 @@ def build_child(content: str, out: str, stages_path: str) -> int:
     spec.loader.exec_module(cli_module)
     started = time.perf_counter()
     code = 0
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     try:
         cli_module.cli(["build", "--content", content, "--out", out, "--config", str(ROOT / "minutebook.toml"),
                         "--quiet"], standalone_mode=True)
     except SystemExit as exit_:
         code = int(exit_.code or 0)
     finally:
+        done.set()
+        sampler.join()
         Path(stages_path).write_text(json.dumps({
             "total": time.perf_counter() - started,
+            "peak_rss_mb": {k: round(v / 1024, 1) for k, v in peaks.items()},
             "stages": {k: round(v, 3) for k, v in times.items()},
+            "top": {k: round(v, 3) for k, v in top.items()},
             "stages_cpu": {k: round(v, 3) for k, v in cpu.items()}, "calls": calls}, indent=1))
     return code
 
@@ -259,49 +291,73 @@ _SUMMARY = re.compile(
     r"(?:; published to .* in (?P<seconds>[\d.]+) s)?")
 
 
-def build_site(n: int, content: Path, python: str) -> dict[str, Any]:
-    folder = OUT / f"syn{n}"
-    site = folder / "site"
-    shutil.rmtree(folder / "build" / "cache", ignore_errors=True)  # a cold build: no cached search shards
-    stages = folder / "build-stages.json"
+def measured_build(folder: Path, content: Path, site: Path, python: str, *, label: str = "build",
+                   cold: bool = True) -> dict[str, Any]:
+    """One instrumented `build.py build` run with ``folder`` as its working folder.
+
+    Its cache is ``folder/build/cache`` (build.py keeps it relative to the working folder);
+    ``cold`` empties it first.  Wall and CPU time, peak RSS (largest process and process
+    tree), seconds per stage, and the build's summary line.
+    """
+    if cold:
+        shutil.rmtree(folder / "build" / "cache", ignore_errors=True)
+    stages = folder / f"{label}-stages.json"
+    stages.unlink(missing_ok=True)
     run = run_measured([python, str(Path(__file__).resolve()), "--_build-child", str(content.resolve()),
-                        str(site.resolve()), str(stages.resolve())], folder, folder / "build")
+                        str(site.resolve()), str(stages.resolve())], folder, folder / label)
     summary = _SUMMARY.search(run.stdout)
     result: dict[str, Any] = {
         "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "returncode": run.returncode,
-        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1),
+        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1), "cold": cold,
         "summary": run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "",
     }
     if summary:
-        result.update({k: (float(v) if k == "seconds" else int(v)) for k, v in summary.groupdict().items()
-                       if v is not None and k != "seconds"})
+        result.update({k: int(v) for k, v in summary.groupdict().items() if v is not None and k != "seconds"})
         result["pipeline_seconds"] = float(summary.group("seconds")) if summary.group("seconds") else None
     if stages.is_file():
         data = json.loads(stages.read_text())
+        result["in_process_seconds"] = round(data["total"], 2)
         result["stages"] = data["stages"]
+        result["stages_top"] = data.get("top", data["stages"])
+        result["stage_peak_rss_mb"] = data.get("peak_rss_mb")
         result["stages_cpu"] = data.get("stages_cpu")
         result["stage_calls"] = data.get("calls")
     if run.returncode != 0:
         print(run.stdout[-3000:], run.stderr[-3000:], file=sys.stderr)
-        raise SystemExit(f"the build of {n} meetings failed (exit {run.returncode})")
+        raise SystemExit(f"the build in {folder} failed (exit {run.returncode})")
     problems = [line for line in run.stdout.splitlines() if ": warning:" in line or ": error:" in line]
     result["problem_lines"] = problems[:20]
+    return result
+
+
+def build_site(n: int, content: Path, python: str) -> dict[str, Any]:
+    folder = OUT / f"syn{n}"
+    site = folder / "site"
+    result = measured_build(folder, content, site, python)  # cold: no cached search shards
     result["site"] = site_stats(site)
     return result
 
 
 def site_stats(site: Path) -> dict[str, Any]:
+    """Files and bytes of the site (less any Pagefind bundle) and of its search/ folder.
+
+    search/ is counted by folder, whatever its files are called; a manifest, if there is
+    one, also gives per-shard sizes.
+    """
     files = [p for p in site.rglob("*") if p.is_file() and "pagefind" not in p.relative_to(site).parts]
-    search = sorted((site / "search").glob("*.json"))
+    search = [p for p in (site / "search").rglob("*") if p.is_file()] if (site / "search").is_dir() else []
     shards = []
-    manifest = next((p for p in search if p.name.startswith("manifest.")), None)
+    manifest = next((p for p in sorted(search) if p.name.startswith("manifest.") and p.suffix == ".json"), None)
     if manifest:
-        data = json.loads(manifest.read_text())
-        for shard in data.get("shards", []):
-            path = site / shard["url"].lstrip("/")
-            raw = path.read_bytes()
-            shards.append({"name": shard["name"], "documents": shard.get("documents"), "bytes": len(raw),
-                           "gzip_bytes": len(gzip.compress(raw, 6))})
+        try:
+            data = json.loads(manifest.read_text())
+            for shard in data.get("shards", []) if isinstance(data, dict) else []:
+                path = site / str(shard["url"]).lstrip("/")
+                raw = path.read_bytes()
+                shards.append({"name": shard["name"], "documents": shard.get("documents"), "bytes": len(raw),
+                               "gzip_bytes": len(gzip.compress(raw, 6))})
+        except (OSError, ValueError, KeyError, TypeError):
+            shards = []
     return {
         "files": len(files), "bytes": sum(p.stat().st_size for p in files),
         "html_pages": sum(1 for p in files if p.suffix == ".html"),
@@ -351,10 +407,14 @@ def pagefind_index(n: int, site: Path) -> dict[str, Any]:
 
 PAGEFIND_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Pagefind bench</title></head>
-<body><main><p id="status">Searching…</p><ol id="results"></ol></main>
+<body><main><input id="q" type="search" autocomplete="off">
+<p id="status">Searching…</p><ol id="results"></ol></main>
 <script type="module">
 const list = document.getElementById("results");
-async function run(q) {
+const box = document.getElementById("q");
+let latest = 0;
+async function run(q, typed) {
+  const mine = ++latest;
   const t0 = performance.now();
   const pagefind = await import("/pagefind/pagefind.js");
   await pagefind.init();
@@ -363,6 +423,7 @@ async function run(q) {
   const tSearch = performance.now();
   const data = await Promise.all(search.results.slice(0, 5).map((r) => r.data()));
   const tData = performance.now();
+  if (typed && mine !== latest) { return null; }  // a later keypress has its own search
   const items = data.map((d) => {
     const li = document.createElement("li");
     const a = document.createElement("a");
@@ -377,8 +438,12 @@ async function run(q) {
            done: performance.now(), titles: data.map((d) => (d.meta && d.meta.title) || d.url) };
 }
 window.__pfRun = run;
+box.addEventListener("input", () => {
+  if (box.value.trim()) { run(box.value, true); } else { latest++; list.replaceChildren(); }
+});
 const q = new URLSearchParams(location.search).get("q") || "";
-window.__pf = await run(q);
+box.value = q;
+window.__pf = await run(q, false);
 </script></body></html>
 """
 
@@ -469,11 +534,10 @@ class Server:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def prewarm(self) -> float:
+    def prewarm(self, names: tuple[str, ...] = ("search", "assets", "pagefind")) -> float:
         """Compress everything the search pages fetch before measuring, as a host's cache would have it."""
         started = time.perf_counter()
-        folders = [self.site / "search", self.site / "assets", self.site / "pagefind"]
-        for folder in folders:
+        for folder in (self.site / name for name in names):
             if folder.is_dir():
                 for path in folder.rglob("*"):
                     if path.is_file() and path.suffix in COMPRESSIBLE:
@@ -486,7 +550,7 @@ class Server:
 # Runs before the page's own scripts: note when the first result and the final status appear.
 WATCH_SEARCH = """
 (() => {
-  performance.setResourceTimingBufferSize(2000);
+  performance.setResourceTimingBufferSize(5000);
   const state = window.__mb = { first: null, firstMeeting: null, final: null, status: [], results: null };
   const check = () => {
     const now = performance.now();
@@ -500,7 +564,7 @@ WATCH_SEARCH = """
       state.status.push([now, text]);
       if (!/so far|Loading/.test(text)) {
         state.final = now;
-        const m = text.match(/^([\\d,]+) results?/);
+        const m = text.match(/([\\d,]+) results?\\b/);
         state.results = m ? Number(m[1].replace(/,/g, '')) : 0;
       } else { state.final = null; }
     }
@@ -509,14 +573,19 @@ WATCH_SEARCH = """
 })();
 """
 
-# In a loaded page: the last keydown's timestamp and the first result/status mutation after it.
+# In a loaded page: the last keydown's timestamp on ``input`` and the first mutation of any of
+# ``targets`` after it (and the next frame after that, and the last mutation so far); with a
+# ``status`` element, also when it first names the whole query (``window.__kp.expect``) and
+# no longer says "so far" or "Loading": the answer to what was typed.
 WATCH_KEYS = """
-(() => {
-  const state = window.__kp = { lastKey: -1, mutation: null, paint: null, last: null };
-  const input = document.getElementById('search-q');
+([inputSelector, targets, statusSelector]) => {
+  const state = window.__kp = { lastKey: -1, mutation: null, paint: null, last: null, answer: null, expect: '' };
+  const input = document.querySelector(inputSelector);
   input.addEventListener('keydown', (event) => {
     state.lastKey = event.timeStamp; state.mutation = null; state.paint = null; state.last = null;
+    state.answer = null;
   }, true);
+  const status = statusSelector ? document.querySelector(statusSelector) : null;
   const seen = () => {
     if (state.lastKey < 0) { return; }
     state.last = performance.now();
@@ -524,16 +593,19 @@ WATCH_KEYS = """
       state.mutation = state.last;
       requestAnimationFrame(() => setTimeout(() => { state.paint = performance.now(); }, 0));
     }
+    if (status && state.answer === null && state.expect) {
+      const text = status.textContent;
+      if (text.includes(state.expect) && !/so far|Loading/.test(text)) { state.answer = state.last; }
+    }
   };
   const options = { childList: true, subtree: true, characterData: true };
-  new MutationObserver(seen).observe(document.getElementById('search-results'), options);
-  new MutationObserver(seen).observe(document.getElementById('search-status'), options);
-})();
+  for (const selector of targets) { new MutationObserver(seen).observe(document.querySelector(selector), options); }
+}
 """
 
 
 # Every response the page received, on the page's own clock: transferSize is headers plus the
-# encoded (gzip) body, as Resource Timing defines it.
+# encoded (gzip) body, as Resource Timing defines it.  A worker's own fetches are not here.
 RESOURCE_TIMING = """
 () => [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .filter((e) => !e.name.endsWith('/favicon.ico'))
@@ -567,10 +639,47 @@ class Collected:
         return rows
 
 
+@dataclass
+class Wire:
+    """Every response of one page load, on the page's clock (ms from navigation start).
+
+    Responses the page saw are taken from Resource Timing (exact, on the page's clock);
+    those it did not (a worker's fetches, and the worker's own script) from Playwright,
+    whose wall-clock end times are moved onto the page's clock with performance.timeOrigin.
+    """
+
+    files: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, page: Any, collected: Collected) -> Wire:
+        timings = page.evaluate(RESOURCE_TIMING)
+        origin = float(page.evaluate("performance.timeOrigin"))
+        files = [{"path": t["path"], "bytes": t["transfer"], "end_ms": round(t["end"], 1), "seen_by": "page"}
+                 for t in timings]
+        unmatched: dict[str, int] = {}
+        for t in timings:
+            unmatched[t["path"]] = unmatched.get(t["path"], 0) + 1
+        for row in collected.table():
+            if unmatched.get(row["path"], 0) > 0:
+                unmatched[row["path"]] -= 1
+                continue
+            files.append({"path": row["path"], "bytes": row["bytes"], "end_ms": round(row["end"] - origin, 1),
+                          "seen_by": "playwright"})
+        return cls(sorted(files, key=lambda f: f["end_ms"]))
+
+    def bytes_until(self, ms: float | None) -> int | None:
+        if ms is None:
+            return None
+        return sum(int(f["bytes"]) for f in self.files if f["end_ms"] <= ms + 0.5)
+
+    def total(self) -> int:
+        return sum(int(f["bytes"]) for f in self.files)
+
+
 def js_heap_mb(context: Any, page: Any) -> float:
     """The page's JavaScript heap in use after a forced garbage collection (CDP), in MB.
 
-    Pagefind's wasm memory and its worker's heap are not in this figure."""
+    Pagefind's wasm memory and a worker's heap are not in this figure."""
     session = context.new_cdp_session(page)
     session.send("HeapProfiler.enable")
     session.send("HeapProfiler.collectGarbage")
@@ -579,144 +688,188 @@ def js_heap_mb(context: Any, page: Any) -> float:
     return round(used / 1e6, 1)
 
 
+def _wait(page: Any, expression: str, timeout_ms: int) -> bool:
+    """Wait for a page expression to be truthy; False on timeout (recorded, not raised)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(expression, timeout=timeout_ms, polling=50)
+    except PlaywrightTimeout:
+        return False
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=max(1000, timeout_ms // 4))
+    return True
+
+
 def minutebook_cold(browser: Any, base: str, query: str, timeout_ms: int) -> dict[str, Any]:
+    """A fresh context loads /search/?q=: time and bytes to the first result, and to the complete answer."""
     context = browser.new_context()
     collected = Collected()
     context.on("requestfinished", collected.on_finished)
     page = context.new_page()
     page.add_init_script(WATCH_SEARCH)
     page.goto(f"{base}/search/?q={quote(query)}", wait_until="commit")
-    page.wait_for_function("window.__mb && window.__mb.final !== null", timeout=timeout_ms, polling=50)
-    page.wait_for_load_state("networkidle")
+    finished = _wait(page, "window.__mb && window.__mb.final !== null", timeout_ms)
     mb = page.evaluate("window.__mb")
-    timings = page.evaluate(RESOURCE_TIMING)
+    wire = Wire.of(page, collected)
     heap = js_heap_mb(context, page)
-    rows = collected.table()
-    first = mb["first"]
     context.close()
+    first, first_meeting = mb["first"], mb["firstMeeting"]
+    # What the reader is first shown: the first result, or for a query with none, the final status.
+    shown = first if first is not None else (mb["final"] if mb["results"] == 0 else None)
     return {
         "results": mb["results"], "status": mb["status"][-1][1] if mb["status"] else "",
-        "first_ms": round(first, 1) if first is not None else None,
-        "first_bytes": sum(t["transfer"] for t in timings if t["end"] <= first) if first is not None else None,
-        "first_meeting_ms": round(mb["firstMeeting"], 1) if mb["firstMeeting"] is not None else None,
-        "first_meeting_bytes": sum(t["transfer"] for t in timings if t["end"] <= mb["firstMeeting"])
-        if mb["firstMeeting"] is not None else None,
-        "complete_ms": round(mb["final"], 1), "complete_bytes": sum(t["transfer"] for t in timings),
-        "complete_bytes_playwright": sum(r["bytes"] for r in rows), "js_heap_mb": heap,
-        "requests": len(timings),
-        "files": [{"path": t["path"], "bytes": t["transfer"], "body": t["body"], "end_ms": round(t["end"], 1)}
-                  for t in sorted(timings, key=lambda t: t["end"])],
+        "timed_out": not finished,
+        "first_ms": round(first, 1) if first is not None else None, "first_bytes": wire.bytes_until(first),
+        "shown_ms": round(shown, 1) if shown is not None else None, "shown_bytes": wire.bytes_until(shown),
+        "first_meeting_ms": round(first_meeting, 1) if first_meeting is not None else None,
+        "first_meeting_bytes": wire.bytes_until(first_meeting),
+        "complete_ms": round(mb["final"], 1) if mb["final"] is not None else None,
+        "complete_bytes": wire.total(), "js_heap_mb": heap, "requests": len(wire.files), "files": wire.files,
     }
 
 
-def minutebook_keypress(browser: Any, base: str, queries: list[str], repeat: int, timeout_ms: int) -> dict[str, Any]:
-    """Everything loaded (a query loads every shard), then type each query and time the last key."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.add_init_script(WATCH_SEARCH)
-    page.goto(f"{base}/search/?q={quote(queries[0])}", wait_until="commit")
-    page.wait_for_function("window.__mb && window.__mb.final !== null", timeout=timeout_ms, polling=50)
-    page.wait_for_load_state("networkidle")
-    page.evaluate(WATCH_KEYS)
-    box = page.locator("#search-q")
+def keypress(page: Any, input_selector: str, targets: list[str], queries: list[str], repeat: int,
+             timeout_ms: int, status: str | None = None) -> dict[str, Any]:
+    """In a loaded page: clear the box, type each query (80 ms between keys), and time the last key.
+
+    dom_ms: last keydown (event.timeStamp) to the first change of ``targets``; paint_ms: to the
+    frame after it; settled_ms: to the last change before 500 ms without one; answer_ms (with
+    ``status``): until the status names the whole query and no longer says "so far"/"Loading".
+    """
+    page.evaluate(WATCH_KEYS, [input_selector, targets, status])
+    box = page.locator(input_selector)
     samples: dict[str, list[dict[str, float]]] = {}
+    timeouts: list[str] = []
+    answered = " && window.__kp.answer !== null" if status else ""
     for _ in range(repeat):
         for query in queries:
             box.focus()
             box.fill("")
             page.wait_for_timeout(150)
-            page.evaluate("Object.assign(window.__kp, {lastKey: -1, mutation: null, paint: null, last: null})")
+            page.evaluate("(q) => Object.assign(window.__kp, {lastKey: -1, mutation: null, paint: null, last: null,"
+                          " answer: null, expect: q})", query)
             box.press_sequentially(query, delay=80)
-            # settled: results shown and nothing changed for 500 ms (the search may run in slices)
-            page.wait_for_function("window.__kp.paint !== null && window.__kp.last !== null"
-                                   " && performance.now() - window.__kp.last > 500", timeout=timeout_ms, polling=50)
+            if not _wait(page, "window.__kp.paint !== null && window.__kp.last !== null"
+                               f" && performance.now() - window.__kp.last > 500{answered}", timeout_ms):
+                timeouts.append(query)
+                continue
             kp = page.evaluate("window.__kp")
-            results = page.evaluate("document.querySelectorAll('#search-results li').length")
-            samples.setdefault(query, []).append({"dom_ms": kp["mutation"] - kp["lastKey"],
-                                                  "paint_ms": kp["paint"] - kp["lastKey"],
-                                                  "settled_ms": kp["last"] - kp["lastKey"], "shown": results})
-    context.close()
-    per_query = {q: {"dom_ms": round(statistics.median(s["dom_ms"] for s in v), 1),
-                     "paint_ms": round(statistics.median(s["paint_ms"] for s in v), 1),
-                     "settled_ms": round(statistics.median(s["settled_ms"] for s in v), 1),
+            sample = {"dom_ms": kp["mutation"] - kp["lastKey"], "paint_ms": kp["paint"] - kp["lastKey"],
+                      "settled_ms": kp["last"] - kp["lastKey"]}
+            if status:
+                sample["answer_ms"] = kp["answer"] - kp["lastKey"]
+            samples.setdefault(query, []).append(sample)
+    keys = ("dom_ms", "paint_ms", "settled_ms") + (("answer_ms",) if status else ())
+    per_query = {q: {**{k: round(statistics.median(s[k] for s in v), 1) for k in keys},
                      "samples_dom_ms": [round(s["dom_ms"], 1) for s in v]} for q, v in samples.items()}
     every = [s for v in samples.values() for s in v]
-    return {"per_query": per_query, "median_dom_ms": round(statistics.median(s["dom_ms"] for s in every), 1),
-            "median_paint_ms": round(statistics.median(s["paint_ms"] for s in every), 1),
-            "median_settled_ms": round(statistics.median(s["settled_ms"] for s in every), 1),
-            "typing_delay_ms": 80, "samples": len(every)}
+    out: dict[str, Any] = {"per_query": per_query, "typing_delay_ms": 80, "samples": len(every), "timeouts": timeouts}
+    for key in ("dom_ms", "paint_ms", "settled_ms", "answer_ms"):
+        out[f"median_{key}"] = round(statistics.median(s[key] for s in every), 1) if every and key in keys else None
+    return out
+
+
+def minutebook_keypress(browser: Any, base: str, queries: list[str], repeat: int, timeout_ms: int) -> dict[str, Any]:
+    """The search page loaded (its first query answered), then type each query and time the last key."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(WATCH_SEARCH)
+    page.goto(f"{base}/search/?q={quote(queries[0])}", wait_until="commit")
+    _wait(page, "window.__mb && window.__mb.final !== null", timeout_ms)
+    result = keypress(page, "#search-q", ["#search-results", "#search-status"], queries, repeat, timeout_ms,
+                      status="#search-status")
+    context.close()
+    return result
 
 
 def pagefind_cold(browser: Any, base: str, query: str, others: list[str], timeout_ms: int) -> dict[str, Any]:
+    """A fresh context loads the bench's Pagefind page: time and bytes until 5 results are in the DOM."""
     context = browser.new_context()
     collected = Collected()
     context.on("requestfinished", collected.on_finished)
     page = context.new_page()
     page.goto(f"{base}/__bench/pagefind.html?q={quote(query)}", wait_until="commit")
-    page.wait_for_function("window.__pf !== undefined", timeout=timeout_ms, polling=50)
-    page.wait_for_load_state("networkidle")
-    state = page.evaluate("({pf: window.__pf, origin: performance.timeOrigin})")
+    finished = _wait(page, "window.__pf !== undefined", timeout_ms)
+    pf = page.evaluate("window.__pf || null")
+    wire = Wire.of(page, collected)
     heap = js_heap_mb(context, page)
-    rows = collected.table()
-    pf, origin = state["pf"], state["origin"]
-    cold_rows = list(rows)
     warm: dict[str, Any] = {}
     for other in others:  # the same page, bundle loaded: a second search
-        before = len(collected.requests)
-        result = page.evaluate("(q) => window.__pfRun(q)", other)
+        before = len(wire.files)
+        result = page.evaluate("(q) => window.__pfRun(q, false)", other)
         page.wait_for_load_state("networkidle")
-        new_rows = collected.table()[len(cold_rows):] if len(collected.requests) > before else []
-        cold_rows = collected.table()
-        warm[other] = {"ms": round(result["done"] - result["start"], 1), "bytes": sum(r["bytes"] for r in new_rows),
-                       "count": result["count"]}
+        after = Wire.of(page, collected)
+        warm[other] = {"ms": round(result["done"] - result["start"], 1),
+                       "bytes": sum(f["bytes"] for f in after.files[before:]), "count": result["count"]}
+        wire = after
     context.close()
+    if not finished or pf is None:
+        return {"results": None, "timed_out": True, "first_ms": None, "first_bytes": None, "warm": warm}
     return {
-        "results": pf["count"], "first_ms": round(pf["done"], 1), "import_ms": round(pf["init"], 1),
-        "search_ms": round(pf["search"] - pf["init"], 1), "data_ms": round(pf["data"] - pf["search"], 1),
-        "first_bytes": sum(r["bytes"] for r in rows), "requests": len(rows), "js_heap_mb": heap,
-        "titles": pf["titles"],
-        "files": [{"path": r["path"], "bytes": r["bytes"], "end_ms_approx": round(r["end"] - origin, 1)}
-                  for r in rows],
-        "warm": warm,
+        "results": pf["count"], "timed_out": False, "first_ms": round(pf["done"], 1),
+        "import_ms": round(pf["init"], 1), "search_ms": round(pf["search"] - pf["init"], 1),
+        "data_ms": round(pf["data"] - pf["search"], 1), "first_bytes": wire.bytes_until(pf["done"]),
+        "total_bytes": wire.total(), "requests": len(wire.files), "js_heap_mb": heap, "titles": pf["titles"],
+        "files": wire.files, "warm": warm,
     }
 
 
+def pagefind_keypress(browser: Any, base: str, queries: list[str], repeat: int, timeout_ms: int) -> dict[str, Any]:
+    """The bench's Pagefind page loaded (first query answered), then type each query into its box."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base}/__bench/pagefind.html?q={quote(queries[0])}", wait_until="commit")
+    _wait(page, "window.__pf !== undefined", timeout_ms)
+    result = keypress(page, "#q", ["#results", "#status"], queries, repeat, timeout_ms, status="#status")
+    context.close()
+    return result
+
+
+def launch_chromium(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+
+
 def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, pagefind: bool,
-                  timeout_ms: int, minutebook: bool = True) -> dict[str, Any]:
+                  timeout_ms: int, minutebook: bool = True, warm_others: bool = True) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    has_search = (site / "search" / "index.html").is_file() and any((site / "search").glob("manifest.*.json"))
+    has_search = (site / "search" / "index.html").is_file()
     out: dict[str, Any] = {"queries": queries, "repeat": repeat, "gzip_level": gzip_level, "minutebook": None,
-                           "pagefind": None, "keypress": None}
+                           "pagefind": None, "keypress": None, "pagefind_keypress": None}
     with Server(site, gzip_level) as server, sync_playwright() as p:
         out["prewarm_gzip_seconds"] = round(server.prewarm(), 2)
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         out["chromium"] = browser.version
         if has_search and minutebook:
             minutebook_cold(browser, server.url, queries[0], timeout_ms)  # warm the server and the OS cache once
             out["minutebook"] = {}
             for query in queries:
                 runs = [minutebook_cold(browser, server.url, query, timeout_ms) for _ in range(repeat)]
-                out["minutebook"][query] = _median_runs(runs, ("first_ms", "complete_ms", "first_meeting_ms"))
+                out["minutebook"][query] = _median_runs(runs, ("shown_ms", "first_ms", "complete_ms", "first_meeting_ms"))
                 print(f"    minutebook {query!r}: {_brief(out['minutebook'][query])}", flush=True)
             out["keypress"] = minutebook_keypress(browser, server.url, queries, repeat, timeout_ms)
-            print(f"    keypress-to-results median {out['keypress']['median_dom_ms']} ms "
+            print(f"    keypress-to-results median {out['keypress']['median_answer_ms']} ms to the answer, "
+                  f"{out['keypress']['median_dom_ms']} ms to the first change "
                   f"(next frame {out['keypress']['median_paint_ms']} ms, settled "
                   f"{out['keypress']['median_settled_ms']} ms)", flush=True)
         elif minutebook:
-            out["minutebook_waiting"] = "no search page in this build (site/search/index.html and a manifest)"
+            out["minutebook_waiting"] = "no search page in this build (site/search/index.html)"
             print("    Minutebook search page not in this build: skipped", flush=True)
         if pagefind and (site / "pagefind" / "pagefind.js").is_file():
             pagefind_cold(browser, server.url, queries[0], [], timeout_ms)
             out["pagefind"] = {}
             for query in queries:
-                others = [q for q in queries if q != query]
+                others = [q for q in queries if q != query] if warm_others else []
                 runs = [pagefind_cold(browser, server.url, query, others if i == 0 else [], timeout_ms)
                         for i in range(repeat)]
                 merged = _median_runs(runs, ("first_ms",))
                 merged["warm"] = runs[0]["warm"]
                 out["pagefind"][query] = merged
                 print(f"    pagefind {query!r}: {_brief(merged)}", flush=True)
+            out["pagefind_keypress"] = pagefind_keypress(browser, server.url, queries, repeat, timeout_ms)
+            print(f"    pagefind keypress-to-results median {out['pagefind_keypress']['median_answer_ms']} ms",
+                  flush=True)
         browser.close()
     return out
 
@@ -737,8 +890,10 @@ def _brief(run: dict[str, Any]) -> str:
     parts = [f"{run.get('results')} results"]
     if run.get("first_ms") is not None:
         parts.append(f"first {run['first_ms']:.0f} ms / {_kb(run.get('first_bytes'))}")
-    if "complete_ms" in run:
-        parts.append(f"complete {run['complete_ms']:.0f} ms / {_kb(run['complete_bytes'])}")
+    if run.get("complete_ms") is not None:
+        parts.append(f"complete {run['complete_ms']:.0f} ms / {_kb(run.get('complete_bytes'))}")
+    if run.get("timed_out"):
+        parts.append("TIMED OUT")
     return ", ".join(parts)
 
 
