@@ -307,7 +307,20 @@
     return indexTerm === term.stem || (term.text.length > 1 && indexTerm.indexOf(term.text) === 0);
   }
 
+  /* Could ``word`` match at all? Its stem starts like the word, so a word that begins with
+   * none of the terms' first letters need not be stemmed: long minutes are scanned quickly. */
+  function mayMatch(word, terms) {
+    var lower = word.toLowerCase().replace(/^\W+/, "");
+    return terms.some(function (term) {
+      var start = term.stem.slice(0, 2);
+      return lower.lastIndexOf(start, 0) === 0 || lower.lastIndexOf(term.text.slice(0, 2), 0) === 0;
+    });
+  }
+
   function wordMatches(word, terms) {
+    if (!mayMatch(word, terms)) {
+      return false;
+    }
     if (!stems.has(word)) {
       var token = window.lunr.trimmer(new window.lunr.Token(word.toLowerCase(), {}));
       var plain = token.toString();
