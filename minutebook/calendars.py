@@ -11,6 +11,7 @@ clock: the same content writes the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -21,12 +22,14 @@ from . import listings
 from .config import SiteConfig
 from .dates import UK_TIME, stored_time
 from .feeds import agenda_lines
+from .forked import map_shared
 from .model import Archive, Meeting
 from .render import council_name
 
 CALENDAR_PATH = "calendar.ics"
 PRODID = "-//Minutebook//Committee meetings//EN"
 TZID = str(UK_TIME)
+END = b"END:VCALENDAR\r\n"
 NO_HOST = "minutebook.invalid"
 """UID domain when the site's address is not configured (.invalid is reserved, RFC 2606)."""
 
@@ -53,7 +56,9 @@ def calendar_files(archive: Archive, config: SiteConfig) -> dict[str, str | byte
     """Path under the site root -> the iCalendar bytes, for the whole archive and per committee."""
     entries = sorted([*_held(archive), *_announced(archive)], key=lambda e: (e.day, e.time or dt.time(), e.id))
     host = urlsplit(config.base_url).hostname or NO_HOST
-    events = [(entry, _event(entry, host, config)) for entry in entries]  # each made once, written twice
+    # Each event is serialised once (in worker processes when there are many) and written twice: into
+    # calendar.ics and into its committee's calendar, spliced in as icalendar itself would write it.
+    events = list(zip(entries, map_shared(lambda entry: _event(entry, host, config).to_ical(), entries), strict=True))
     council = council_name(archive, config)
     files: dict[str, str | bytes] = {CALENDAR_PATH: _calendar(f"{council}: committee meetings", events)}
     for committee in archive.committees:
@@ -88,10 +93,11 @@ def _announced(archive: Archive) -> Iterable[CalendarEntry]:
     Only those after each committee's latest minutes (listings.next_meetings): a date announced
     in older minutes and never archived has passed without papers here, and may have moved.
     """
+    newest = listings.newest_first(archive.meetings)  # sorted once, not once per announced meeting
     for upcoming in listings.next_meetings(archive):
         if upcoming.meeting is not None:
             continue
-        source = _announcing_meeting(archive, upcoming)
+        source = _announcing_meeting(newest, upcoming)
         if source is None:
             continue
         summary = f"{upcoming.committee or 'Meeting'}, {upcoming.date.day} {upcoming.date:%B %Y}"
@@ -109,10 +115,10 @@ def _announced(archive: Archive) -> Iterable[CalendarEntry]:
         )
 
 
-def _announcing_meeting(archive: Archive, upcoming: listings.NextMeeting) -> Meeting | None:
+def _announcing_meeting(newest: Sequence[Meeting], upcoming: listings.NextMeeting) -> Meeting | None:
     """The newest meeting of the committee whose papers give this date as the next meeting."""
     return next(
-        (m for m in listings.newest_first(archive.meetings)
+        (m for m in newest
          if m.committee_id == upcoming.committee_id and m.next_meeting and m.next_meeting.date == upcoming.date),
         None,
     )
@@ -126,7 +132,7 @@ def _expected_id(day: dt.date, source: Meeting) -> str:
     return f"{day.isoformat()}-{slug}"
 
 
-def _calendar(name: str, events: Sequence[tuple[CalendarEntry, Event]]) -> bytes:
+def _calendar(name: str, events: Sequence[tuple[CalendarEntry, bytes]]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -136,19 +142,20 @@ def _calendar(name: str, events: Sequence[tuple[CalendarEntry, Event]]) -> bytes
     calendar.add("x-wr-timezone", TZID)
     timed = [entry.day for entry, _ in events if entry.time is not None]
     if timed:  # RFC 5545: a VTIMEZONE for every TZID the events use, and only then
-        calendar.add_component(_timezone(min(timed), max(timed)))
-    for _, event in events:
-        calendar.add_component(event)
-    ical: bytes = calendar.to_ical()
-    return ical
+        calendar.add_component(_timezone(min(timed).year, max(timed).year))
+    frame: bytes = calendar.to_ical()
+    if not frame.endswith(END):
+        raise AssertionError("icalendar no longer ends a calendar with END:VCALENDAR and CRLF")
+    return b"".join([frame.removesuffix(END), *(event for _, event in events), END])
 
 
-def _timezone(first: dt.date, last: dt.date) -> Timezone:
+@functools.cache  # committees share spans of years
+def _timezone(first: int, last: int) -> Timezone:
     """UK time's transitions over the years the events fall in, from zoneinfo.
 
     Bounded by the content, not by today, so the same archive always gets the same VTIMEZONE.
     """
-    return Timezone.from_tzid(TZID, first_date=dt.date(first.year, 1, 1), last_date=dt.date(last.year + 1, 1, 1))
+    return Timezone.from_tzid(TZID, first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1))
 
 
 def _event(entry: CalendarEntry, host: str, config: SiteConfig) -> Event:

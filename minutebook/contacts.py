@@ -164,25 +164,37 @@ def withhold_contacts(documents: Iterable[SourceDocument], content: Path) -> tup
     out: list[SourceDocument] = []
     notes: list[Problem] = []
     for doc in documents:
-        lines = [redact_line(line) for line in doc.lines]
-        front_matter = {key: _redact_value(value) for key, value in doc.front_matter.items()}
-        out.append(dataclasses.replace(doc, lines=tuple(r.text for r in lines), front_matter=front_matter))
-        scan = _scan_file(content / doc.path, doc)
-        if not scan.first_line and any(r.total for r in lines):
-            index = next(i for i, r in enumerate(lines) if r.total)
-            scan = Scan((), sum(r.emails for r in lines), sum(r.phones for r in lines), doc.line_numbers[index])
-        if scan.first_line:
-            notes.append(Problem("note", SourceSpan(doc.path, scan.first_line), withheld_message(scan.emails, scan.phones)))
+        try:
+            received: bytes | None = (content / doc.path).read_bytes()
+        except OSError:
+            received = None
+        withheld, note = withhold_document(doc, received)
+        out.append(withheld)
+        notes.extend([note] if note else [])
     return out, notes
 
 
-def _scan_file(path: Path, doc: SourceDocument) -> Scan:
+def withhold_document(doc: SourceDocument, received: bytes | None) -> tuple[SourceDocument, Problem | None]:
+    """One document with its contact details withheld, and the note saying so if it had any.
+
+    ``received`` is the file as it is now (None if it cannot be read); it is scanned only if it is
+    still the file that was read.
+    """
+    lines = [redact_line(line) for line in doc.lines]
+    front_matter = {key: _redact_value(value) for key, value in doc.front_matter.items()}
+    withheld = dataclasses.replace(doc, lines=tuple(r.text for r in lines), front_matter=front_matter)
+    scan = _scan_file(received, doc)
+    if not scan.first_line and any(r.total for r in lines):
+        index = next(i for i, r in enumerate(lines) if r.total)
+        scan = Scan((), sum(r.emails for r in lines), sum(r.phones for r in lines), doc.line_numbers[index])
+    if scan.first_line:
+        return withheld, Problem("note", SourceSpan(doc.path, scan.first_line), withheld_message(scan.emails, scan.phones))
+    return withheld, None
+
+
+def _scan_file(data: bytes | None, doc: SourceDocument) -> Scan:
     """The file as received, if it is still the one that was read; else an empty scan."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return Scan((), 0, 0, 0)
-    if hashlib.sha256(data).hexdigest() != doc.sha256:
+    if data is None or hashlib.sha256(data).hexdigest() != doc.sha256:
         return Scan((), 0, 0, 0)
     return scan_source(data, markup=doc.format != "txt")
 

@@ -48,6 +48,7 @@ _MONTH_FIRST = re.compile(
     _WEEKDAY + _MONTH + r"\s+" + _DAY + r"(?:,?\s+" + _YEAR + r")?\b", re.IGNORECASE
 )
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b")
+_DIGIT = re.compile(r"\d")
 _NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<month>[01]?\d)[/.](?P<year>(?:19|20)\d\d)\b")
 
 _TIME = re.compile(
@@ -93,6 +94,8 @@ def find_dates(text: str, *, near: dt.date | None = None, after: bool = False) -
     ``near``'s year. Raises ImpossibleDate for dates like 31st February.
     """
     found: list[FoundDate] = []
+    if not _DIGIT.search(text):  # every date has a digit; most sentences have none
+        return found
     taken: list[tuple[int, int]] = []
 
     def overlaps(start: int, end: int) -> bool:

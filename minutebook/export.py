@@ -10,13 +10,14 @@ title and reason only, because the model never holds their content.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .config import SiteConfig
 from .csvexport import attendance_csv, meetings_csv
 from .downloads import Download
-from .model import Archive, Meeting, MeetingRef, Person, Topic
+from .forked import map_shared
+from .model import Archive, Committee, Meeting, MeetingRef, Person, Topic
 from .popolo import popolo_document
 from .render import council_name
 
@@ -29,7 +30,7 @@ def dumps(value: Any) -> str:
 def export_files(
     archive: Archive, *, config: SiteConfig | None = None, downloads: Mapping[str, Download] | None = None
 ) -> dict[str, str | bytes]:
-    """Path under the site root -> file text (CSV as bytes, for their byte order mark).
+    """Path under the site root -> file bytes (JSON as UTF-8; CSV with a byte order mark).
 
     ``config`` gives the council's name and the base URL that makes links absolute;
     ``downloads`` (from prepare_downloads) gives each source document's published URL for
@@ -38,23 +39,28 @@ def export_files(
     config = config or SiteConfig()
     names = {person.id: person.name for person in archive.people}
     base_url = config.base_url
-    return {
-        "data/meetings.json": dumps([meeting_record(m, names) for m in archive.meetings]),
-        "data/people.json": dumps([person_record(p) for p in archive.people]),
-        "data/topics.json": dumps([topic_record(t) for t in archive.topics]),
-        "data/committees.json": dumps(
-            [
-                {"id": c.id, "name": c.name, "body": c.body, "url": c.url, "meetings": list(c.meetings),
-                 "members": [names[p] for p in c.members if p in names], "topics": list(c.topics)}
-                for c in archive.committees
-            ]
-        ),
-        "data/popolo.json": dumps(
-            popolo_document(archive, council_name(archive, config), base_url=base_url, downloads=downloads)
-        ),
-        "data/meetings.csv": meetings_csv(archive, base_url=base_url),
-        "data/attendance.csv": attendance_csv(archive),
-    }
+    writers: list[tuple[str, Callable[[], str | bytes]]] = [  # heaviest first: shared out over the cores in turn
+        ("data/meetings.json", lambda: dumps([meeting_record(m, names) for m in archive.meetings])),
+        ("data/popolo.json", lambda: dumps(
+            popolo_document(archive, council_name(archive, config), base_url=base_url, downloads=downloads))),
+        ("data/attendance.csv", lambda: attendance_csv(archive)),
+        ("data/topics.json", lambda: dumps([topic_record(t) for t in archive.topics])),
+        ("data/people.json", lambda: dumps([person_record(p) for p in archive.people])),
+        ("data/meetings.csv", lambda: meetings_csv(archive, base_url=base_url)),
+        ("data/committees.json", lambda: dumps([committee_record(c, names) for c in archive.committees])),
+    ]
+    written = map_shared(lambda writer: _encoded(writer[1]()), writers, fork_from=2)
+    return dict(sorted(zip((path for path, _ in writers), written, strict=True)))
+
+
+def _encoded(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text
+
+
+def committee_record(committee: Committee, names: dict[str, str]) -> dict[str, Any]:
+    return {"id": committee.id, "name": committee.name, "body": committee.body, "url": committee.url,
+            "meetings": list(committee.meetings), "members": [names[p] for p in committee.members if p in names],
+            "topics": list(committee.topics)}
 
 
 def _ref(ref: MeetingRef | None) -> dict[str, Any] | None:

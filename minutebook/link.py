@@ -186,6 +186,7 @@ def _merge_item(items: list[ParsedItem | ExemptItem], extra: ParsedItem | Exempt
                 item,
                 blocks=item.blocks + extra.blocks,
                 resolutions=item.resolutions or extra.resolutions,
+                themes=None,  # worked out again for the joined text
                 presenters=item.presenters + extra.presenters,
                 mentioned=item.mentioned + extra.mentioned,
                 lines=item.lines + extra.lines,
@@ -241,7 +242,7 @@ def _topic_inputs(merged: list[ParsedMeeting], ids: dict[tuple[str, str], str]) 
                 continue
             text = item.plain_text()
             headings = tuple(block.text for block in item.blocks if block.kind == "heading")
-            inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date))
+            inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date, item.themes))
     return inputs
 
 

@@ -147,14 +147,27 @@ def surname_key(person: Person) -> str:
     return f"{parts[-1]} {' '.join(parts[:-1])}".lower() if parts else ""
 
 
-def topic_thread(topic: Topic, meetings: dict[str, Meeting]) -> list[ItemInMeeting]:
-    """Every item on a topic in date order: how the subject developed."""
-    entries = []
-    for meeting_id, anchor in topic.items:
-        meeting = meetings[meeting_id]
-        item = next(i for i in meeting.items if i.anchor == anchor)
-        entries.append(ItemInMeeting(meeting, item))
-    return sorted(entries, key=lambda e: (e.meeting.date or dt.date.max, e.meeting.id, e.meeting.items.index(e.item)))
+def topic_threads(topics: Iterable[Topic], meetings: dict[str, Meeting]) -> dict[str, list[ItemInMeeting]]:
+    """Topic id -> every item on it in date order: how the subject developed.
+
+    Each meeting's items are indexed by anchor once, not searched once per topic that names them.
+    """
+    positions: dict[str, dict[str, int]] = {}
+    threads: dict[str, list[ItemInMeeting]] = {}
+    for topic in topics:
+        entries = []
+        for meeting_id, anchor in topic.items:
+            meeting = meetings[meeting_id]
+            if meeting_id not in positions:
+                found: dict[str, int] = {}
+                for number, item in enumerate(meeting.items):
+                    found.setdefault(item.anchor, number)
+                positions[meeting_id] = found
+            position = positions[meeting_id][anchor]
+            entries.append((meeting.date or dt.date.max, meeting.id, position, ItemInMeeting(meeting, meeting.items[position])))
+        entries.sort(key=lambda e: e[:3])
+        threads[topic.id] = [entry for *_, entry in entries]
+    return threads
 
 
 def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:

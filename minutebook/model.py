@@ -115,6 +115,9 @@ class ParsedItem:
     page: int | None = None
     lines: tuple[LineRange, ...] = ()
     """The source lines this item was read from; withheld from downloads if it turns out exempt."""
+    themes: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """Theme ids its title, headings and text name (topics.themes_of), worked out while reading so
+    that linking need not; None when not worked out (linking then does)."""
 
     def plain_text(self) -> str:
         return "\n".join(block.plain_text() for block in self.blocks)

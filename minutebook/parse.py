@@ -71,6 +71,9 @@ _CHAIR_TOOK = re.compile(
     re.IGNORECASE,
 )
 
+_CHAIR_HINT = re.compile(r"chair|mayor|cathaoirleach|presid", re.IGNORECASE)
+"""A word every _CHAIR_TOOK match holds: one quick search of an item spares the slow pattern on most."""
+
 
 @dataclass
 class _Reader:
@@ -429,6 +432,8 @@ def _name_and_title_line(text: str) -> bool:
 
 
 def _chair_taken(reader: _Reader, body: list[Line]) -> NameRef | None:
+    if not _CHAIR_HINT.search("\n".join(line.text for line in body)):
+        return None
     for line in body:
         match = _CHAIR_TOOK.search(line.text)
         if match:

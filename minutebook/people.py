@@ -21,7 +21,7 @@ import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,7 @@ _TW, _CONN = r"[A-Z0-9&][\w'’&/-]*", r"(?:of|and|for|the|in|&|[-–—])"
 _JOB = re.compile(rf",{_S}(?:the{_S})?(?P<job>{_TW}(?:{_S}(?:{_TW}|{_CONN})|,{_S}{_TW})*)")
 _WORD_START = re.compile(rf"(?<![\w'’-])[{_UP}]")
 _TOKEN = re.compile(rf"[{_UP}][^\W\d_]*(?:['’-][^\W\d_]+)*")
+_APOSTROPHES = re.compile(r"['’‘`]")
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,11 @@ def _clean(text: str) -> str:
 
 def _fold(text: str) -> str:
     """Compare names without case, accents, apostrophes or hyphens: O'Toole == OToole."""
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"['’‘`]", "", text.casefold()).replace("-", " ").split())
+    if not text.isascii():  # ASCII has no accents to take off: the common case skips NFKD
+        text = unicodedata.normalize("NFKD", text)
+        marks = {ord(c): None for c in set(text) if c >= "\u0300" and unicodedata.combining(c)}
+        text = text.translate(marks) if marks else text
+    return " ".join(_APOSTROPHES.sub("", text.casefold()).replace("-", " ").split())
 
 
 def _words(text: str) -> set[str]:
@@ -171,8 +175,9 @@ def _recase(word: str) -> str:
     return re.sub(r"^Mc(\w)", lambda m: "Mc" + m[1].upper(), word)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_name(text: str) -> PersonName | None:
-    """Take a written name apart; None for headings, placeholders and sentences that are no name."""
+    """Take a written name apart (remembered: the same names recur in every document); None for headings, placeholders and sentences that are no name."""
     name, _ = split_job_title(text)
     if "," in name:  # surname first
         last, first = name.split(",", 1)
@@ -470,10 +475,58 @@ def extract_names(text: str) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(found))
 
 
+@dataclass
+class _MentionFinder:
+    """Every person's pattern, and which people a folded word could hold the surname of.
+
+    Searching every item's text with every person's pattern is what made linking slow; a person's
+    pattern is tried only when one of their folded surnames is in the folded text. A surname
+    without a space is in the text exactly when it is inside one of its words, and the surnames
+    inside a word are worked out once per distinct word.
+    """
+
+    patterns: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
+    by_surname: dict[str, list[int]]
+    """One-word surname -> the patterns that need it."""
+    by_last: dict[str, list[int]]
+    """Last word of a surname of several ("smith jones", "van der berg") -> patterns to test directly."""
+    heads: frozenset[str]
+    """The first two letters of every word looked for (the whole word if it has one letter)."""
+    lengths: tuple[int, ...]
+    inside: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Text word -> the words looked for that it holds; filled as words are met."""
+    holding: set[str] = field(default_factory=set)
+    """Text words met so far that hold one."""
+
+    def candidates(self, folded: str) -> set[int]:
+        words = set(folded.split(" "))
+        for word in words.difference(self.inside):  # a dict argument: looked up word by word
+            found = self.inside[word] = self._held(word)
+            if found:
+                self.holding.add(word)
+        chosen: set[int] = set()
+        spaced: set[int] = set()
+        for word in words & self.holding:
+            for part in self.inside[word]:
+                chosen.update(self.by_surname.get(part, ()))
+                spaced.update(self.by_last.get(part, ()))
+        chosen.update(i for i in spaced - chosen if any(s in folded for s in self.patterns[i][1] if " " in s))
+        return chosen
+
+    def _held(self, word: str) -> tuple[str, ...]:
+        found = set()
+        for i in range(len(word)):
+            if word[i : i + 2] in self.heads or word[i] in self.heads:
+                for n in self.lengths:
+                    if i + n > len(word):
+                        break
+                    if (piece := word[i : i + n]) in self.by_surname or piece in self.by_last:
+                        found.add(piece)
+        return tuple(sorted(found))
+
+
 @lru_cache(maxsize=8)
-def _mention_patterns(
-    people: tuple[ResolvedPerson, ...],
-) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]:
+def _mention_patterns(people: tuple[ResolvedPerson, ...]) -> _MentionFinder:
     """One pattern per person, built once per people list because every item's text is searched,
     with the folded surnames every alternative contains: a cheap test before the regex."""
     counts = Counter(_fold(p.surname) for p in people)
@@ -488,13 +541,30 @@ def _mention_patterns(
             surnames = {_fold(person.surname)} | {_fold(pn.surname) for v in phrases if (pn := parse_name(v))}
             pattern = re.compile(rf"(?<![\w'’-])(?:{'|'.join(alts)})(?!\w)")
             patterns.append((person.id, tuple(sorted(s for s in surnames if s)), pattern))
-    return tuple(patterns)
+    by_surname: dict[str, list[int]] = defaultdict(list)
+    by_last: dict[str, list[int]] = defaultdict(list)
+    for position, (_, needed, _) in enumerate(patterns):
+        for surname in needed:
+            (by_last[surname.rsplit(" ", 1)[1]] if " " in surname else by_surname[surname]).append(position)
+    looked_for = by_surname.keys() | by_last.keys()
+    return _MentionFinder(tuple(patterns), dict(by_surname), dict(by_last), frozenset(w[:2] for w in looked_for),
+                          tuple(sorted({len(w) for w in looked_for})))
+
+
+_LAST_FINDER: tuple[Sequence[ResolvedPerson], _MentionFinder] | None = None
+"""The people list last searched for and its finder; holding the list keeps its identity unique."""
 
 
 def find_mentions(text: str, people: Sequence[ResolvedPerson]) -> tuple[str, ...]:
     """Ids of people named in text: by full name or variant, or title + surname when the surname is unique."""
-    folded = _fold(text)
+    global _LAST_FINDER
+    if not isinstance(people, tuple):
+        finder = _mention_patterns(tuple(people))
+    elif _LAST_FINDER is not None and _LAST_FINDER[0] is people:  # linking passes one tuple for every item
+        finder = _LAST_FINDER[1]
+    else:
+        finder = _mention_patterns(people)
+        _LAST_FINDER = (people, finder)
     return tuple(sorted({
-        pid for pid, surnames, pattern in _mention_patterns(tuple(people))
-        if any(surname in folded for surname in surnames) and pattern.search(text)
+        finder.patterns[i][0] for i in finder.candidates(_fold(text)) if finder.patterns[i][2].search(text)
     }))

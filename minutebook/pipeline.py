@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,21 +12,20 @@ from . import people, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
-from .contacts import withhold_contacts
 from .downloads import prepare_downloads
 from .errors import BuildError, ConfigError
 from .export import export_files
 from .feeds import feed_files
 from .link import LinkInput, link_archive
-from .model import Archive, ParsedMeeting, Problem, SourceSpan
-from .parse import parse_document
+from .model import Archive, ParsedMeeting, Problem
+from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
 from .publish import publish
 from .quality import QualityReport, assess
 from .render import render_site
 from .search import build_search
 from .sitemap import sitemap_files
-from .sources import read_sources
+from .sources import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -47,7 +47,7 @@ class BuildOptions:
     config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
     cache: Path | None = None
-    """Where search indexes are kept between builds; None builds every one afresh."""
+    """Where search indexes and parsed documents are kept between builds; None builds every one afresh."""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 
@@ -75,7 +75,7 @@ def build(options: BuildOptions) -> BuildResult:
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
     archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
-                                   progress=options.progress)
+                                   progress=options.progress, cache=options.cache)
     quality = assess(archive, problems, options.content)
     blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
     if not blocked:
@@ -106,33 +106,40 @@ def _combine(*groups: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
 
 
 def understand(
-    content: Path, *, contact_details: bool = False, progress: Progress = SILENT
+    content: Path, *, contact_details: bool = False, progress: Progress = SILENT, cache: Path | None = None
 ) -> tuple[Archive, tuple[Problem, ...]]:
     """Read, parse and link everything in ``content``; every problem is collected, none raised.
 
     Unless ``contact_details``, email addresses and phone numbers leave the text as it is read,
-    so no later stage ever sees them.
+    so no later stage ever sees them. With a ``cache`` folder, documents read by an earlier build
+    and unchanged since are not read again.
     """
-    sources = read_sources(content)
-    documents, withheld = (list(sources.documents), []) if contact_details else withhold_contacts(sources.documents, content)
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small records, none cyclic: collecting while they are made only costs time
+    try:
+        return _understand(content, contact_details=contact_details, progress=progress, cache=cache)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _understand(
+    content: Path, *, contact_details: bool, progress: Progress, cache: Path | None
+) -> tuple[Archive, tuple[Problem, ...]]:
+    files, problems = discover(content)
+    outcomes = read_documents(files, contact_details=contact_details, cache=cache, progress=progress)
     people_overrides, people_problems = people.load_overrides(content / "people.toml")
     topic_overrides, topic_problems = topics.load_overrides(content / "topics.toml")
-    problems: list[Problem] = [*sources.problems, *withheld, *people_problems, *topic_problems]
+    problems += [*people_problems, *topic_problems]
     parsed: list[tuple[str, list[ParsedMeeting]]] = []
-    skipped = [(s.path, s.reason) for s in sources.skipped]
-    progress.stage("Reading documents", len(documents))
-    for doc in documents:
-        progress.advance()
-        try:
-            meetings, doc_problems = parse_document(doc)
-        except Exception as error:  # a reader bug must name the file, not print a traceback
-            problems.append(Problem("error", SourceSpan(doc.path, 1), f"could not read this document: {type(error).__name__}: {error}"))
-            skipped.append((doc.path, "could not be read (see errors)"))
-            continue
-        problems.extend(doc_problems)
-        parsed.append((doc.path, meetings))
+    skipped: list[tuple[str, str]] = []
+    for outcome in outcomes:
+        problems.extend(outcome.problems)
+        if outcome.meetings is None:
+            skipped.append((outcome.path, outcome.skipped))
+        else:
+            parsed.append((outcome.path, list(outcome.meetings)))
     archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides))
     problems.extend(archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered
-

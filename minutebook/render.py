@@ -7,6 +7,8 @@ the listings it shows. Paths are under the site root, URLs root-relative.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from . import listings
 from .assets import Assets
 from .config import SiteConfig
 from .downloads import Download
+from .forked import map_shared
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
 from .progress import SILENT, Progress
@@ -48,9 +51,19 @@ class Site:
         return spells[-1].title if spells else None
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: where it goes, its template, and what the template is given besides ``site``."""
+
+    path: str
+    template: str
+    values: dict[str, object]
+
+
 def environment(templates: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
+        auto_reload=False,  # templates do not change during a build; checking costs a stat per page
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -70,12 +83,35 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
 def render_site(
     archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download],
     search_manifest: str, quality: QualityReport | None = None, progress: Progress = SILENT,
-) -> dict[str, str]:
-    """Path under the site root -> HTML, for every page of the site."""
-    env = environment(templates)
+) -> dict[str, bytes]:
+    """Path under the site root -> the page as UTF-8 bytes, for every page of the site.
+
+    Pages are encoded as they are rendered: half the memory of str for pages that hold any
+    character beyond Latin-1 (every title has an en dash), and publish writes bytes anyway.
+    """
+    collecting = gc.isenabled()
+    gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
+    try:
+        env = environment(templates)
+        site = site_for(archive, config=config, assets=assets, downloads=downloads)
+        jobs = page_jobs(archive, site, search_manifest=search_manifest, quality=quality)
+        progress.stage("Writing pages", len(jobs))
+        for name in {job.template for job in jobs}:
+            env.get_template(name)  # compiled once, before any worker process is forked
+
+        def render(job: PageJob) -> bytes:
+            url = "/" + job.path.removesuffix("index.html")
+            return env.get_template(job.template).render(site=site, url=url, **job.values).encode("utf-8")
+
+        return dict(zip((job.path for job in jobs), map_shared(render, jobs, progress=progress), strict=True))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def site_for(archive: Archive, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download]) -> Site:
     council = council_name(archive, config)
-    years = listings.meetings_by_year(archive)
-    site = Site(
+    return Site(
         council=council,
         title=config.site_title(council),
         config=config,
@@ -87,14 +123,18 @@ def render_site(
         downloads=downloads,
         records=person_records(archive),
     )
-    pages: dict[str, str] = {}
-    progress.stage("Writing pages", _page_count(archive, years))
+
+
+def page_jobs(
+    archive: Archive, site: Site, *, search_manifest: str, quality: QualityReport | None
+) -> list[PageJob]:
+    """Every page as (path, template, values), in the order the site has always been written."""
+    jobs: list[PageJob] = []
 
     def page(path: str, template: str, **values: object) -> None:
-        url = "/" + path.removesuffix("index.html")
-        pages[path] = env.get_template(template).render(site=site, url=url, **values)
-        progress.advance()
+        jobs.append(PageJob(path, template, values))
 
+    years = listings.meetings_by_year(archive)
     page("index.html", "home.html", latest=listings.latest_meetings(archive),
          upcoming=listings.next_meetings(archive), years=years)
     page("meetings/index.html", "meetings.html", years=years, undated=listings.undated_meetings(archive))
@@ -112,9 +152,9 @@ def render_site(
     for person in archive.people:
         page(f"people/{person.id}/index.html", "person.html", person=person, record=site.records[person.id])
     page("topics/index.html", "topics.html", topics=sorted(archive.topics, key=lambda t: t.name.lower()))
+    threads = listings.topic_threads(archive.topics, site.meetings)
     for topic in archive.topics:
-        page(f"topics/{topic.id}/index.html", "topic.html", topic=topic,
-             thread=listings.topic_thread(topic, site.meetings))
+        page(f"topics/{topic.id}/index.html", "topic.html", topic=topic, thread=threads[topic.id])
     register = listings.resolutions_by_year(archive)
     page("resolutions/index.html", "resolutions.html", register=register)
     for newer_year, register_year, older_year in listings.neighbours(register):
@@ -126,12 +166,7 @@ def render_site(
     page("404.html", "404.html")
     if quality is not None:
         page("build-report/index.html", "build-report.html", report=quality)
-    return pages
-
-
-def _page_count(archive: Archive, years: list[listings.YearOfMeetings]) -> int:
-    """Roughly how many pages render_site writes, for the progress bar."""
-    return len(archive.meetings) + len(archive.people) + len(archive.topics) + len(archive.committees) + len(years) + 12
+    return jobs
 
 
 def _topic_counts(committee: Committee, meetings: dict[str, Meeting]) -> list[tuple[str, int]]:
@@ -146,11 +181,13 @@ def _topic_counts(committee: Committee, meetings: dict[str, Meeting]) -> list[tu
 # --- filters: dates, times and sizes the way GOV.UK writes them --------------------------
 
 
+@functools.cache  # a few thousand dates, each written on many pages
 def long_date(value: dt.date | None) -> str:
     """Tuesday 27 June 2017."""
     return f"{value:%A} {value.day} {value:%B %Y}" if value else "Undated"
 
 
+@functools.cache
 def day_date(value: dt.date | None) -> str:
     """27 June 2017."""
     return f"{value.day} {value:%B %Y}" if value else "Undated"

@@ -91,33 +91,42 @@ class _Bad(Exception):
 
 def read_sources(content_dir: Path, *, max_bytes: int = MAX_BYTES) -> SourceSet:
     """Read every document under content_dir; bad files are reported, never fatal."""
-    if not content_dir.is_dir():
-        raise ConfigError(f"content directory {content_dir} does not exist")
+    files, problems = discover(content_dir)
     documents: list[SourceDocument] = []
     skipped: list[Skipped] = []
+    for path, rel in files:
+        result, found = read_source(path, rel, max_bytes=max_bytes)
+        if isinstance(result, SourceDocument):
+            documents.append(result)
+        else:
+            skipped.append(result)
+        problems.extend(found)
+    return SourceSet(
+        documents=tuple(sorted(documents, key=lambda d: d.path)),
+        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
+        problems=tuple(sorted(problems, key=lambda p: p.source.path)),
+    )
+
+
+def discover(content_dir: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Every file under content_dir that may be a document, as (path, POSIX path relative to it),
+    in walking order; a folder that cannot be listed is an error, not a crash."""
+    if not content_dir.is_dir():
+        raise ConfigError(f"content directory {content_dir} does not exist")
+    files: list[tuple[Path, str]] = []
     problems: list[Problem] = []
 
     def unreadable(exc: OSError) -> None:
         rel = Path(exc.filename or content_dir).relative_to(content_dir).as_posix()
         problems.append(Problem("error", SourceSpan(rel), f"cannot read folder: {exc.strerror or exc}"))
 
-    for root, dirs, files in os.walk(content_dir, onerror=unreadable):
+    for root, dirs, names in os.walk(content_dir, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if _ignored(name):
-                continue
-            path = Path(root, name)
-            result, found = read_source(path, path.relative_to(content_dir).as_posix(), max_bytes=max_bytes)
-            if isinstance(result, SourceDocument):
-                documents.append(result)
-            else:
-                skipped.append(result)
-            problems.extend(found)
-    return SourceSet(
-        documents=tuple(sorted(documents, key=lambda d: d.path)),
-        skipped=tuple(sorted(skipped, key=lambda s: s.path)),
-        problems=tuple(sorted(problems, key=lambda p: p.source.path)),
-    )
+        for name in sorted(names):
+            if not _ignored(name):
+                path = Path(root, name)
+                files.append((path, path.relative_to(content_dir).as_posix()))
+    return files, problems
 
 
 def _ignored(name: str) -> bool:
@@ -132,9 +141,13 @@ def _ignored(name: str) -> bool:
 
 
 def read_source(
-    path: Path, rel: str, *, max_bytes: int = MAX_BYTES
+    path: Path, rel: str, *, max_bytes: int = MAX_BYTES, data: bytes | None = None
 ) -> tuple[SourceDocument | Skipped, list[Problem]]:
-    """Read one file; every kind of bad input becomes a Skipped plus Problems, never an exception."""
+    """Read one file; every kind of bad input becomes a Skipped plus Problems, never an exception.
+
+    ``data`` is the file's content when the caller has already read it (and checked that it is
+    a regular file within ``max_bytes``), so what is read is exactly what the caller hashed.
+    """
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
@@ -145,25 +158,14 @@ def read_source(
         return Skipped(rel, reason), [Problem("warning", SourceSpan(rel), reason)]
     problems: list[Problem] = []
     try:
-        return _read(path, rel, fmt, max_bytes, problems), problems
+        return _read(path, rel, fmt, max_bytes, problems, data), problems
     except _Bad as bad:
         problems.extend(Problem("error", SourceSpan(rel, line), message) for line, message in bad.errors)
         return Skipped(rel, str(bad)), problems
 
 
-def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem]) -> SourceDocument:
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise _Bad("not a regular file")
-        if info.st_size > max_bytes:
-            raise _Bad(
-                f"file is {_size(info.st_size)}, over the {_size(max_bytes, trim=True)} limit "
-                "for one document; split it or raise the limit"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _Bad(f"cannot read file: {exc.strerror or exc}") from None
+def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem], given: bytes | None) -> SourceDocument:
+    data = given if given is not None else _file_bytes(path, max_bytes)
     text = decode(data, rel, problems)
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARS)
     if not text.strip():
@@ -186,6 +188,30 @@ def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem
         front_matter=front_matter,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def readable_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes | None:
+    """The file's content if it is a regular file within ``max_bytes`` that can be read; else None
+    (read_source then says what is wrong with it)."""
+    try:
+        return _file_bytes(path, max_bytes)
+    except _Bad:
+        return None
+
+
+def _file_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _Bad("not a regular file")
+        if info.st_size > max_bytes:
+            raise _Bad(
+                f"file is {_size(info.st_size)}, over the {_size(max_bytes, trim=True)} limit "
+                "for one document; split it or raise the limit"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise _Bad(f"cannot read file: {exc.strerror or exc}") from None
 
 
 def _size(n: int, *, trim: bool = False) -> str:

@@ -8,7 +8,7 @@ import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import count, pairwise
 from pathlib import Path
@@ -27,6 +27,8 @@ class TopicInput:
     text: str
     headings: tuple[str, ...]
     date: dt.date | None
+    themes: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """themes_of(title, text, headings) if already known."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ for _entry in sorted(((tuple(_tokens(s)), slugify(t["name"]), key == "synonyms")
     _SYNONYMS[_entry[0][0].rstrip("*")].append(_entry)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_procedural(title: str) -> bool:
     """Housekeeping items (apologies, minutes, next meeting...) recur at every meeting but are no subject."""
     words = {s for s in (t.rstrip("*") for t in _tokens(_normal(title))) if s not in _STOP and not _NOISE.fullmatch(s)}
@@ -162,9 +165,16 @@ def _key(cleaned: str) -> frozenset[str]:
 
 def _themes_of(item: TopicInput) -> list[str]:
     """Theme ids for an item: a synonym in the title or a heading, or one synonym twice in the text."""
-    marked = {t[1:] for f in (item.title, *item.headings) for t in _mark(f) if t[0] == "§"}
-    counts = Counter((words, tid) for _, words, tid in _hits(_tokens(item.text), titles=False))
-    return [tid for tid in _THEMES if tid in marked or any(n >= 2 for (_, t), n in counts.items() if t == tid)]
+    if item.themes is not None:
+        return list(item.themes)
+    return list(themes_of(item.title, item.text, item.headings))
+
+
+def themes_of(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ...]:
+    """Theme ids for an item's title, text and headings (the reader works them out for linking)."""
+    marked = {t[1:] for f in (title, *headings) for t in _mark(f) if t[0] == "§"}
+    counts = Counter((words, tid) for _, words, tid in _hits(_tokens(text), titles=False))
+    return tuple(tid for tid in _THEMES if tid in marked or any(n >= 2 for (_, t), n in counts.items() if t == tid))
 
 
 def _display(cleaned: str) -> str:
@@ -200,9 +210,24 @@ def _union(parent: dict[str, str], labels: dict[str, frozenset[Label]], a: str, 
     return True
 
 
+def _in_key_order(items: Sequence[TopicInput]) -> list[TopicInput]:
+    """Items by key, then by repr for the rare equal keys: the same result whatever order items come in
+    (repr, which holds the whole text, is worked out only where keys tie)."""
+    ordered = sorted(items, key=lambda i: i.key)
+    out: list[TopicInput] = []
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        while end < len(ordered) and ordered[end].key == ordered[start].key:
+            end += 1
+        out.extend(ordered[start:end] if end == start + 1 else sorted(ordered[start:end], key=repr))
+        start = end
+    return out
+
+
 def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None = None) -> TopicIndex:
     """Group items whose titles name the same subject, add theme topics, and apply the user's overrides."""
-    ordered = sorted(items, key=lambda i: (i.key, repr(i)))  # the same result whatever order items come in
+    ordered = _in_key_order(items)
     keys = {"§" + tid: frozenset({"§" + tid}) for tid in _THEMES}
     node_of, names, themes = {}, {}, {}
     for n, item in enumerate(ordered):

@@ -1,0 +1,229 @@
+"""Reading, withholding and parsing each document once: results kept in the build cache by content.
+
+A document whose bytes, path and reader code are unchanged since the last build is not read
+again: what reading it gave (its meetings, or why it was skipped, and every problem) is loaded
+from ``<cache>/parsed.pickle``. Documents not in the cache are read in a pool of processes when
+there are enough of them to pay for one. Results come back in path order whatever the order of work.
+
+pickle is the format because the cache is this machine's own, written and read only by this
+build (never downloaded or shared), and it stores the frozen dataclasses as they are. Anything
+wrong with it (a truncated file, an entry from other code, a different Python) only means that
+document is read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import markdown_it
+import yaml
+
+from .contacts import withhold_document
+from .model import ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .parse import parse_document
+from .progress import SILENT, Progress
+from .sources import FORMATS, MAX_BYTES, SourceDocument, read_source, readable_bytes
+from .topics import is_procedural, themes_of
+
+CACHE_FILE = "parsed.pickle"
+READER_MODULES = ("attendance", "blocks", "contacts", "dates", "errors", "header", "layout", "model", "parse",
+                  "parsecache", "people", "slugs", "sources", "topics", "thesaurus.toml")
+"""The modules whose code decides what reading a document gives: a change to any starts the cache afresh."""
+POOL_FROM = 48
+"""Fewer documents to read than this are read in this process: starting workers would cost more."""
+CHUNK = 16
+"""Documents handed to a worker at a time: few enough round trips, and the bar still moves."""
+UNREADABLE = "could not be read (see errors)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What reading one document gave: its meetings, or the reason it is not in the archive."""
+
+    path: str
+    meetings: tuple[ParsedMeeting, ...] | None
+    """None when the document was skipped."""
+    problems: tuple[Problem, ...]
+    """Reading, withholding and parsing problems, in the order they were found."""
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    rel: str
+    data: bytes | None
+    """The bytes read and hashed, or None when the file cannot be read (read_source says why)."""
+    key: str | None
+
+
+def read_documents(
+    files: Sequence[tuple[Path, str]],
+    *,
+    contact_details: bool = False,
+    cache: Path | None = None,
+    progress: Progress = SILENT,
+    max_bytes: int = MAX_BYTES,
+) -> list[Outcome]:
+    """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now."""
+    progress.stage("Reading documents", len(files))
+    tasks = [_task(path, rel, contact_details, max_bytes) for path, rel in files]
+    stored = _load(cache) if cache is not None else {}
+    outcomes: dict[str, Outcome] = {}
+    kept: dict[str, bytes] = {}
+    missing: list[_Task] = []
+    for task in tasks:
+        found = _entry(stored, task)
+        if found is None:
+            missing.append(task)
+            continue
+        outcomes[task.rel] = found
+        kept[task.key or ""] = stored[task.key or ""]
+        progress.advance()
+    for task, blob in _read_all(missing, contact_details, max_bytes):
+        outcomes[task.rel] = pickle.loads(blob)
+        if task.key is not None:
+            kept[task.key] = blob
+        progress.advance()
+    if cache is not None and (missing or kept.keys() != stored.keys()):
+        _save(cache, kept)
+    return sorted(outcomes.values(), key=lambda o: o.path)
+
+
+def _task(path: Path, rel: str, contact_details: bool, max_bytes: int) -> _Task:
+    if path.suffix.lower() not in FORMATS:
+        return _Task(path, rel, None, None)
+    data = readable_bytes(path, max_bytes)
+    if data is None:
+        return _Task(path, rel, None, None)
+    digest = hashlib.sha256(f"{_code_version()}\0{rel}\0{contact_details}\0".encode())
+    digest.update(data)
+    return _Task(path, rel, data, digest.hexdigest())
+
+
+def _entry(stored: dict[str, bytes], task: _Task) -> Outcome | None:
+    """The cached Outcome for this task, or None when there is none that can be trusted."""
+    if task.key is None or task.key not in stored:
+        return None
+    try:
+        found = pickle.loads(stored[task.key])
+    except Exception:  # a damaged entry is only a miss
+        return None
+    return found if isinstance(found, Outcome) and found.path == task.rel else None
+
+
+def _read_all(tasks: list[_Task], contact_details: bool, max_bytes: int) -> Iterator[tuple[_Task, bytes]]:
+    """(task, pickled Outcome) in task order; many tasks are spread over a pool of processes."""
+    workers = _workers()
+    if len(tasks) < POOL_FROM or workers < 2:
+        for task in tasks:
+            yield task, _read_one(task, contact_details, max_bytes)
+        return
+    done = 0
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            jobs = [(task, contact_details, max_bytes) for task in tasks]
+            for blob in pool.map(_read_job, jobs, chunksize=CHUNK):
+                yield tasks[done], blob
+                done += 1
+    except (BrokenProcessPool, OSError):  # no worker could start or one died: read the rest here
+        for task in tasks[done:]:
+            yield task, _read_one(task, contact_details, max_bytes)
+
+
+def _workers() -> int:
+    if sys.platform == "win32" or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _read_job(job: tuple[_Task, bool, int]) -> bytes:
+    return _read_one(*job)
+
+
+def _read_one(task: _Task, contact_details: bool, max_bytes: int) -> bytes:
+    """Read, withhold and parse one document; pickled here so a worker's answer crosses over as it will be stored."""
+    return pickle.dumps(read_document(task.path, task.rel, task.data, contact_details=contact_details,
+                                      max_bytes=max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_document(
+    path: Path, rel: str, data: bytes | None, *, contact_details: bool = False, max_bytes: int = MAX_BYTES
+) -> Outcome:
+    """One document from bytes to meetings; a reader bug becomes an error naming the file, never a traceback."""
+    read, problems = read_source(path, rel, max_bytes=max_bytes, data=data)
+    if not isinstance(read, SourceDocument):
+        return Outcome(rel, None, tuple(problems), read.reason)
+    doc = read
+    if not contact_details:
+        doc, note = withhold_document(read, data if data is not None else _bytes_now(path))
+        problems.extend([note] if note else [])
+    try:
+        meetings, found = parse_document(doc)
+    except Exception as error:  # a reader bug must name the file, not print a traceback
+        problems.append(Problem("error", SourceSpan(doc.path, 1),
+                                f"could not read this document: {type(error).__name__}: {error}"))
+        return Outcome(rel, None, tuple(problems), UNREADABLE)
+    return Outcome(rel, tuple(_with_themes(m) for m in meetings), (*problems, *found))
+
+
+def _with_themes(meeting: ParsedMeeting) -> ParsedMeeting:
+    """Work out each item's themes here, where documents are read in parallel and the answer is cached."""
+    items = tuple(
+        replace(item, themes=themes_of(item.title, item.plain_text(),
+                                       tuple(block.text for block in item.blocks if block.kind == "heading")))
+        if isinstance(item, ParsedItem) and not is_procedural(item.title) else item
+        for item in meeting.items
+    )
+    return replace(meeting, items=items)
+
+
+def _bytes_now(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+@cache
+def _code_version() -> str:
+    """A digest of the reader's code and of what it depends on, so new code never meets old results."""
+    digest = hashlib.sha256(f"{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}\0".encode())
+    here = Path(__file__).resolve().parent
+    for name in READER_MODULES:
+        digest.update((here / (name if "." in name else f"{name}.py")).read_bytes())
+    return digest.hexdigest()
+
+
+def _load(cache: Path) -> dict[str, bytes]:
+    try:
+        with (cache / CACHE_FILE).open("rb") as file:
+            stored = pickle.load(file)
+    except Exception:  # missing, truncated or foreign: start afresh
+        return {}
+    if not isinstance(stored, dict) or not all(isinstance(k, str) and isinstance(v, bytes) for k, v in stored.items()):
+        return {}
+    return stored
+
+
+def _save(cache: Path, entries: dict[str, bytes]) -> None:
+    """Write the cache whole and swap it in, so a build stopped half-way leaves the old one intact."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = cache / f"{CACHE_FILE}.{os.getpid()}.partial"
+        with partial.open("wb") as file:
+            pickle.dump(entries, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, cache / CACHE_FILE)
+    except OSError:  # a cache that cannot be written costs speed next time, nothing else
+        pass

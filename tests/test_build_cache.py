@@ -1,0 +1,130 @@
+"""The build cache of read documents: a rebuild reads only what changed and publishes the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import shutil
+from pathlib import Path
+
+from minutebook.parsecache import CACHE_FILE, POOL_FROM
+from minutebook.pipeline import BuildOptions, BuildResult, build
+
+from .conftest import CONTENT
+
+MINUTES = """Minutes of a meeting of the Cabinet held on {when:%A %-d %B %Y} at 2.00 pm at County Hall, Preston
+
+Present:
+County Councillor Geoff Driver (Chair)
+County Councillor Albert Atkinson
+
+1. Apologies
+
+Apologies were received from County Councillor Keith Iddon.
+
+2. Highways maintenance
+
+County Councillor Albert Atkinson asked about potholes on the A59 at meeting {n}.
+
+Resolved: That the report be noted.
+"""
+
+
+def _build(content: Path, out: Path, cache: Path | None) -> BuildResult:
+    return build(BuildOptions(content=content, out=out, cache=cache))
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _seeds(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    return content
+
+
+def test_a_rebuild_from_the_cache_publishes_the_same_site_and_accounts_for_every_document(tmp_path: Path) -> None:
+    content, cache = _seeds(tmp_path), tmp_path / "cache"
+    first = _build(content, tmp_path / "first", cache)
+    stored = (cache / CACHE_FILE).read_bytes()
+    again = _build(content, tmp_path / "again", cache)
+    assert again.published
+    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    assert again.problems == first.problems
+    assert again.archive.accounts == first.archive.accounts
+    assert [a.path for a in again.archive.accounts] == sorted(p.name for p in CONTENT.iterdir() if p.suffix == ".txt")
+    assert (cache / CACHE_FILE).read_bytes() == stored, "nothing changed, so the cache is not rewritten"
+
+
+def test_editing_one_document_changes_only_its_own_meeting(tmp_path: Path) -> None:
+    content, cache = _seeds(tmp_path), tmp_path / "cache"
+    before = _build(content, tmp_path / "before", cache)
+    edited = next(a for a in before.archive.accounts if a.status == "published" and len(a.meetings) == 1)
+    path = content / edited.path
+    text = path.read_text(encoding="utf-8")
+    marker = "Resolved"
+    assert marker in text
+    path.write_text(text.replace(marker, "Members welcomed the Kittiwake Trail.\n\n" + marker, 1), encoding="utf-8")
+
+    after = _build(content, tmp_path / "after", cache)
+    fresh = _build(content, tmp_path / "fresh", None)
+    assert _files(tmp_path / "after") == _files(tmp_path / "fresh"), "the cache gives what reading afresh gives"
+    assert after.problems == fresh.problems
+    meeting = edited.meetings[0]
+    page = f"meetings/{meeting}/index.html"
+    old, new = _files(tmp_path / "before"), _files(tmp_path / "after")
+    assert b"Kittiwake Trail" in new[page] and b"Kittiwake Trail" not in old[page]
+    other_meetings = [p for p in old if p.startswith("meetings/") and p.endswith("/index.html") and p != page]
+    assert other_meetings and all(old[p] == new[p] for p in other_meetings)
+    assert [a.path for a in after.archive.accounts] == [a.path for a in before.archive.accounts]
+
+
+def test_a_changed_document_is_read_again(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    doc = content / "cabinet.txt"
+    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1), encoding="utf-8")
+    first = _build(content, tmp_path / "first", cache)
+    assert [m.id for m in first.archive.meetings] == ["2024-03-05-cabinet"]
+    doc.write_text(MINUTES.format(when=dt.date(2024, 4, 9), n=1), encoding="utf-8")
+    second = _build(content, tmp_path / "second", cache)
+    assert [m.id for m in second.archive.meetings] == ["2024-04-09-cabinet"]
+
+
+def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    content, cache = _seeds(tmp_path), tmp_path / "cache"
+    clean = _build(content, tmp_path / "clean", None)
+    cache.mkdir()
+    (cache / CACHE_FILE).write_bytes(b"\x80\x05not a pickle at all")
+    result = _build(content, tmp_path / "site", cache)
+    assert result.published and result.problems == clean.problems
+    assert _files(tmp_path / "site") == _files(tmp_path / "clean")
+    assert "Traceback" not in capsys.readouterr().err
+
+    entries = pickle.loads((cache / CACHE_FILE).read_bytes())
+    damaged = {key: blob[: len(blob) // 2] for key, blob in entries.items()}  # every entry cut short
+    (cache / CACHE_FILE).write_bytes(pickle.dumps(damaged))
+    again = _build(content, tmp_path / "again", cache)
+    assert again.problems == clean.problems
+    assert _files(tmp_path / "again") == _files(tmp_path / "clean")
+
+
+def test_many_documents_are_read_in_parallel_in_path_order(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    first_day = dt.date(2020, 1, 7)
+    count = POOL_FROM + 12
+    for n in range(count):
+        when = first_day + dt.timedelta(weeks=n)
+        (content / f"{n:03d}-cabinet.txt").write_text(MINUTES.format(when=when, n=n), encoding="utf-8")
+    (content / "broken.txt").write_bytes(b"\x00\x01\x02 binary")
+    cold = _build(content, tmp_path / "cold", cache)
+    warm = _build(content, tmp_path / "warm", cache)
+    assert [a.path for a in cold.archive.accounts] == sorted(p.name for p in content.iterdir())
+    assert len(cold.archive.meetings) == count
+    assert [str(p) for p in cold.problems if p.level == "error"] == [
+        "broken.txt: error: binary file, not a text document"
+    ]
+    assert not cold.published
+    assert warm.problems == cold.problems and warm.archive == cold.archive

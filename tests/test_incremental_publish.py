@@ -1,0 +1,97 @@
+"""Rebuilding after a change writes only what changed, and still swaps the site in whole.
+
+Staff edit one document and build again; the site they publish must be exactly what a fresh
+build of the same content gives, while every file whose bytes did not change stays the very
+file it was (same inode: it was neither rewritten nor copied). Real builds into tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .conftest import build_site
+from .test_build_cli import MINUTES, snapshot
+
+MEETING = "meetings/2024-09-09-anytown-parish-council/index.html"
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def fresh(content: Path, folder: Path) -> dict[str, bytes]:
+    """What a first build of ``content`` into an empty folder publishes."""
+    assert build_site(content, folder).result.published
+    return snapshot(folder)
+
+
+def assert_only_changes_rewritten(out: Path, before: dict[str, bytes], before_inodes: dict[str, int]) -> None:
+    after, after_inodes = snapshot(out), inodes(out)
+    unchanged = [path for path in after if before.get(path) == after[path]]
+    assert len(unchanged) > len(after) / 2  # most of the site is the same files
+    assert [p for p in unchanged if after_inodes[p] != before_inodes[p]] == []
+
+
+def test_editing_one_document_republishes_its_pages_and_keeps_every_unchanged_file(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+
+    # Two edits in a row: the first rebuild makes a staging folder, later ones bring the spare up to date.
+    for decision in ("refused", "deferred"):
+        before, before_inodes = snapshot(out), inodes(out)
+        (content / "parish.txt").write_text(MINUTES.replace("be supported", f"be {decision}"), encoding="utf-8")
+        assert build_site(content, out).result.published
+        assert f"That the application be {decision}." in (out / MEETING).read_text(encoding="utf-8")
+        assert snapshot(out) == fresh(content, tmp_path / f"fresh-{decision}")
+        assert_only_changes_rewritten(out, before, before_inodes)
+
+
+def test_a_deleted_document_takes_its_pages_and_download_with_it(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    for round_ in range(2):  # the second round publishes through the spare
+        assert build_site(content, out).result.published
+        assert (out / MEETING).is_file() and (out / "sources" / "parish.txt").is_file()
+        (content / "parish.txt").unlink()
+        assert build_site(content, out).result.published
+        assert not (out / MEETING).parent.exists()
+        assert not (out / "sources" / "parish.txt").exists()
+        assert snapshot(out) == fresh(content, tmp_path / f"seeds-only-{round_}")
+        (content / "parish.txt").write_text(MINUTES, encoding="utf-8")
+
+
+def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+    assert build_site(content, out).result.published  # a spare now stands beside the site
+    before, before_inodes = snapshot(out), inodes(out)
+
+    (content / "parish.txt").write_text(MINUTES.replace("Monday 9th September", "Monday 31st February"), encoding="utf-8")
+    assert not build_site(content, out).result.published
+    assert snapshot(out) == before and inodes(out) == before_inodes
+
+    (content / "parish.txt").write_text(MINUTES.replace("be supported", "be refused"), encoding="utf-8")
+    assert build_site(content, out).result.published
+    assert snapshot(out) == fresh(content, tmp_path / "fixed")
+
+
+def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+    assert build_site(content, out).result.published
+    spare = tmp_path / ".site.spare"
+    # What a kill in the middle of updating the spare leaves: its manifest gone, its files half old.
+    tree_manifest = spare / "manifests" / f"{(spare / 'tree').stat().st_dev}-{(spare / 'tree').stat().st_ino}.json"
+    tree_manifest.unlink()
+    page = spare / "tree" / MEETING
+    page.unlink()
+    page.write_text("half-written", encoding="utf-8")
+    os.remove(spare / "tree" / "index.html")
+
+    assert build_site(content, out).result.published
+    assert snapshot(out) == fresh(content, tmp_path / "expected")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-")] == []
