@@ -1,0 +1,353 @@
+"""The search index's term dictionary and postings: lunr.js's weights, ranked and cut into files.
+
+Every field of every document goes through lunr.js's tokenizer and pipeline into flat
+numpy arrays of term ids, then one row per (term, field of a document), never a Python
+object per token or row: an archive of 10,000 meetings has some 14 million tokens and 7
+million rows. Weights, ranks and tiers are then worked out a block of terms at a time, in
+dictionary order, and written out as text at once, so memory holds one block's arrays and
+the finished files, not every posting's intermediate numbers together.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .lunrjs import term_of
+from .progress import SILENT, Progress
+
+K1 = 1.2
+B = 0.75
+"""lunr's BM25 parameters (lunr.Builder's defaults)."""
+TIERS = (128, 1024, 8192)
+"""A term's postings by rank: the best 128 come with the dictionary, then up to 1,024,
+8,192 and the rest, each its own file. A rare word is answered by one request; a word
+in every meeting costs a few kB until the top results are certain."""
+BUCKET_BYTES = 6000
+"""Dictionary files are cut at about this size: a query pays for its own words'
+bucket, and the manifest lists one boundary per bucket."""
+BLOCK = 1 << 18
+"""Rows weighed at a time: their arrays take some 60 MB."""
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass
+class Dictionary:
+    files: dict[str, bytes] = field(default_factory=dict)
+    """t/<n>.json dictionary buckets and p/<term>-<tier>.json later tiers, as JSON text."""
+    bucket_starts: list[str] = field(default_factory=list)
+    """Where each bucket starts, as the manifest lists them."""
+
+
+def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
+               progress: Progress = SILENT) -> Dictionary:
+    """lunr.js's field vectors for every document (its fields in ``fields``), as ranked
+    postings in dictionary files."""
+    vocabulary = Vocabulary()
+    tokens, segments = tokenize(fields, len(field_boosts), vocabulary, progress)
+    names = sorted(vocabulary.terms, key=lambda t: t.encode("utf-16-be"))
+    term_ids = [vocabulary.terms[name] for name in names]
+    del vocabulary
+    position = np.empty(len(names), dtype=np.int32)
+    position[term_ids] = np.arange(len(names), dtype=np.int32)
+    rows = tokens.rows(position)
+
+    documents = segments.lengths.shape[1]
+    average = segments.lengths.sum(axis=1) / max(documents, 1)
+    term_rows = np.bincount(rows.terms, minlength=len(names))
+    with_term = term_rows.astype(np.float64)
+    weights = Weights(np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5))), segments.lengths,
+                      np.where(average > 0, average, 1), np.array(field_boosts, dtype=np.float64),
+                      np.array(document_boosts, dtype=np.float64))
+    writer = Writer(names, term_ids)
+    row_starts = np.r_[0, np.cumsum(term_rows)]
+    start = 0
+    while start < len(names):
+        end = max(int(np.searchsorted(row_starts, row_starts[start] + BLOCK, side="right")) - 1, start + 1)
+        block = slice(int(row_starts[start]), int(row_starts[end]))
+        of = rows.segments[block]
+        writer.write(start, end, weights.tiers(rows.terms[block].astype(np.int64), segments.documents[of],
+                                               segments.fields[of], rows.frequencies[block]))
+        start = end
+    return writer.finish()
+
+
+# --- the rows ---------------------------------------------------------------------------
+
+
+class Vocabulary(dict[str, int]):
+    """A lower-cased token's term id, or -1 when lunr.js indexes nothing for it; terms
+    are numbered as first met, document by document and field by field."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms: dict[str, int] = {}
+
+    def __missing__(self, token: str) -> int:
+        term = term_of(token)
+        term_id = -1 if term is None else self.terms.setdefault(term, len(self.terms))
+        self[token] = term_id
+        return term_id
+
+
+@dataclass
+class Tokens:
+    """Every token lunr.js indexes, as its term, in document, field and text order."""
+
+    terms: npt.NDArray[np.int32]
+    segments: npt.NDArray[np.int32]
+    """Which field of which document, numbered in document then field order."""
+
+    def rows(self, position: npt.NDArray[np.int32]) -> Rows:
+        """The rows by term (``position`` numbers them), each term's in document and field
+        order. The tokens are used up one array at a time, so that only one is held twice."""
+        keys = position[self.terms].astype(np.uint16 if len(position) <= 1 << 16 else np.int32)  # 16 bits: radix
+        self.terms = np.empty(0, dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        self.segments = self.segments[order]
+        del order
+        starts = np.r_[True, (keys[1:] != keys[:-1]) | (self.segments[1:] != self.segments[:-1])]
+        first = np.flatnonzero(starts[:len(keys)]).astype(np.int32)
+        del starts
+        rows = Rows(keys[first].astype(np.int32), self.segments[first], np.diff(np.r_[first, np.int32(len(keys))]))
+        self.segments = np.empty(0, dtype=np.int32)
+        return rows
+
+
+@dataclass
+class Rows:
+    """One row per (term, field of a document) with how often the term is in it, by term."""
+
+    terms: npt.NDArray[np.int32]
+    segments: npt.NDArray[np.int32]
+    frequencies: npt.NDArray[np.int32]
+
+
+@dataclass
+class Segments:
+    """The fields of the documents that have any text."""
+
+    documents: Ints
+    fields: Ints
+    lengths: Floats
+    """[field, document]: how many terms each field has, as lunr counts its length."""
+
+
+def tokenize(fields: Sequence[Sequence[str]], field_count: int, vocabulary: Vocabulary,
+             progress: Progress = SILENT) -> tuple[Tokens, Segments]:
+    """lunr.js's tokenizer and pipeline over every field of every document.
+
+    lunr.tokenizer splits the lower-cased text at runs of whitespace and hyphens (the
+    BOM counts as whitespace); str.split's whitespace is the regular expression \\s, so
+    replacing both and splitting is the same split, several times faster.
+    """
+    documents = len(fields)
+    terms, sizes, slots = array("i"), array("i"), array("q")
+    lookup = vocabulary.__getitem__
+    for document, texts in enumerate(fields):
+        progress.advance()
+        for field_id, text in enumerate(texts):
+            if text:
+                found = list(map(lookup, text.lower().replace("-", " ").replace("\ufeff", " ").split()))
+                terms.fromlist(found)
+                sizes.append(len(found))
+                slots.append(field_id * documents + document)
+    # stop words and punctuation have no term
+    known = np.frombuffer(terms, dtype=np.intc) >= 0
+    tokens = Tokens(np.frombuffer(terms, dtype=np.intc)[known].astype(np.int32),
+                    np.repeat(np.arange(len(sizes), dtype=np.int32), np.frombuffer(sizes, dtype=np.intc))[known])
+    del terms, known
+    where = np.frombuffer(slots, dtype=np.int64)
+    lengths = np.bincount(where[tokens.segments], minlength=field_count * documents).astype(np.float64)
+    return tokens, Segments(where % max(documents, 1), where // max(documents, 1),
+                            lengths.reshape(field_count, documents))
+
+
+# --- weights and tiers ------------------------------------------------------------------
+
+
+@dataclass
+class Tiers:
+    """A block of terms' postings, each tier as a piece of ``text``."""
+
+    text: bytes
+    """Every piece's numbers, each followed by a comma: per posting in document order,
+    the gap from the document before, the field mask, then the weight of each field in the mask."""
+    term: Ints
+    tier: Ints
+    start: Ints
+    end: Ints
+    """Where in ``text`` each piece is, trailing comma excluded."""
+    best: Ints
+    """The highest total a piece's postings have ..."""
+    field_best: Ints
+    """... and the highest in each field: the most a later tier can add."""
+    documents: Ints
+    """Per term of the block, how many documents have it."""
+
+
+@dataclass
+class Weights:
+    idf: Floats
+    """Per term, in dictionary order."""
+    lengths: Floats
+    average: Floats
+    """Per field, its average length (1 if 0)."""
+    field_boosts: Floats
+    document_boosts: Floats
+
+    def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> Tiers:
+        """A block of rows (by term, document and field) as tiers of postings."""
+        tf = counts.astype(np.float64)
+        # lunr.Builder.createFieldVectors, in its order of operations, then rounded to 3 places
+        ratio = self.lengths[fields, docs] / self.average[fields]
+        score = (self.idf[terms] * ((K1 + 1) * tf) / (K1 * (1 - B + B * ratio) + tf)
+                 * self.field_boosts[fields] * self.document_boosts[docs])
+        weight = np.rint(score * 1000).astype(np.int64)
+        del tf, ratio, score
+
+        # one posting per (term, document): fields in order, then ranked by total weight
+        first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
+        p_term, p_doc = terms[first], docs[first]
+        p_impact = np.add.reduceat(weight, first)
+        p_mask = np.bitwise_or.reduceat(np.left_shift(1, fields), first)
+        p_count = np.diff(np.r_[first, len(terms)])
+        per_field = np.zeros((len(first), len(self.field_boosts)), dtype=np.int64)
+        per_field[np.repeat(np.arange(len(first)), p_count), fields] = weight
+
+        # postings come by term and document: sorting stably on (term, -total) keeps ties in
+        # document order. A block has fewer than 2**18 terms and totals are far below 2**40.
+        local = p_term - p_term[0]
+        span = int(p_impact.max()) + 1
+        assert (int(local[-1]) + 1) * span < 1 << 62
+        ranked = np.argsort(local * span + (span - 1 - p_impact), kind="stable")
+        term_start = np.searchsorted(local[ranked], np.arange(local[-1] + 2))
+        rank = np.empty(len(ranked), dtype=np.int64)
+        rank[ranked] = np.arange(len(ranked)) - term_start[local[ranked]]
+        tier = np.searchsorted(np.array(TIERS), rank, side="right")
+        del ranked, term_start, rank
+
+        # every tier's postings in document order, as one flat list of numbers
+        by_tier = np.argsort(local * (len(TIERS) + 1) + tier, kind="stable")
+        t_term, t_tier, t_doc = p_term[by_tier], tier[by_tier], p_doc[by_tier]
+        starts = np.flatnonzero(np.r_[True, (t_term[1:] != t_term[:-1]) | (t_tier[1:] != t_tier[:-1])])
+        gap = np.diff(np.r_[0, t_doc])
+        gap[starts] = t_doc[starts]
+        counted = p_count[by_tier]
+        width = 2 + counted
+        out_start = np.r_[0, np.cumsum(width)[:-1]]
+        flat = np.empty(int(width.sum()), dtype=np.int64)
+        flat[out_start] = gap
+        flat[out_start + 1] = p_mask[by_tier]
+        before = np.r_[0, np.cumsum(counted)[:-1]]
+        weight_from = np.repeat(first[by_tier] - before, counted)
+        weight_to = np.repeat(out_start + 2 - before, counted)
+        steps = np.arange(len(weight_from))
+        flat[weight_to + steps] = weight[weight_from + steps]
+        del weight_from, weight_to, steps, gap, before
+        text, offsets = decimal(flat)
+        ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
+        return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
+                     np.maximum.reduceat(p_impact[by_tier], starts),
+                     np.maximum.reduceat(per_field[by_tier], starts, axis=0), np.bincount(local))
+
+
+def decimal(values: Ints) -> tuple[bytes, Ints]:
+    """Non-negative numbers in decimal, each followed by a comma, and where each starts
+    (the end last): str() of millions of numbers without making an object for each."""
+    digits = np.ones(len(values), dtype=np.int64)
+    power = 10
+    while len(values) and power <= values.max():
+        digits += values >= power
+        power *= 10
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(digits + 1, out=offsets[1:])
+    text = np.full(int(offsets[-1]), ord(","), dtype=np.uint8)
+    left, at = values.copy(), offsets[:-1] + digits - 1
+    while len(left):  # last digits first
+        text[at] = ord("0") + left % 10
+        left //= 10
+        more = left > 0
+        left, at = left[more], at[more] - 1
+    return text.tobytes(), offsets
+
+
+# --- the files --------------------------------------------------------------------------
+
+
+class Writer:
+    """Dictionary entries and later tiers as JSON, the entries cut into buckets in dictionary order."""
+
+    def __init__(self, names: list[str], term_ids: list[int]) -> None:
+        self.names, self.term_ids = names, term_ids
+        self.out = Dictionary()
+        self.bucket: list[bytes] = []
+        self.size = 0
+        self.previous = ""
+
+    def write(self, start: int, end: int, tiers: Tiers) -> None:
+        """The entries of the terms from ``start`` to ``end`` in dictionary order."""
+        pieces = np.searchsorted(tiers.term, np.arange(start, end + 1)).tolist()
+        tier, piece_start, piece_end = tiers.tier.tolist(), tiers.start.tolist(), tiers.end.tolist()
+        documents = tiers.documents.tolist()
+        text = tiers.text
+        for n in range(end - start):
+            term, term_id = self.names[start + n], self.term_ids[start + n]
+            first, last = pieces[n], pieces[n + 1]
+            later: list[list[Any]] = []
+            if last - first > 1:
+                best, field_best = tiers.best[first + 1:last].tolist(), tiers.field_best[first + 1:last].tolist()
+                for piece in range(first + 1, last):
+                    self.out.files[f"p/{term_id}-{tier[piece]}.json"] = (
+                        b"[" + text[piece_start[piece]:piece_end[piece]] + b"]")
+                for m in range(len(best) - 2, -1, -1):  # the most this tier or any after it can add
+                    best[m] = max(best[m], best[m + 1])
+                    field_best[m] = [max(a, b) for a, b in zip(field_best[m], field_best[m + 1], strict=True)]
+                later = [[tier[first + 1 + m], best[m], field_best[m]] for m in range(len(best))]
+            name = _dumps(term)
+            encoded = name.encode()
+            # [term, id, documents with it, tier 0 postings, [[tier, best total, best per field], ...]]
+            entry = b"[%s,%d,%d,[%s],%s]" % (encoded, term_id, documents[n],
+                                              text[piece_start[first]:piece_end[first]], _dumps(later).encode())
+            self.add(term, entry, len(entry) - len(encoded) + len(name))
+
+    def add(self, term: str, entry: bytes, characters: int) -> None:
+        """Buckets of about BUCKET_BYTES characters; the manifest lists where each starts."""
+        if not self.bucket:
+            self.out.bucket_starts.append(boundary(self.previous, term) if self.out.bucket_starts else "")
+        self.previous = term
+        self.bucket.append(entry)
+        self.size += characters
+        if self.size >= BUCKET_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.bucket:
+            self.out.files[f"t/{len(self.out.bucket_starts) - 1}.json"] = b"[" + b",".join(self.bucket) + b"]"
+            self.bucket, self.size = [], 0
+
+    def finish(self) -> Dictionary:
+        self.flush()
+        return self.out
+
+
+def boundary(before: str, first: str) -> str:
+    """The shortest start of ``first`` that sorts after ``before``: all the browser needs to
+    find the bucket, in JavaScript's string order."""
+    for end in range(1, len(first) + 1):
+        if first[:end].encode("utf-16-be") > before.encode("utf-16-be"):
+            return first[:end]
+    return first
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
