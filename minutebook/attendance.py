@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .layout import Line
 from .model import Declaration, NameRef, Role, SourceSpan
@@ -42,6 +43,14 @@ _HONORIFIC = re.compile(
 )
 _INITIALS_NAME = re.compile(r"^(?:[A-Z]\.?\s*){1,3}\s*[A-Z][\w'’-]+$")
 _BILINGUAL_PREFIX = re.compile(r"^[A-Z][\w]*\.?(?:\s+[A-Z][\w]*\.?)?\s*/\s*")
+_SECTIONS = re.compile(r";\s*(?=(?:absent|apologies|also|officers?|staff|in attendance|present)\b)", re.I)
+_OFFICERS_HEADING = re.compile(r"^officers?\s*:?$", re.I)
+_AND = re.compile(r"\s+(?:and|&)\s+(?=(?:[A-Z]|cllr|councillor))")
+_LEADING_AND = re.compile(r"^(?:and|&)\s+")
+_BULLET = re.compile(r"^[-•·*]\s+")
+_BRACKET_END = re.compile(r"\(([^)]*)\)\s*$")
+_VICE = re.compile(r"\bvice|deputy", re.I)
+_DASH = re.compile(r"\s+[–—-]\s+")
 _COUNCILLOR = re.compile(r"^(?:(?:county|city|district|borough|town|parish)\s+)?(?:cllrs?|councillors?|council\s+members?)\b", re.I)
 
 
@@ -95,7 +104,7 @@ def read(lines: list[Line], span: Span) -> Attendance:
         label, _ = _label_of(line.text)
         if label is None and (_is_prose(line.text) or (line.text.isupper() and len(line.text.split()) >= 2)):
             break
-        for piece in re.split(r";\s*(?=(?:absent|apologies|also|officers?|staff|in attendance|present)\b)", line.text, flags=re.I):
+        for piece in _SECTIONS.split(line.text) if ";" in line.text else (line.text,):
             label, rest = _label_of(piece)
             if label == "also":
                 label = "present" if _MEMBER_PREFIX.match(rest) else "officers"
@@ -104,12 +113,10 @@ def read(lines: list[Line], span: Span) -> Attendance:
             if _MEMBER_HEADING.match(rest.strip()):
                 section = "present" if section == "officers" else section
                 continue
-            if re.match(r"^officers?\s*:?$", rest.strip(), re.I):
+            if _OFFICERS_HEADING.match(rest.strip()):
                 section = "officers"
                 continue
-            for entry in _entries(rest, officers=section == "officers"):
-                if _PUBLIC.search(entry.name) or parse_name(entry.name) is None:
-                    continue
+            for entry in _people_listed(rest, section == "officers"):
                 if section == "officers" and _COUNCILLOR.match(entry.name):
                     continue  # a councillor "in attendance" is neither a member of this meeting nor an officer
                 role: Role = "officer" if section == "officers" else "member"
@@ -126,16 +133,28 @@ def read(lines: list[Line], span: Span) -> Attendance:
 
 
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
-    pieces, depth, current = [], 0, ""
-    for char in text:
-        depth += char == "("
-        depth -= char == ")" and depth > 0
-        if depth == 0 and char in separators:
-            pieces.append(current)
-            current = ""
-        else:
-            current += char
-    return [*pieces, current]
+    """``text`` split at each separator that is not inside brackets (no separator is a bracket)."""
+    pieces, depth, start = [], 0, 0
+    for match in re.finditer(f"[(){re.escape(separators)}]", text):
+        char = match.group()
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= depth > 0
+        elif depth == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
+    return [*pieces, text[start:]]
+
+
+@lru_cache(maxsize=1 << 13)
+def _people_listed(text: str, officers: bool) -> tuple[_Entry, ...]:
+    """The entries of ``text`` that name someone (not "members of the public", not "None").
+
+    Remembered: a committee lists its members again at each of its meetings.
+    """
+    return tuple(e for e in _entries(text, officers=officers)
+                 if not _PUBLIC.search(e.name) and parse_name(e.name) is not None)
 
 
 def _entries(text: str, *, officers: bool) -> list[_Entry]:
@@ -144,10 +163,10 @@ def _entries(text: str, *, officers: bool) -> list[_Entry]:
     for group in _split_outside_brackets(text.strip(), "\t;"):
         pieces: list[str] = []
         for piece in _split_outside_brackets(group, ","):
-            pieces.extend(re.split(r"\s+(?:and|&)\s+(?=(?:[A-Z]|cllr|councillor))", piece))
+            pieces.extend(_AND.split(piece))
         for raw in pieces:
-            piece = _BILINGUAL_PREFIX.sub("", re.sub(r"^[-•·*]\s+", "", raw.strip()).rstrip(".")).strip()
-            piece = _MEMBER_PREFIX.sub("", re.sub(r"^(?:and|&)\s+", "", piece))
+            piece = _BILINGUAL_PREFIX.sub("", _BULLET.sub("", raw.strip()).rstrip(".")).strip()
+            piece = _MEMBER_PREFIX.sub("", _LEADING_AND.sub("", piece))
             if not piece:
                 continue
             role_only = _ROLE_ONLY.match(piece)
@@ -155,15 +174,15 @@ def _entries(text: str, *, officers: bool) -> list[_Entry]:
                 if out and not role_only.group("vice"):
                     out[-1] = _Entry(out[-1].name, out[-1].title, True)
                 continue
-            bracket = re.search(r"\(([^)]*)\)\s*$", piece)
+            bracket = _BRACKET_END.search(piece) if ")" in piece else None
             name = piece[: bracket.start()].strip() if bracket else piece
             is_chair = bool(bracket and _CHAIR.search(bracket.group(0)))
-            title = bracket.group(1) if bracket and not is_chair and not re.search(r"\bvice|deputy", bracket.group(1), re.I) else None
+            title = bracket.group(1) if bracket and not is_chair and not _VICE.search(bracket.group(1)) else None
             starts_name = bool(_HONORIFIC.match(name) or _INITIALS_NAME.match(name))
             if out and not starts_name and (officers or parse_name(name) is None) and out[-1].title is None:
                 out[-1] = _Entry(out[-1].name, piece, out[-1].chair)
                 continue
-            dashed = re.split(r"\s+[–—-]\s+", name, maxsplit=1)
+            dashed = _DASH.split(name, maxsplit=1)
             name, title_after = (dashed[0], dashed[1]) if len(dashed) == 2 else split_job_title(name)
             out.append(_Entry(name, title or title_after, is_chair))
     return out
@@ -185,9 +204,8 @@ def apologies_in(span: Span, body: list[Line]) -> list[NameRef]:
         if not match:
             continue
         names = re.split(r"\s+(?:who|as|due to|because)\b", match.group("names"))[0]
-        for entry in _entries(names, officers=False):
-            if not _PUBLIC.search(entry.name) and parse_name(entry.name) is not None:
-                found.append(NameRef(entry.name, "member", None, span(line.number)))
+        for entry in _people_listed(names, False):
+            found.append(NameRef(entry.name, "member", None, span(line.number)))
     return found
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from .layout import Line
 from .model import Block
-from .sources import html_to_lines
+from .sources import html_to_lines, lowered, plain_chars
 
 _BULLET = re.compile(r"^(?:[-•·*▪◦]|(?:\(?(?:[ivx]{1,5}|[a-z])[.)])|\d{1,2}\))\s+", re.IGNORECASE)
 _ROMAN_OR_LETTER = re.compile(r"^\(?(?:[ivx]{1,5}|[a-z])[.)]\s+", re.IGNORECASE)
@@ -16,6 +17,8 @@ RESOLUTION_START = re.compile(
     re.IGNORECASE,
 )
 _MOTION = re.compile(r"\bmotion\b.*\b(?:carried|passed|approved|adopted)\b", re.IGNORECASE)
+_MOTION_LOWER = re.compile(_MOTION.pattern)
+"""_MOTION for lower-cased text (see sources.lowered)."""
 
 
 def to_blocks(lines: list[Line]) -> list[Block]:
@@ -70,6 +73,8 @@ def to_blocks(lines: list[Line]) -> list[Block]:
 
 
 def _is_table_row(line: Line) -> bool:
+    if "\t" not in line.raw:  # one cell: not a row
+        return False
     cells = [cell for cell in line.raw.split("\t")]
     return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and any(c.strip() for c in cells))
 
@@ -114,7 +119,7 @@ def _mark_headings(blocks: list[Block]) -> list[Block]:
 
 
 def is_heading_text(text: str) -> bool:
-    words = text.split()
+    words = text.split(None, 10)  # all the words when there are 10 or fewer, and 11 pieces when there are more
     return (
         0 < len(words) <= 10
         and text[:1].isupper()
@@ -126,10 +131,15 @@ def is_heading_text(text: str) -> bool:
 
 def clean_fragment(text: str) -> str:
     """Stray HTML in PDF-extracted text becomes plain text; tags never survive."""
-    if _TAG.search(text) or "&" in text:
+    if ("<" in text and _TAG.search(text)) or ("&" in text and not _as_html_reads(text)):
         text = " ".join(line for _, line in html_to_lines(text) if line)
-    text = _TAG.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+        text = _TAG.sub(" ", text)
+    return " ".join(text.split())  # the same as re.sub(r"\s+", " ", text).strip(), faster
+
+
+def _as_html_reads(text: str) -> bool:
+    """Read as HTML, ``text`` would say the same: no markup, no character reference ("A & B"), no odd space."""
+    return "<" not in text and html.unescape(text) == text and plain_chars(text) == text
 
 
 def resolutions_of(blocks: list[Block]) -> list[str]:
@@ -147,9 +157,14 @@ def resolutions_of(blocks: list[Block]) -> list[str]:
                 found.extend(_tidy(entry) for entry in following.entries)
             elif rest:
                 found.extend(_split_enumerated(rest))
-        elif _MOTION.search(block.text):
+        elif _is_motion(block.text):
             found.append(_tidy(block.text))
     return [text for text in found if text]
+
+
+def _is_motion(text: str) -> bool:
+    folded = lowered(text)
+    return bool(_MOTION.search(text) if folded is None else "motion" in folded and _MOTION_LOWER.search(folded))
 
 
 def _split_enumerated(text: str) -> list[str]:

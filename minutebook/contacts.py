@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -40,14 +40,27 @@ _PHONE = re.compile(
     (?:{_SEP}?\d{{2,8}}){{0,4}}""",
     re.VERBOSE,
 )
-_MAYBE_EMAIL = re.compile(r"@|[\[(]at[\])]|mailto:", re.IGNORECASE)
-_MAYBE_PHONE = re.compile(r"0|44")
-"""Every email address holds one of the first, every phone number (0 1772, +44 1772) one of the
-second; most lines hold neither, and are passed over quickly."""
-_DIGITS = re.compile(r"\d+")
-_AFTER_NUMBER = re.compile(r"\d|[.,:/]\d|[^\S\n]?%")  # 0300.5, 0930:30, 01772 536000% are not phone numbers
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _HIDDEN = re.compile(f"[{_INVISIBLE}]")
+_MAYBE_EMAIL = re.compile(r"@|\[at[\])]|\(at[\])]|:(?<=mailto:)", re.IGNORECASE)  # @, [at], (at), mailto:
+_MAYBE_PHONE = re.compile(r"0|44")
+"""Every email address holds one of the first, every phone number (0 1772, +44 1772) one of the
+second; most lines hold neither, and are passed over quickly. Each alternative starts with a character
+that has no case (mailto: is found at its colon), so re skips the other characters quickly."""
+_PHONE_START = re.compile(r"[+0(]")
+"""The first character of every _PHONE match."""
+_NOT_AFTER = r"(?<![\w£$€.,/+])(?<!\d-)"
+"""_PHONE's opening lookbehinds."""
+_PHONE_HINT = rf"\+(?<={_NOT_AFTER}\+)44|0(?<={_NOT_AFTER}0)\d|\((?<={_NOT_AFTER}\()0\d"
+"""How every _PHONE match starts: +44, 00 or 0 and a digit, (0 and a digit, after what _PHONE allows. The
+lookbehinds come after the first character, so re can skip quickly to a +, 0 or (."""
+_SUSPECT = re.compile(f"{_MAYBE_EMAIL.pattern}|{_PHONE_HINT}|" + "|".join(_INVISIBLE), re.IGNORECASE)
+_SUSPECT_MARKUP = re.compile(_SUSPECT.pattern + "|&", re.IGNORECASE)
+"""What redact_line needs before it changes a line: the start of an email address or of a phone number, a
+hidden character, or in markup a character reference. One search of a whole file finds the few lines that
+hold one."""
+_DIGITS = re.compile(r"\d+")
+_AFTER_NUMBER = re.compile(r"\d|[.,:/]\d|[^\S\n]?%")  # 0300.5, 0930:30, 01772 536000% are not phone numbers
 
 
 @dataclass(frozen=True)
@@ -90,11 +103,21 @@ def find(text: str) -> list[Found]:
 
 def _phones(text: str) -> Iterable[Found]:
     pos = 0
-    while match := _PHONE.search(text, pos):
+    while match := _phone_search(text, pos):
         end = _phone_end(text, match)
         if end:
             yield Found("phone", match.start(), end)
         pos = end or match.start() + 1
+
+
+def _phone_search(text: str, pos: int) -> re.Match[str] | None:
+    """``_PHONE.search(text, pos)``, tried only where a match can start: the pattern opens with lookbehinds,
+    which keep re from skipping ahead by itself."""
+    while start := _PHONE_START.search(text, pos):
+        if match := _PHONE.match(text, start.start()):
+            return match
+        pos = start.start() + 1
+    return None
 
 
 def _phone_end(text: str, match: re.Match[str]) -> int:
@@ -145,14 +168,35 @@ def scan_source(data: bytes, *, markup: bool) -> Scan:
 
     ``markup`` is for HTML and Markdown, where a detail may be written with character references.
     """
-    lines: list[str] = []
+    return _scan_lines(split_lines(decode(data, "", [])), markup=markup)
+
+
+def _scan_lines(lines: list[str], *, markup: bool) -> Scan:
     emails = phones = first = 0
-    for number, line in enumerate(split_lines(decode(data, "", [])), start=1):
-        result = redact_line(line, markup=markup)
-        lines.append(result.text)
+    for index in _suspects(lines, markup=markup):
+        result = redact_line(lines[index], markup=markup)
+        lines[index] = result.text
         emails, phones = emails + result.emails, phones + result.phones
-        first = first or (number if result.total else 0)
+        first = first or (index + 1 if result.total else 0)
     return Scan(tuple(lines), emails, phones, first)
+
+
+def _suspects(lines: Sequence[str], *, markup: bool) -> list[int]:
+    """The indexes of the lines redact_line may change, in order; it gives every other line back as it is."""
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:  # a line holding a newline would throw the count out: look at every line
+        return list(range(len(lines)))
+    pattern = _SUSPECT_MARKUP if markup else _SUSPECT
+    found: list[int] = []
+    index = counted = 0  # the line holding offset ``counted``
+    while match := pattern.search(text, counted):  # never spans a newline
+        index += text.count("\n", counted, match.start())
+        found.append(index)
+        counted = text.find("\n", match.start()) + 1  # the next line's start (0 after the last line: the end)
+        if not counted:
+            break
+        index += 1
+    return found
 
 
 def withhold_contacts(documents: Iterable[SourceDocument], content: Path) -> tuple[list[SourceDocument], list[Problem]]:
@@ -180,23 +224,37 @@ def withhold_document(doc: SourceDocument, received: bytes | None) -> tuple[Sour
     ``received`` is the file as it is now (None if it cannot be read); it is scanned only if it is
     still the file that was read.
     """
-    lines = [redact_line(line) for line in doc.lines]
+    lines = list(doc.lines)
+    emails = phones = 0
+    first: int | None = None
+    for index in _suspects(lines, markup=False):
+        result = redact_line(lines[index])
+        lines[index] = result.text
+        emails, phones = emails + result.emails, phones + result.phones
+        first = index if first is None and result.total else first
     front_matter = {key: _redact_value(value) for key, value in doc.front_matter.items()}
-    withheld = dataclasses.replace(doc, lines=tuple(r.text for r in lines), front_matter=front_matter)
-    scan = _scan_file(received, doc)
-    if not scan.first_line and any(r.total for r in lines):
-        index = next(i for i, r in enumerate(lines) if r.total)
-        scan = Scan((), sum(r.emails for r in lines), sum(r.phones for r in lines), doc.line_numbers[index])
+    withheld = dataclasses.replace(doc, lines=tuple(lines), front_matter=front_matter)
+    read = Scan(withheld.lines, emails, phones, doc.line_numbers[first] if first is not None else 0)
+    scan = _scan_file(received, doc, read)
+    if not scan.first_line and first is not None:
+        scan = Scan((), emails, phones, doc.line_numbers[first])
     if scan.first_line:
         return withheld, Problem("note", SourceSpan(doc.path, scan.first_line), withheld_message(scan.emails, scan.phones))
     return withheld, None
 
 
-def _scan_file(data: bytes | None, doc: SourceDocument) -> Scan:
-    """The file as received, if it is still the one that was read; else an empty scan."""
+def _scan_file(data: bytes | None, doc: SourceDocument, read: Scan) -> Scan:
+    """The file as received, if it is still the one that was read; else an empty scan.
+
+    ``read`` is what withholding found in ``doc.lines``: the file's own scan when those are the file's lines
+    as they stand (plain text without front matter, odd spaces or lines of spaces only), so it is not scanned twice.
+    """
     if data is None or hashlib.sha256(data).hexdigest() != doc.sha256:
         return Scan((), 0, 0, 0)
-    return scan_source(data, markup=doc.format != "txt")
+    lines = split_lines(decode(data, "", []))
+    if doc.format == "txt" and len(lines) == len(doc.lines) and tuple(lines) == doc.lines:
+        return read
+    return _scan_lines(lines, markup=doc.format != "txt")
 
 
 def _redact_value(value: Any) -> Any:

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from .dates import has_date
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
-    """A cleaned line: ``text`` is stripped, ``raw`` keeps inner tabs for table rows."""
+    """A cleaned line: ``text`` is stripped, ``raw`` keeps inner tabs for table rows.
+
+    Never changed once made, but not frozen: a document makes hundreds, and a frozen one costs four times as much.
+    """
 
     text: str
     raw: str
@@ -40,6 +43,8 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:page\s+\d+(?:\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+|signed\b.*\b(?:chair(?:man|person)?|mayor)\b.*)$",
     re.IGNORECASE,
 )
+_FURNITURE = re.compile(f"{_MARKER.pattern}|{_PAGE_FURNITURE.pattern}", re.IGNORECASE)
+"""_MARKER or _PAGE_FURNITURE, in one go."""
 _NUMBER_ALONE = re.compile(r"^(?:item\s+)?(\d{1,3}(?:[./]\d{1,3}){0,2}[a-z]?)[.)]?$", re.IGNORECASE)
 _ITEM_STAMP = re.compile(r"^agenda\s+item\s+(\d{1,3}[a-z]?)$", re.IGNORECASE)
 _MINUTES_ANCHOR = re.compile(r"^(?:the\s+)?minutes\s+of\s+(?:the|a|an)\b.*\b(?:held|meeting)\b", re.IGNORECASE)
@@ -51,6 +56,15 @@ _REPORT_CONFIRM = re.compile(
     re.IGNORECASE,
 )
 RESTRICTED = re.compile(r"not for publication|document is restricted|this (?:item|report|document) is (?:exempt|restricted|confidential)", re.IGNORECASE)
+_PAGE_ROW = re.compile(r"^page\s+\d+", re.IGNORECASE)
+_PAGE_WORD = re.compile(r"[pP][aA][gG][eE]")
+"""What _PAGE_ROW matches holds: "page" in any case (no other character matches these letters with IGNORECASE),
+written so re skips quickly to a p or P."""
+_ANCHOR_FIRST = frozenset("tmansrTMANSR\u017f")
+"""The first character of every line _anchor_kind takes for a minutes, agenda or report anchor ("The minutes",
+"Minutes", "Meeting to be held", "Agenda", "Notice", "Summons", "Report"; re matches ſ to s)."""
+_RESTRICTED_HINT = re.compile(r" (?:for publication|is (?:exempt|restricted|confidential))", re.IGNORECASE)
+"""What every RESTRICTED match holds; it starts at a space, which has no case, so re skips ahead quickly."""
 _HEADER_LIKE = re.compile(
     r"\b(?:council|committee|cabinet|board|panel|forum|commission|authority|executive|assembly|"
     r"sub-committee|district|cyngor|comhairle|agenda item \d+|part i+)\b",
@@ -63,9 +77,12 @@ def clean_lines(lines: tuple[str, ...], numbers: tuple[int, ...]) -> list[Line]:
     furniture = _running_furniture(lines)
     cleaned: list[Line] = []
     for text, number in zip(lines, numbers, strict=False):
+        if not text:  # most blank lines are empty already: nothing to strip or match
+            cleaned.append(Line("", "", number))
+            continue
         raw = text.rstrip()
         stripped = raw.strip()
-        if _MARKER.match(stripped) or _PAGE_FURNITURE.match(stripped) or stripped in furniture:
+        if _FURNITURE.match(stripped) or stripped in furniture:
             cleaned.append(Line("", "", number))
             continue
         cleaned.append(Line(stripped, raw.lstrip(" ") if "\t" in raw.strip(" \t") else stripped, number))
@@ -74,8 +91,10 @@ def clean_lines(lines: tuple[str, ...], numbers: tuple[int, ...]) -> list[Line]:
 
 def _running_furniture(lines: tuple[str, ...]) -> set[str]:
     """Running headers and footers: short lines repeated next to page numbers in PDF text."""
+    if not _PAGE_WORD.search("\n".join(lines)):  # most text has no page numbers
+        return set()
     stripped = [line.strip() for line in lines]
-    page_rows = [i for i, text in enumerate(stripped) if re.match(r"^page\s+\d+", text, re.IGNORECASE)]
+    page_rows = [i for i, text in enumerate(stripped) if _PAGE_ROW.match(text)]
     if len(page_rows) < 2:
         return set()
     counts = Counter(text for text in stripped if text)
@@ -91,6 +110,9 @@ def _join_hyphenation(lines: list[Line]) -> list[Line]:
     """Rejoin words a PDF broke across lines: "environ-" + "mental" -> "environmental"."""
     out: list[Line] = []
     for line in lines:
+        if not (out and out[-1].text.endswith("-")):  # lines hold no newline, so nothing else ends "[a-z]-$"
+            out.append(line)
+            continue
         if out and re.search(r"[a-z]-$", out[-1].text) and re.match(r"^[A-Z][a-z]", line.text):
             # "Fletcher-" + "Hughes": a hyphenated name or compound, keep the hyphen
             prev = out[-1]
@@ -148,8 +170,9 @@ def split_parts(lines: list[Line]) -> list[Part]:
     its own header, so the lines of one header never split.
     """
     starts: list[tuple[int, str, str | None]] = []
-    for index, line in enumerate(lines):
-        kind = _anchor_kind(lines, index)
+    restricted = _maybe_restricted(lines)
+    for index in sorted({row for row, line in enumerate(lines) if line.text[:1] in _ANCHOR_FIRST} | restricted):
+        kind = _anchor_kind(lines, index, index in restricted)
         if kind is None:
             continue
         stamp = _stamp_before(lines, index)
@@ -176,7 +199,25 @@ def split_parts(lines: list[Line]) -> list[Part]:
     return parts
 
 
-def _anchor_kind(lines: list[Line], index: int) -> str | None:
+def _maybe_restricted(lines: list[Line]) -> set[int]:
+    """The rows RESTRICTED may find something in."""
+    text = "\n".join([line.text for line in lines])
+    if text.count("\n") != len(lines) - 1:  # a line holding a newline would throw the rows out: try every row
+        return set(range(len(lines)))
+    rows: set[int] = set()
+    row = counted = 0  # the row holding offset ``counted``
+    while match := _RESTRICTED_HINT.search(text, counted):  # never spans a newline
+        row += text.count("\n", counted, match.start())
+        rows.add(row)
+        counted = text.find("\n", match.start()) + 1  # the next row's start (0 after the last row: the end)
+        if not counted:
+            break
+        row += 1
+    return rows
+
+
+def _anchor_kind(lines: list[Line], index: int, restricted: bool = True) -> str | None:
+    """The kind of part row ``index`` opens, if any; ``restricted`` False when RESTRICTED finds nothing in it."""
     text = lines[index].text
     if not text or len(text) > 250:
         return None
@@ -184,10 +225,11 @@ def _anchor_kind(lines: list[Line], index: int) -> str | None:
         return "minutes"
     if _AGENDA_ANCHOR.match(text):
         return "agenda"
-    if RESTRICTED.search(text) and _stamp_before(lines, index) is not None:
-        return "restricted"
-    if RESTRICTED.search(text) and text.lower().startswith(("(not for publication", "document is restricted")):
-        return "restricted"
+    if restricted and RESTRICTED.search(text):
+        if _stamp_before(lines, index) is not None:
+            return "restricted"
+        if text.lower().startswith(("(not for publication", "document is restricted")):
+            return "restricted"
     if _REPORT_ANCHOR.match(text):
         following = [line.text for line in lines[index + 1 : index + 30] if line.text]
         if text.lower().startswith("meeting to be held") or any(_REPORT_CONFIRM.match(t) for t in following[:15]):

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from . import attendance
 from .blocks import clean_fragment, resolutions_of, to_blocks
@@ -32,7 +33,7 @@ from .model import (
     SourceSpan,
 )
 from .people import extract_names, parse_name
-from .sources import SourceDocument
+from .sources import SourceDocument, lowered
 
 _NUMBER = r"(?:\d{1,3}(?:/\d{1,3}){1,2}|\d{1,3}(?:\.(?:\d{1,2}|[A-Z]))?[a-z]?)"
 _HEADING = re.compile(
@@ -71,8 +72,24 @@ _CHAIR_TOOK = re.compile(
     re.IGNORECASE,
 )
 
-_CHAIR_HINT = re.compile(r"chair|mayor|cathaoirleach|presid", re.IGNORECASE)
-"""A word every _CHAIR_TOOK match holds: one quick search of an item spares the slow pattern on most."""
+_CHAIR_HINT = re.compile(r"\s(?:(?:took|in) the chair|elected |presid)", re.IGNORECASE)
+"""What every _CHAIR_TOOK match holds ("... took the chair", "... was elected chair", "... presiding"): one quick
+search of an item, then of each line, spares the slow pattern on most. It starts at a space, which has no case,
+so re passes over the other characters quickly."""
+_CHAIR_WORDS = ("took the chair", "in the chair", "elected ", "presid")
+"""_CHAIR_HINT's words, to look for in lower-cased text (see sources.lowered)."""
+_SENTENCE_BREAK = re.compile(r"[.;](\s+)(?=[A-Z])")
+"""The space between two sentences (group 1); written to start at the stop, which re finds quickly."""
+_PRESENTED_BY = re.compile(r"\bpresented by\s*$")
+_EXEMPT_TITLE = re.compile(r"\b(?:exempt|confidential|not for publication|part ii)\b", re.IGNORECASE)
+_EXEMPT_OPENING = re.compile(RESTRICTED.pattern + r"|\bexempt information\b|\bschedule 12a\b", re.IGNORECASE)
+_EXEMPT_HINT = re.compile(r" (?:for publication|is (?:exempt|restricted|confidential)|information|12a)", re.IGNORECASE)
+"""What every _EXEMPT_OPENING match holds; it starts at a space, which has no case, so re skips ahead quickly."""
+_DECLARATIONS = re.compile(r"\b(?:declarations?|disclosures?|datgan)\b.*\b(?:interests?|buddiant)\b", re.IGNORECASE)
+_MINUTES_TITLE = re.compile(r"^(?:confirmation of (?:the )?)?minutes\b", re.IGNORECASE)
+_ITEM_PAGE = re.compile(r"^agenda item$", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_STARS = re.compile(r"\s*\*+\s*")
 
 
 @dataclass
@@ -124,16 +141,22 @@ def _widen_ranges(meetings: list[ParsedMeeting], numbers: list[int]) -> list[Par
         out = []
         for r in ranges:
             after = bisect.bisect_right(numbers, r.last)
-            out.append(replace(r, last=numbers[after] - 1 if after < len(numbers) else END_OF_FILE))
+            last = numbers[after] - 1 if after < len(numbers) else END_OF_FILE
+            out.append(r if last == r.last else replace(r, last=last))
         return tuple(out)
 
-    return [
-        replace(m, items=tuple(
-            replace(i, withheld=widen(i.withheld)) if isinstance(i, ExemptItem) else replace(i, lines=widen(i.lines))
-            for i in m.items
-        ))
-        for m in meetings
-    ]
+    def widen_item(item: ParsedItem | ExemptItem) -> ParsedItem | ExemptItem:
+        if isinstance(item, ExemptItem):
+            withheld = widen(item.withheld)
+            return item if withheld == item.withheld else replace(item, withheld=withheld)
+        lines = widen(item.lines)
+        return item if lines == item.lines else replace(item, lines=lines)
+
+    out = []
+    for m in meetings:  # most ranges already end where the next kept line starts: those are kept as they are
+        items = tuple(widen_item(i) for i in m.items)
+        out.append(m if items == m.items else replace(m, items=items))
+    return out
 
 
 def _line_of(part: Part, text: str) -> int:
@@ -149,7 +172,7 @@ def _parse_part(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> Pa
     if part.kind == "restricted":
         return _parse_restricted(reader, part, earlier)
     first = next(line for line in lines if line.text)
-    if re.match(r"^agenda item$", first.text, re.IGNORECASE):
+    if _ITEM_PAGE.match(first.text):
         return _parse_item_page(reader, lines)
     kind = part.kind if part.kind in ("minutes", "agenda") else _guess_kind(lines)
     return _parse_meeting(reader, lines, kind, earlier)
@@ -256,7 +279,7 @@ def _number_key(number: str) -> tuple[int, int | None] | None:
     if "/" in number:
         return int(number.split("/")[-1]), None
     major, _, minor = number.partition(".")
-    digits = re.match(r"\d+", major)
+    digits = _DIGITS.match(major)
     if not digits:
         return None
     if minor:
@@ -281,8 +304,8 @@ def _looks_like_sentence(title: str) -> bool:
 
 def clean_title(title: str) -> str:
     title = clean_fragment(_PAGES.sub(" ", title))
-    title = re.sub(r"\s*\*+\s*", " ", title)
-    return re.sub(r"\s+", " ", title).strip(" .:-–")
+    title = _STARS.sub(" ", title) if "*" in title else title
+    return " ".join(title.split()).strip(" .:-–")  # as re.sub(r"\s+", " ", title), as a space at either end goes
 
 
 @dataclass
@@ -317,13 +340,13 @@ def _read_items(reader: _Reader, lines: list[Line], rows: list[int], date: dt.da
             continue
         part_two = next_part_two
         blocks = to_blocks(body)
-        text = "\n".join(block.plain_text() for block in blocks)
         presenters, mentioned, seen_officers = _people_in(reader, body)
         read.officers.extend(seen_officers)
         read.chair = read.chair or _chair_taken(reader, body)
         if _APOLOGIES_TITLE.search(title):
             read.apologies.extend(attendance.apologies_in(reader.span, body))
         if _NEXT_MEETING.search(title):
+            text = "\n".join(block.plain_text() for block in blocks)
             read.next_meeting = _next_meeting(reader, f"{title}\n{text}", date, span) or read.next_meeting
         items.append(
             ParsedItem(
@@ -348,6 +371,9 @@ def _part_markers(body: list[Line], part_two: bool) -> tuple[list[Line], bool]:
     """Strip "Part II (Not Open to Press and Public)" lines; they switch later items to exempt."""
     kept = []
     for line in body:
+        if line.text[:1] not in ("p", "P"):  # neither marker can match: both start "part"
+            kept.append(line)
+            continue
         if _PART_TWO.match(line.text) and len(line.text) < 80:
             part_two = True
             continue
@@ -361,10 +387,10 @@ def _part_markers(body: list[Line], part_two: bool) -> tuple[list[Line], bool]:
 def _is_exempt(title: str, body: list[Line]) -> bool:
     if _EXCLUSION.search(title):
         return False
-    if re.search(r"\b(?:exempt|confidential|not for publication|part ii)\b", title, re.IGNORECASE):
+    if _EXEMPT_TITLE.search(title):
         return True
     opening = " ".join(line.text for line in body if line.text)[:600]
-    return bool(RESTRICTED.search(opening) or re.search(r"\bexempt information\b|\bschedule 12a\b", opening, re.IGNORECASE))
+    return bool(_EXEMPT_HINT.search(opening) and _EXEMPT_OPENING.search(opening))
 
 
 def _exempt_reason(body: list[Line]) -> str | None:
@@ -384,11 +410,11 @@ def exempt_reason(text: str) -> str | None:
 
 
 def _is_declarations(title: str) -> bool:
-    return bool(re.search(r"\b(?:declarations?|disclosures?|datgan)\b.*\b(?:interests?|buddiant)\b", title, re.IGNORECASE))
+    return bool(_DECLARATIONS.search(title))
 
 
 def _minutes_of(title: str, date: dt.date | None) -> dt.date | None:
-    if not re.match(r"^(?:confirmation of (?:the )?)?minutes\b", title, re.IGNORECASE):
+    if not _MINUTES_TITLE.match(title):
         return None
     for found in find_dates(title, near=date):
         if found.date and (date is None or found.date < date):
@@ -404,23 +430,52 @@ def _people_in(reader: _Reader, body: list[Line]) -> tuple[list[NameRef], list[N
     for line in body:
         if not line.text:
             continue
-        whole_line = _name_and_title_line(line.text)
-        for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", line.text):
-            for name, job_title in extract_names(sentence):
-                parsed = parse_name(name)
-                role: Role = ("member" if parsed and parsed.title and "ouncil" in parsed.title
-                              else "officer" if job_title else "unknown")
-                ref = NameRef(name, role, job_title, reader.span(line.number))
-                after = sentence[sentence.find(name) + len(name) :] if name in sentence else sentence
-                before = sentence[: sentence.find(name)] if name in sentence else ""
-                presenting = bool(_PRESENTING.match(after)) or bool(re.search(r"\bpresented by\s*$", before))
-                if presenting:
-                    presenters.append(ref)
-                else:
-                    mentioned.append(ref)
-                if role == "officer" and (presenting or whole_line or _SPEAKING.match(after)):
-                    officers.append(ref)
+        whole_line: bool | None = None  # worked out only for an officer who neither presents nor speaks
+        for name, role, job_title, presenting, speaking in _names_in_line(line.text):
+            ref = NameRef(name, role, job_title, reader.span(line.number))
+            if presenting:
+                presenters.append(ref)
+            else:
+                mentioned.append(ref)
+            if role == "officer" and not (presenting or speaking) and whole_line is None:
+                whole_line = _name_and_title_line(line.text)
+            if role == "officer" and (presenting or whole_line or speaking):
+                officers.append(ref)
     return presenters, mentioned, officers
+
+
+@lru_cache(maxsize=1 << 13)
+def _names_in_line(text: str) -> tuple[tuple[str, Role, str | None, bool, bool], ...]:
+    """_names_in for each sentence of a line, in order."""
+    return tuple(found for sentence in _sentences(text) for found in _names_in(sentence))
+
+
+def _sentences(text: str) -> list[str]:
+    """``re.split(r"(?<=[.;])\\s+(?=[A-Z])", text)``: the text cut at each space after a stop before a capital."""
+    pieces, start = [], 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        pieces.append(text[start : match.start(1)])
+        start = match.end(1)
+    pieces.append(text[start:])
+    return pieces
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_in(sentence: str) -> tuple[tuple[str, Role, str | None, bool, bool], ...]:
+    """Each name a sentence holds: (name, role, job title, presenting, speaking).
+
+    Remembered, as parse_name is: minutes repeat their set sentences from meeting to meeting.
+    """
+    found = []
+    for name, job_title in extract_names(sentence):
+        parsed = parse_name(name)
+        role: Role = ("member" if parsed and parsed.title and "ouncil" in parsed.title
+                      else "officer" if job_title else "unknown")
+        after = sentence[sentence.find(name) + len(name) :] if name in sentence else sentence
+        before = sentence[: sentence.find(name)] if name in sentence else ""
+        presenting = bool(_PRESENTING.match(after)) or bool(_PRESENTED_BY.search(before))
+        found.append((name, role, job_title, presenting, bool(_SPEAKING.match(after))))
+    return tuple(found)
 
 
 def _name_and_title_line(text: str) -> bool:
@@ -432,10 +487,14 @@ def _name_and_title_line(text: str) -> bool:
 
 
 def _chair_taken(reader: _Reader, body: list[Line]) -> NameRef | None:
-    if not _CHAIR_HINT.search("\n".join(line.text for line in body)):
+    text = "\n".join([line.text for line in body])
+    folded = lowered(text)
+    if folded is None and not _CHAIR_HINT.search(text):
+        return None
+    if folded is not None and not any(words in folded for words in _CHAIR_WORDS):
         return None
     for line in body:
-        match = _CHAIR_TOOK.search(line.text)
+        match = _CHAIR_HINT.search(line.text) and _CHAIR_TOOK.search(line.text)
         if match:
             name = match.group("name") or match.group("name2") or match.group("name3")
             return NameRef(name, "member", None, reader.span(line.number))

@@ -13,6 +13,7 @@ document is read again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -21,6 +22,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -77,27 +79,49 @@ def read_documents(
 ) -> list[Outcome]:
     """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now."""
     progress.stage("Reading documents", len(files))
-    tasks = [_task(path, rel, contact_details, max_bytes) for path, rel in files]
+    with _collector_paused():
+        return _read_documents(files, contact_details, cache, progress, max_bytes)
+
+
+def _read_documents(
+    files: Sequence[tuple[Path, str]], contact_details: bool, cache: Path | None, progress: Progress, max_bytes: int
+) -> list[Outcome]:
     stored = _load(cache) if cache is not None else {}
     outcomes: dict[str, Outcome] = {}
     kept: dict[str, bytes] = {}
-    missing: list[_Task] = []
-    for task in tasks:
-        found = _entry(stored, task)
-        if found is None:
-            missing.append(task)
+    missing: list[tuple[Path, str]] = []
+    for path, rel in files:
+        # With nothing stored there is nothing to look up: each file is read once, where it is parsed.
+        key = _task(path, rel, contact_details, max_bytes).key if stored else None
+        found = _entry(stored, key, rel)
+        if found is None or key is None:
+            missing.append((path, rel))
             continue
-        outcomes[task.rel] = found
-        kept[task.key or ""] = stored[task.key or ""]
+        outcomes[rel] = found
+        kept[key] = stored[key]
         progress.advance()
-    for task, blob in _read_all(missing, contact_details, max_bytes):
-        outcomes[task.rel] = pickle.loads(blob)
-        if task.key is not None:
-            kept[task.key] = blob
+    for rel, key, blob in _read_all(missing, contact_details, max_bytes):
+        outcomes[rel] = pickle.loads(blob)
+        if key is not None:
+            kept[key] = blob
         progress.advance()
     if cache is not None and (missing or kept.keys() != stored.keys()):
         _save(cache, kept)
     return sorted(outcomes.values(), key=lambda o: o.path)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the outcomes are unpickled: a large archive's are millions of objects,
+    which the collector would otherwise walk again and again (most of this process's time at 10,000 documents);
+    they hold no cycles, so there is nothing for it to find."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _task(path: Path, rel: str, contact_details: bool, max_bytes: int) -> _Task:
@@ -111,35 +135,39 @@ def _task(path: Path, rel: str, contact_details: bool, max_bytes: int) -> _Task:
     return _Task(path, rel, data, digest.hexdigest())
 
 
-def _entry(stored: dict[str, bytes], task: _Task) -> Outcome | None:
-    """The cached Outcome for this task, or None when there is none that can be trusted."""
-    if task.key is None or task.key not in stored:
+def _entry(stored: dict[str, bytes], key: str | None, rel: str) -> Outcome | None:
+    """The cached Outcome under this key, or None when there is none that can be trusted."""
+    if key is None or key not in stored:
         return None
     try:
-        found = pickle.loads(stored[task.key])
+        found = pickle.loads(stored[key])
     except Exception:  # a damaged entry is only a miss
         return None
-    return found if isinstance(found, Outcome) and found.path == task.rel else None
+    return found if isinstance(found, Outcome) and found.path == rel else None
 
 
-def _read_all(tasks: list[_Task], contact_details: bool, max_bytes: int) -> Iterator[tuple[_Task, bytes]]:
-    """(task, pickled Outcome) in task order; many tasks are spread over a pool of processes."""
+def _read_all(
+    files: list[tuple[Path, str]], contact_details: bool, max_bytes: int
+) -> Iterator[tuple[str, str | None, bytes]]:
+    """(path, cache key, pickled Outcome) in the order given; many files are spread over a pool of processes,
+    each of which reads, hashes and parses the files it is given (only their names cross over)."""
     workers = _workers()
-    if len(tasks) < POOL_FROM or workers < 2:
-        for task in tasks:
-            yield task, _read_one(task, contact_details, max_bytes)
+    if len(files) < POOL_FROM or workers < 2:
+        for path, rel in files:
+            yield _read_one(path, rel, contact_details, max_bytes)
         return
     done = 0
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            jobs = [(task, contact_details, max_bytes) for task in tasks]
-            for blob in pool.map(_read_job, jobs, chunksize=CHUNK):
-                yield tasks[done], blob
+        # Workers collect cycles as usual: what parsing leaves behind is theirs to clear.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.enable) as pool:
+            jobs = [(path, rel, contact_details, max_bytes) for path, rel in files]
+            for result in pool.map(_read_job, jobs, chunksize=CHUNK):
+                yield result
                 done += 1
     except (BrokenProcessPool, OSError):  # no worker could start or one died: read the rest here
-        for task in tasks[done:]:
-            yield task, _read_one(task, contact_details, max_bytes)
+        for path, rel in files[done:]:
+            yield _read_one(path, rel, contact_details, max_bytes)
 
 
 def _workers() -> int:
@@ -148,14 +176,16 @@ def _workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _read_job(job: tuple[_Task, bool, int]) -> bytes:
+def _read_job(job: tuple[Path, str, bool, int]) -> tuple[str, str | None, bytes]:
     return _read_one(*job)
 
 
-def _read_one(task: _Task, contact_details: bool, max_bytes: int) -> bytes:
-    """Read, withhold and parse one document; pickled here so a worker's answer crosses over as it will be stored."""
-    return pickle.dumps(read_document(task.path, task.rel, task.data, contact_details=contact_details,
-                                      max_bytes=max_bytes), protocol=pickle.HIGHEST_PROTOCOL)
+def _read_one(path: Path, rel: str, contact_details: bool, max_bytes: int) -> tuple[str, str | None, bytes]:
+    """Read, hash, withhold and parse one document: its path, cache key and Outcome, pickled here so that a
+    worker's answer crosses over as it will be stored."""
+    task = _task(path, rel, contact_details, max_bytes)
+    outcome = read_document(path, rel, task.data, contact_details=contact_details, max_bytes=max_bytes)
+    return rel, task.key, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def read_document(
