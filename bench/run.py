@@ -12,9 +12,8 @@ skips the lock when one of its own parent processes already holds it.
 
 For each size N, in bench/out/run<N>/:
 
-1. content/: the archive, from bench/make_archive.py (bench/synthetic.py until that exists),
-   kept while N, the seed and the generator are unchanged; the 20 queries are
-   make_archive.QUERIES (or this file's PROVISIONAL_QUERIES).
+1. content/: the archive, from bench/make_archive.py, kept while N, the seed and the
+   generator are unchanged; the 20 queries are make_archive.QUERIES.
 2. Minutebook: ``build.py build`` with bench/out/run<N>/ as working folder (its cache is
    run<N>/build/cache), in a child process that times every function pipeline.py calls
    from another module.  Cold (cache emptied), then again after appending a sentence to one
@@ -54,7 +53,6 @@ import argparse
 import contextlib
 import fcntl
 import hashlib
-import importlib.util
 import json
 import os
 import platform
@@ -74,21 +72,11 @@ ROOT = BENCH.parent
 OUT = BENCH / "out"
 RESULTS = BENCH / "RESULTS.md"
 sys.path.insert(0, str(BENCH))
+import make_archive  # noqa: E402
 import mkdocs_side  # noqa: E402
 import search_bench as sb  # noqa: E402
 
 ENGINES = ("minutebook", "pagefind", "mkdocs")
-PROVISIONAL_QUERIES = [
-    # topics
-    "risk register", "council tax", "libraries", "adult social care", "flood risk", "pension fund",
-    "special educational needs", "potholes", "fostering",
-    # names
-    "Fazackerley", "Rimmer", "Director of Public Health",
-    # rare words
-    "Kittiwake", "Hollinthwaite", "Quernholme", "brexit",
-    # years and dates
-    "2019", "budget 2024", "March 2021", "minutes 2025",
-]
 EDIT_WORD = "Quillborrow"
 EDIT_SENTENCE = f" The committee also noted the {EDIT_WORD} survey."
 GZIP_LEVEL = 6
@@ -171,34 +159,13 @@ def _held_by_ancestor(path: Path) -> bool:
 # --- content and queries -------------------------------------------------------------------------
 
 
-def generator() -> tuple[Path, str]:
-    make_archive = BENCH / "make_archive.py"
-    return (make_archive, "make_archive") if make_archive.is_file() else (BENCH / "synthetic.py", "synthetic")
-
-
-def load_queries() -> tuple[list[str], str]:
-    script, name = generator()
-    if name == "make_archive":
-        try:
-            spec = importlib.util.spec_from_file_location("bench_make_archive", script)
-            assert spec and spec.loader
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            queries = [str(q) for q in getattr(module, "QUERIES", [])]
-            if queries:
-                return queries, "make_archive.QUERIES"
-        except Exception as error:  # a generator mid-edit must not stop the bench
-            say(f"  make_archive.QUERIES unavailable ({type(error).__name__}: {error}); provisional queries")
-    return list(PROVISIONAL_QUERIES), "run.PROVISIONAL_QUERIES"
-
-
 def ensure_content(n: int, seed: int, folder: Path, lock: Lock) -> tuple[Path, dict[str, Any]]:
-    script, name = generator()
+    script = BENCH / "make_archive.py"
     content = folder / "content"
     stamp = folder / "content.stamp"
     digest = hashlib.sha256(script.read_bytes() + (BENCH / "synthetic.py").read_bytes()).hexdigest()
-    key = f"{name} {n} {seed} {digest}"
-    info: dict[str, Any] = {"generator": name, "seed": seed}
+    key = f"make_archive {n} {seed} {digest}"
+    info: dict[str, Any] = {"generator": "make_archive", "seed": seed}
     if stamp.is_file() and stamp.read_text() == key and content.is_dir():
         return content, {**info, "generated": False}
     shutil.rmtree(content, ignore_errors=True)
@@ -769,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         return write_results(args.sizes, since=0.0)
     engines = {args.only} if args.only else set(ENGINES) - ({"mkdocs"} if args.skip_mkdocs else set())
-    queries, queries_from = load_queries()
+    queries, queries_from = list(make_archive.QUERIES), "make_archive.QUERIES"
     lock = Lock(args.lock)
     say(f"bench/run.py: sizes {args.sizes}, {len(queries)} queries ({queries_from}), repeat {args.repeat}"
         + (f"; lock {args.lock}" + (" (held by a parent)" if lock.inherited else "") if args.lock else ""))

@@ -470,6 +470,10 @@ class _Gzipped:
 
 def make_handler(site: Path, gzipped: _Gzipped) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
+        # Connections kept alive as a static host keeps them (HTTP/1.0 would open one per file),
+        # and without Nagle's delay on the small writes of headers and body.
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
         extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
                           ".mjs": "text/javascript", ".json": "application/json", ".wasm": "application/wasm"}
 

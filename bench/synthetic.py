@@ -596,16 +596,17 @@ class World:
     brexit_paragraphs: list[str] = field(default_factory=list)
 
 
-def _surnames(rng: random.Random, n: int) -> list[str]:
-    names = list(SURNAMES)
+def _surnames(rng: random.Random, n: int, pool: tuple[str, ...] = SURNAMES,
+              query: str = QUERY_SURNAME) -> list[str]:
+    names = list(pool)
     rng.shuffle(names)
-    if QUERY_SURNAME in names:
-        names.remove(QUERY_SURNAME)
-    out = [QUERY_SURNAME, *names]
+    if query in names:
+        names.remove(query)
+    out = [query, *names]
     seen = set(out)
     while len(out) < n:  # double-barrelled surnames: rare, searchable words
-        a, b = rng.sample(SURNAMES, 2)
-        if QUERY_SURNAME in (a, b):
+        a, b = rng.sample(pool, 2)
+        if query in (a, b):
             continue
         candidate = f"{a}-{b}"
         if candidate not in seen:
@@ -614,11 +615,16 @@ def _surnames(rng: random.Random, n: int) -> list[str]:
     return out[:n]
 
 
-def make_world(seed: int) -> World:
+def make_world(seed: int, first_names: tuple[str, ...] = FIRST_NAMES, surnames_pool: tuple[str, ...] = SURNAMES,
+               query_surname: str = QUERY_SURNAME) -> World:
+    """The council: councillors and their terms, officers, places, and the seed prose sorted by topic.
+
+    The name pools and the surname that sits on Cabinet and Planning in every term can be
+    given (bench/make_archive.py mixes the seeds' own names in)."""
     rng = random.Random(seed)
     n_councillors, n_officers = 400, 70
-    surnames = _surnames(rng, n_councillors + n_officers)
-    people = [Person(rng.choice(FIRST_NAMES), s) for s in surnames]
+    surnames = _surnames(rng, n_councillors + n_officers, surnames_pool, query_surname)
+    people = [Person(rng.choice(first_names), s) for s in surnames]
     # Officers get plain surnames; councillors the rest, double-barrelled ones spread through the pool.
     officer_people = people[1 : 1 + n_officers]
     rest = people[1 + n_officers :]
@@ -875,7 +881,7 @@ def _planning_item(world: World, filler: Filler, rng: random.Random, members: li
 
 
 def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, following: dt.date | None,
-                  rng: random.Random, signer: Person) -> tuple[str, dict[str, Any]]:
+                  rng: random.Random, signer: Person, min_bytes: int = MIN_BYTES) -> tuple[str, dict[str, Any]]:
     body, d = meeting.body, meeting.date
     filler = Filler(world, meeting, rng)
     members = committee_members(world, body, d)
@@ -1006,7 +1012,7 @@ def write_meeting(world: World, meeting: Meeting, previous: dt.date | None, foll
     def size() -> int:
         return sum(len(x) + 1 for x in lines) + sum(len(t) + 6 + sum(len(x) + 2 for x in b) for t, b, _ in items)
 
-    while kept and size() < MIN_BYTES:
+    while kept and size() < min_bytes:
         paras, topic = rng.choice(kept)
         at = next(i for i, line in enumerate(paras) if line.startswith("Resolved"))
         more = _paragraphs(world, filler, topic, 1)

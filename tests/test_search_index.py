@@ -5,7 +5,8 @@ The build writes lunr's weights split into small files; the reader's browser run
 a query needs. So every agenda item, meeting, person, topic and committee must be a
 document; exempt content must never get in; every word must be indexed under the term
 lunr.js looks up; and the split index must give exactly the top results an unsplit lunr
-index of the same documents gives, on the seeds and on 100 synthetic meetings.
+index of the same documents gives, on the seeds and on 100 synthetic meetings
+(bench/make_archive.py).
 tests/search_parity.js and tests/lunr_query.js are lunr.js's side of the comparisons.
 """
 
@@ -20,15 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from lunr import lunr
 from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 
-from minutebook import lunrjs
+from minutebook import lunrjs, searchterms
 from minutebook.model import Archive
-from minutebook.search import FIELD_NAMES, FIELDS, collect
+from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect
+from minutebook.searchterms import decimal
 
 from .browser import NODE_MODULES, require
 from .conftest import ROOT, BuiltSite, build_site
@@ -176,13 +179,14 @@ def test_the_split_index_gives_lunrs_own_top_ten_on_the_seeds(seed_site: BuiltSi
 
 @pytest.fixture(scope="module")
 def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """100 synthetic meetings from the seeds' text (bench/synthetic.py): common words then have
-    more postings than the dictionary carries, so the browser has to fetch further tiers."""
+    """100 synthetic meetings made from the seeds' text, names and layouts (bench/make_archive.py:
+    plain and ModernGov minutes, agenda packs, an item page): common words then have more
+    postings than the dictionary carries, so the browser has to fetch further tiers."""
     folder = tmp_path_factory.mktemp("synthetic")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), "100", str(folder / "content"), "--seed", "7"],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "100", str(folder / "content"),
+                    "--seed", "7"], check=True, capture_output=True)
     site = build_site(folder / "content", folder / "site")
-    assert site.result.published and len(site.result.archive.meetings) == 100
+    assert site.result.published and len(site.result.archive.meetings) >= 100
     return site
 
 
@@ -224,3 +228,37 @@ def test_every_word_is_indexed_under_the_term_the_browser_looks_up(seed_site: Bu
     order = list(split.terms)
     assert order == sorted(order, key=lambda t: t.encode("utf-16-be"))
     assert split.manifest["buckets"] == sorted(split.manifest["buckets"], key=lambda t: t.encode("utf-16-be"))
+
+
+def test_tokens_split_where_lunr_js_splits() -> None:
+    """The build splits with str.split after replacing hyphens and the BOM: the same split as
+    lunr.tokenizer.separator, /[\\s\\-]+/, which Python's re reads with str.split's whitespace."""
+    separator = re.compile(r"[\s\-\ufeff]+")
+    differ = [hex(code) for code in range(sys.maxunicode + 1)
+              if (separator.fullmatch(chr(code)) is None) == (chr(code).replace("-", " ").replace("\ufeff", " ").split() == [])]
+    assert differ == []
+
+
+@pytest.mark.parametrize("values", [[0], [0, 9, 10, 99, 100, 999, 1000, 12345, 2**31, 2**53 + 1], list(range(0, 5000, 7))])
+def test_numbers_are_written_as_str_writes_them(values: list[int]) -> None:
+    text, offsets = decimal(np.array(values, dtype=np.int64))
+    assert text.decode() == "".join(f"{v}," for v in values)
+    assert [text[offsets[n]:offsets[n + 1] - 1].decode() for n in range(len(values))] == [str(v) for v in values]
+
+
+def test_the_files_do_not_depend_on_how_the_terms_are_cut_into_blocks(synthetic_site: BuiltSite,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The postings are weighed a block of terms at a time, to bound memory: any block size
+    gives the same files, down to a term a block."""
+    meetings, directory = collect(synthetic_site.result.archive)
+    documents = [d for group in meetings for d in group.documents] + directory
+
+    def files() -> tuple[dict[str, bytes], list[str]]:
+        made = searchterms.dictionary([d.fields for d in documents], [d.boost for d in documents], BOOSTS)
+        return made.files, made.bucket_starts
+
+    whole = files()
+    assert any(path.startswith("p/") for path in whole[0])  # later tiers are there to compare
+    for block in (1, 100):
+        monkeypatch.setattr(searchterms, "BLOCK", block)
+        assert files() == whole
