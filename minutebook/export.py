@@ -10,7 +10,7 @@ title and reason only, because the model never holds their content.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .config import SiteConfig
@@ -23,8 +23,51 @@ from .render import council_name
 
 
 def dumps(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no timestamps, one trailing newline."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    """Deterministic JSON: sorted keys, no timestamps, one trailing newline.
+
+    The text is exactly ``json.dumps(value, sort_keys=True, ensure_ascii=False, indent=1)``. With an
+    indent, Python's json module encodes in pure Python, a chain of generators yielding every comma
+    and bracket separately: seconds and hundreds of megabytes of fragments for a large archive.
+    Building each container's text in one join, with strings escaped in C, is about twice as fast.
+    """
+    return _json(value, "\n") + "\n"
+
+
+def dumps_list(records: Iterable[Any]) -> bytes:
+    """``dumps(list(records))`` as UTF-8, each record made and written in turn: only the text is ever held whole."""
+    texts = [_json(record, "\n ").encode("utf-8") for record in records]
+    return b"[\n " + b",\n ".join(texts) + b"\n]\n" if texts else b"[]\n"
+
+
+_STRING = json.encoder.encode_basestring
+"""How json writes a string with ensure_ascii=False (in C)."""
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _json(value: Any, newline: str) -> str:
+    """``value`` as indented JSON, where ``newline`` is a line break and the current level's indent."""
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = newline + " "
+        return "{" + inner + ("," + inner).join([
+            _STRING(key) + ": " + (_STRING(item) if type(item) is str else _json(item, inner))
+            for key, item in sorted(value.items())
+        ]) + newline + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = newline + " "
+        return "[" + inner + ("," + inner).join([
+            _STRING(item) if type(item) is str else _json(item, inner) for item in value
+        ]) + newline + "]"
+    if isinstance(value, str):
+        return _STRING(value)
+    if type(value) is int:
+        return repr(value)
+    if value is None or type(value) is bool:
+        return _CONSTANTS[value]
+    return json.dumps(value)  # anything else as json writes it, or refuses it
 
 
 def export_files(
@@ -40,14 +83,14 @@ def export_files(
     names = {person.id: person.name for person in archive.people}
     base_url = config.base_url
     writers: list[tuple[str, Callable[[], str | bytes]]] = [  # heaviest first: shared out over the cores in turn
-        ("data/meetings.json", lambda: dumps([meeting_record(m, names) for m in archive.meetings])),
+        ("data/meetings.json", lambda: dumps_list(meeting_record(m, names) for m in archive.meetings)),
         ("data/popolo.json", lambda: dumps(
             popolo_document(archive, council_name(archive, config), base_url=base_url, downloads=downloads))),
         ("data/attendance.csv", lambda: attendance_csv(archive)),
-        ("data/topics.json", lambda: dumps([topic_record(t) for t in archive.topics])),
-        ("data/people.json", lambda: dumps([person_record(p) for p in archive.people])),
+        ("data/topics.json", lambda: dumps_list(topic_record(t) for t in archive.topics)),
+        ("data/people.json", lambda: dumps_list(person_record(p) for p in archive.people)),
         ("data/meetings.csv", lambda: meetings_csv(archive, base_url=base_url)),
-        ("data/committees.json", lambda: dumps([committee_record(c, names) for c in archive.committees])),
+        ("data/committees.json", lambda: dumps_list(committee_record(c, names) for c in archive.committees)),
     ]
     written = map_shared(lambda writer: _encoded(writer[1]()), writers, fork_from=2)
     return dict(sorted(zip((path for path, _ in writers), written, strict=True)))

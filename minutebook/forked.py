@@ -1,9 +1,11 @@
 """Work shared out over forked processes, one per core, with the answers back in order.
 
 Forked children see the parent's memory as it was at the fork (the linked archive, compiled
-templates), so nothing has to be sent to them; only the answers, bytes, come back through a
-pipe. The parent does a share itself. The result is the same list, in the same order, as
-doing everything in one process, which is what happens with one core, few items, or no fork.
+templates), so nothing has to be sent to them; only the answers, bytes, come back. A child
+writes each answer to a temporary file as soon as it is done, so it never holds more than the
+answer it is working on (hundreds of megabytes of pages otherwise), and the parent reads them
+once its own share is done. The result is the same list, in the same order, as doing everything
+in one process, which is what happens with one core, few items, or no fork.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
+import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from .errors import BuildError
 from .progress import SILENT, Progress
@@ -40,20 +43,29 @@ def map_shared(
 
     Item ``i`` goes to process ``i % processes``: put the heaviest items first to share them out evenly.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # the work makes many objects and no cycles: a collection would only walk the whole archive
+    try:
+        return _shared(work, items, progress, fork_from)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _shared(work: Callable[[T], bytes], items: Sequence[T], progress: Progress, fork_from: int) -> list[bytes]:
     count = min(workers(), len(items))
     if count < 2 or len(items) < fork_from:
         return _run(work, items, progress)
     gc.freeze()  # the archive moves to a generation no collection visits: children do not copy it page by page
-    children: list[tuple[int, int]] = []
+    children: list[_Child] = []
     try:
         children = [_fork(work, items[share::count]) for share in range(1, count)]
         own = _run(work, items[0::count], progress)
-        shares = [own] + [_collect(reader, progress) for _, reader in children]
+        shares = [own] + [child.answers(progress) for child in children]
     finally:
         gc.unfreeze()
-        for pid, reader in children:  # a child still writing gets a broken pipe and ends
-            os.close(reader)
-            os.waitpid(pid, 0)
+        for child in children:
+            child.end()
     merged: list[bytes] = [b""] * len(items)
     for share, answers in enumerate(shares):
         merged[share::count] = answers
@@ -68,35 +80,91 @@ def _run(work: Callable[[T], bytes], items: Sequence[T], progress: Progress) -> 
     return answers
 
 
-def _fork(work: Callable[[T], bytes], share: Sequence[T]) -> tuple[int, int]:
-    """Start a child doing ``share``; it pickles ("ok", answers) or ("error", traceback) into a pipe."""
-    reader, writer = os.pipe()
+class Background:
+    """``work()`` done by a forked child while this process gets on with something else.
+
+    Used as a context manager, so the child is ended however the block is left. With one core, or
+    where processes cannot be forked, ``result`` does the work here instead.
+    """
+
+    def __init__(self, work: Callable[[], bytes]) -> None:
+        self.work = work
+        self.child: _Child | None = None
+
+    def __enter__(self) -> Background:
+        if workers() > 1:
+            self.child = _fork(lambda _: self.work(), [None])
+        return self
+
+    def result(self) -> bytes:
+        """What ``work()`` returned, once the child has ended; BuildError if it failed."""
+        return self.work() if self.child is None else self.child.answers(SILENT)[0]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.child is not None:
+            self.child.end()
+
+
+_ANSWER, _FAILED, _DONE = b"a", b"f", b"d"
+"""What a child writes: each answer, then done, or a traceback if its work failed; each after its length."""
+
+
+def _fork(work: Callable[[T], bytes], share: Sequence[T]) -> _Child:
+    """Start a child doing ``share``, writing each answer to a temporary file as soon as it has it."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- kept open until _Child.end, after the child has ended
     pid = os.fork()
     if pid:
-        os.close(writer)
-        return pid, reader
+        return _Child(pid, spool)
     status = 1  # the child never returns into the parent's code, whatever happens
     try:
-        os.close(reader)
-        with os.fdopen(writer, "wb") as pipe:
+        gc.disable()  # a collection would touch, and so copy, every page of the parent's memory
+        with open(spool.fileno(), "wb", closefd=False) as out:
             try:
-                outcome: tuple[str, object] = ("ok", [work(item) for item in share])
+                for item in share:
+                    _write(out, _ANSWER, work(item))
             except BaseException:
-                outcome = ("error", traceback.format_exc())
-            pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                _write(out, _FAILED, traceback.format_exc().encode())
+            else:
+                _write(out, _DONE, b"")
         status = 0
     finally:
         os._exit(status)
 
 
-def _collect(reader: int, progress: Progress) -> list[bytes]:
-    try:
-        with os.fdopen(reader, "rb", closefd=False) as pipe:
-            kind, value = pickle.load(pipe)
-    except (EOFError, pickle.UnpicklingError) as error:
-        raise BuildError("a worker process stopped before finishing its share of the pages") from error
-    if kind != "ok":
-        raise BuildError(f"a worker process failed:\n{value}")
-    answers: list[bytes] = value
-    progress.advance(len(answers))
-    return answers
+def _write(out: BinaryIO, kind: bytes, body: bytes) -> None:
+    out.write(kind + len(body).to_bytes(8, "little"))
+    out.write(body)
+
+
+class _Child:
+    """A child process and the file it writes its answers to."""
+
+    def __init__(self, pid: int, spool: BinaryIO) -> None:
+        self.pid = pid
+        self.spool = spool
+        self.running = True
+
+    def answers(self, progress: Progress) -> list[bytes]:
+        """Every answer, once the child has ended; BuildError if it failed or died."""
+        os.waitpid(self.pid, 0)
+        self.running = False
+        self.spool.seek(0)
+        answers: list[bytes] = []
+        while len(header := self.spool.read(9)) == 9:
+            body = self.spool.read(int.from_bytes(header[1:], "little"))
+            if header[:1] == _ANSWER:
+                answers.append(body)
+            elif header[:1] == _DONE:
+                progress.advance(len(answers))
+                return answers
+            else:
+                raise BuildError(f"a worker process failed:\n{body.decode()}")
+        raise BuildError("a worker process stopped before finishing its share of the pages")
+
+    def end(self) -> None:
+        """A child still working (the parent's own share failed) is stopped; its file is let go."""
+        if self.running:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+            self.running = False
+        self.spool.close()

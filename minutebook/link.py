@@ -9,14 +9,17 @@ or "Date of next meeting" become links between meetings when those are in the ar
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from . import people as people_mod
 from . import topics as topics_mod
+from .forked import Background, map_shared
 from .model import (
     Archive,
     Committee,
@@ -33,12 +36,15 @@ from .model import (
     Resolution,
     RoleSpell,
     SourceAccount,
-    SourceSpan,
     Topic,
 )
 from .slugs import slugify
 
 KIND_ORDER = ("minutes", "agenda", "reports", "agenda-item")
+MENTION_CHUNK = 256
+"""Item texts searched for people's names per piece of work handed to a core."""
+MENTION_FORK_FROM = 8
+"""Fewer chunks than this are searched in this process: a second process would cost more than it saves."""
 
 
 @dataclass(frozen=True)
@@ -65,9 +71,19 @@ def link_archive(given: LinkInput) -> Archive:
     groups = _group_parts(given.parsed, problems)
     merged = [_merge(group) for group in groups]
     ids = {group.key: _meeting_id(group) for group in groups}
-    mentions, mention_index = _mentions(merged, ids)
-    index = people_mod.resolve_people(mentions, given.people_overrides)
-    problems.extend(index.problems)
+    texts = [_texts(part) for part in merged]
+
+    def assign() -> bytes:
+        found = topics_mod.assign_topics(_topic_inputs(merged, ids, texts), given.topic_overrides)
+        return pickle.dumps((found.topics, dict(found.topics_of), found.problems), protocol=pickle.HIGHEST_PROTOCOL)
+
+    with Background(assign) as topic_work:  # topics need no people: a second core works them out meanwhile
+        mentions, mention_index = _mentions(merged, ids)
+        index = people_mod.resolve_people(mentions, given.people_overrides)
+        problems.extend(index.problems)
+        mentioned = _named_in(texts, index.people)
+        topic_index = topics_mod.TopicIndex(*pickle.loads(topic_work.result()))
+    problems.extend(topic_index.problems)
 
     def person(ref: NameRef | None, key: tuple[str, str]) -> str | None:
         if ref is None:
@@ -75,16 +91,14 @@ def link_archive(given: LinkInput) -> Archive:
         position = mention_index.get((ref, ids[key]))
         return index.person_of.get(position) if position is not None else None
 
-    topic_index = topics_mod.assign_topics(_topic_inputs(merged, ids), given.topic_overrides)
-    problems.extend(topic_index.problems)
     by_committee_date = {
         (slugify(m.committee) if m.committee else None, m.date): ids[g.key] for g, m in zip(groups, merged, strict=False) if m.date
     }
     meetings = []
-    for group, part in zip(groups, merged, strict=False):
+    for group, part, own in zip(groups, merged, texts, strict=True):
         meeting_id = ids[group.key]
         meetings.append(
-            _build_meeting(meeting_id, group, part, person, index.people, topic_index, by_committee_date, problems)
+            _build_meeting(meeting_id, group, part, own, person, mentioned, topic_index, by_committee_date, problems)
         )
     meetings = _chronology(meetings)
     people = _people(index.people, meetings)
@@ -112,25 +126,20 @@ def _group_key(path: str, part: ParsedMeeting) -> tuple[str, str]:
 
 
 def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]], problems: list[Problem]) -> list[_Group]:
-    """Gather parts per meeting; a second document claiming the same meeting and kind is refused."""
+    """Gather parts per meeting; a second document claiming the same meeting and kind is refused.
+
+    An agenda pack carries the last meeting's minutes for approval: that copy gives way, with a
+    note, to the minutes published on their own, whichever document is read first."""
     grouped: dict[tuple[str, str], list[ParsedMeeting]] = defaultdict(list)
-    claimed: dict[tuple[tuple[str, str], str], SourceSpan] = {}
+    claimed = _claims(parsed)
     for path, parts in parsed:
         for part in parts:
             key = _group_key(path, part)
             if part.kind in ("minutes", "agenda"):
-                earlier = claimed.get((key, part.kind))
-                if earlier is not None and earlier.path != path:
-                    problems.append(
-                        Problem(
-                            "error",
-                            part.source,
-                            f"this {part.kind} is for the same meeting ({key[1]}) as {earlier}; "
-                            "remove one of the two documents or correct its date or committee",
-                        )
-                    )
+                owner = claimed[(key, part.kind)]
+                if owner.source.path != path:
+                    problems.append(_duplicate(part, owner, key, copy=_is_copy(part, parts)))
                     continue
-                claimed[(key, part.kind)] = part.source
             grouped[key].append(part)
             if part.date is None:
                 problems.append(
@@ -142,6 +151,37 @@ def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]], problems
                     )
                 )
     return [_Group(key, tuple(parts)) for key, parts in sorted(grouped.items())]
+
+
+def _claims(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]]) -> dict[tuple[tuple[str, str], str], ParsedMeeting]:
+    """Which part speaks for each meeting's minutes and agenda: the first one read, unless it is a pack's copy."""
+    claimed: dict[tuple[tuple[str, str], str], ParsedMeeting] = {}
+    copies: set[tuple[tuple[str, str], str]] = set()
+    for path, parts in parsed:
+        for part in parts:
+            if part.kind not in ("minutes", "agenda"):
+                continue
+            claim = (_group_key(path, part), part.kind)
+            copy = _is_copy(part, parts)
+            if claim not in claimed or (claim in copies and not copy):
+                claimed[claim] = part
+                copies.discard(claim)
+                if copy:
+                    copies.add(claim)
+    return claimed
+
+
+def _is_copy(part: ParsedMeeting, parts: Sequence[ParsedMeeting]) -> bool:
+    """Minutes inside a document that is also another meeting's agenda: the pack's copy for approval."""
+    return part.kind == "minutes" and any(other.kind == "agenda" and other.date != part.date for other in parts)
+
+
+def _duplicate(part: ParsedMeeting, owner: ParsedMeeting, key: tuple[str, str], *, copy: bool) -> Problem:
+    if copy:
+        return Problem("note", part.source, f"these minutes of {key[1]} are the agenda pack's copy for approval; "
+                       f"published from {owner.source}", "pack-copy")
+    return Problem("error", part.source, f"this {part.kind} is for the same meeting ({key[1]}) as {owner.source}; "
+                   "remove one of the two documents or correct its date or committee")
 
 
 def _meeting_id(group: _Group) -> str:
@@ -225,29 +265,62 @@ def _mentions(
     for meeting_id, part in zip(ids.values(), merged, strict=True):
         group = slugify(part.committee) if part.committee else None
         for ref in _refs(part):
-            if (ref, meeting_id) in index:
-                continue
-            index[(ref, meeting_id)] = len(mentions)
-            mentions.append(people_mod.Mention(ref, meeting_id, part.date, group))
+            if index.setdefault((ref, meeting_id), len(mentions)) == len(mentions):  # first time named here
+                mentions.append(people_mod.Mention(ref, meeting_id, part.date, group))
     return mentions, index
 
 
-def _topic_inputs(merged: list[ParsedMeeting], ids: dict[tuple[str, str], str]) -> list[topics_mod.TopicInput]:
+@dataclass(frozen=True)
+class _Texts:
+    """A meeting's item anchors and plain texts ("" for an exempt item), worked out once for topics,
+    mentions and the meeting itself."""
+
+    anchors: tuple[str, ...]
+    plain: tuple[str, ...]
+
+
+def _texts(part: ParsedMeeting) -> _Texts:
+    return _Texts(tuple(_anchor(item, position) for position, item in enumerate(part.items)),
+                  tuple(item.plain_text() if isinstance(item, ParsedItem) else "" for item in part.items))
+
+
+def _topic_inputs(
+    merged: list[ParsedMeeting], ids: dict[tuple[str, str], str], texts: list[_Texts]
+) -> list[topics_mod.TopicInput]:
     inputs = []
-    for meeting_id, part in zip(ids.values(), merged, strict=False):
-        for position, item in enumerate(part.items):
-            key = f"{meeting_id}#{_anchor(item, position)}"
+    for meeting_id, part, own in zip(ids.values(), merged, texts, strict=True):
+        for item, anchor, text in zip(part.items, own.anchors, own.plain, strict=True):
+            key = f"{meeting_id}#{anchor}"
             if isinstance(item, ExemptItem):
                 inputs.append(topics_mod.TopicInput(key, item.title, "", (), part.date))
                 continue
-            text = item.plain_text()
             headings = tuple(block.text for block in item.blocks if block.kind == "heading")
             inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date, item.themes))
     return inputs
 
 
+def _named_in(texts: list[_Texts], people: Sequence[people_mod.ResolvedPerson]) -> dict[str, tuple[str, ...]]:
+    """Text -> the people it names. Searching is most of linking's time: standard wording recurs, so
+    each distinct text is searched once, and the texts are shared out over the cores in chunks."""
+    distinct = list(dict.fromkeys(text for own in texts for text in own.plain))
+    chunks = [distinct[start : start + MENTION_CHUNK] for start in range(0, len(distinct), MENTION_CHUNK)]
+
+    def search(chunk: list[str]) -> bytes:
+        return pickle.dumps([people_mod.find_mentions(text, people) for text in chunk], protocol=pickle.HIGHEST_PROTOCOL)
+
+    found: dict[str, tuple[str, ...]] = {}
+    for chunk, answer in zip(chunks, map_shared(search, chunks, fork_from=MENTION_FORK_FROM), strict=True):
+        found.update(zip(chunk, pickle.loads(answer), strict=True))
+    return found
+
+
 def _anchor(item: ParsedItem | ExemptItem, position: int) -> str:
-    return f"item-{slugify(item.number, fallback='')}" if item.number else f"item-{position + 1}"
+    return f"item-{_number_slug(item.number)}" if item.number else f"item-{position + 1}"
+
+
+@lru_cache(maxsize=1 << 12)  # the same few item numbers recur in every meeting
+def _number_slug(number: str) -> str:
+    return slugify(number, fallback="")
 
 
 # --- meetings -------------------------------------------------------------------------------
@@ -257,20 +330,20 @@ def _build_meeting(
     meeting_id: str,
     group: _Group,
     part: ParsedMeeting,
+    texts: _Texts,
     person: Callable[[NameRef | None, tuple[str, str]], str | None],
-    people: Sequence[people_mod.ResolvedPerson],
+    named_in: dict[str, tuple[str, ...]],
     topic_index: topics_mod.TopicIndex,
     by_committee_date: dict[tuple[str | None, dt.date], str],
     problems: list[Problem],
 ) -> Meeting:
     committee_id = slugify(part.committee) if part.committee else None
 
-    def ids_of(refs: Iterable[NameRef]) -> tuple[str, ...]:
-        return _unique(person(ref, group.key) for ref in refs)
+    def ids_of(refs: tuple[NameRef, ...]) -> tuple[str, ...]:
+        return _unique(person(ref, group.key) for ref in refs) if refs else ()
 
     items = []
-    for position, item in enumerate(part.items):
-        anchor = _anchor(item, position)
+    for position, (item, anchor, text) in enumerate(zip(part.items, texts.anchors, texts.plain, strict=True)):
         topics = topic_index.topics_of.get(f"{meeting_id}#{anchor}", ())
         if isinstance(item, ExemptItem):
             items.append(Item(item.number, item.title, anchor, item.source, exempt=True,
@@ -278,12 +351,11 @@ def _build_meeting(
             continue
         label = item.number or str(position + 1)
         resolutions = tuple(
-            Resolution(f"{meeting_id}/{label}.{n}", text, f"resolution-{slugify(label)}-{n}")
+            Resolution(f"{meeting_id}/{label}.{n}", text, f"resolution-{_number_slug(label) or 'untitled'}-{n}")
             for n, text in enumerate(item.resolutions, start=1)
         )
-        text = item.plain_text()
         presenters = ids_of(item.presenters)
-        mentioned = _unique([*ids_of(item.mentioned), *people_mod.find_mentions(text, people)])
+        mentioned = _unique([*ids_of(item.mentioned), *named_in[text]])
         minutes_of = None
         if item.minutes_of is not None:
             minutes_of = by_committee_date.get((committee_id, item.minutes_of))
@@ -346,11 +418,7 @@ def _build_meeting(
 
 
 def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    seen: list[str] = []
-    for value in values:
-        if value and value not in seen:
-            seen.append(value)
-    return tuple(seen)
+    return tuple(dict.fromkeys(value for value in values if value))
 
 
 def _chronology(meetings: list[Meeting]) -> list[Meeting]:

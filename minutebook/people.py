@@ -151,6 +151,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", text.casefold()))
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand distinct texts among the archive's hundreds of thousands of mentions
 def _clean_job(text: str) -> str | None:
     """Drop phone numbers, e-mail addresses and dangling words from a job title."""
     parts = [p.strip() for p in text.split(",")
@@ -159,6 +160,7 @@ def _clean_job(text: str) -> str | None:
     return _clean(job) or None
 
 
+@lru_cache(maxsize=1 << 16)
 def split_job_title(text: str) -> tuple[str, str | None]:
     """Split "Paul Bond, Head of Service" at the first comma; "SMITH, John" and "Smith, J." stay names."""
     parts = [p.strip() for p in _clean(text).split(",")]
@@ -241,20 +243,27 @@ def _key(text: str) -> str:
 
 
 
+@lru_cache(maxsize=1 << 16)  # a person is written the same few ways in thousands of meetings
+def _job_of(job_title: str | None, text: str) -> tuple[str | None, str]:
+    """A mention's job title, cleaned, and folded into the key its spell is grouped by."""
+    job = _clean_job(job_title or split_job_title(text)[1] or "")
+    return job, " ".join(re.findall(r"[^\W_]+", (job or "").casefold()))
+
+
 def _roles(ms: list[Mention]) -> tuple[tuple[str, str | None, dt.date | None, dt.date | None], ...]:
     """One spell per (role, job title as folded); untitled spells give way to titled ones of the role."""
     spells: dict[tuple[str, str], list[tuple[Mention, str | None]]] = defaultdict(list)
     for m in ms:
-        job = _clean_job(m.ref.job_title or split_job_title(m.ref.text)[1] or "")
+        job, key = _job_of(m.ref.job_title, m.ref.text)
         if m.ref.role != "unknown" or job:
-            spells[(m.ref.role, " ".join(re.findall(r"[^\W_]+", (job or "").casefold())))].append((m, job))
+            spells[(m.ref.role, key)].append((m, job))
     titled = {role for role, key in spells if key}
     out = []
     for (role, key), group in spells.items():
         if key or role not in titled:
-            dates = sorted(m.date for m, _ in group if m.date)
+            dates = [m.date for m, _ in group if m.date]
             job = min((m.date or dt.date.max, j or "") for m, j in group)[1] or None
-            out.append((role, job, dates[0] if dates else None, dates[-1] if dates else None))
+            out.append((role, job, min(dates, default=None), max(dates, default=None)))
     return tuple(sorted(out, key=lambda r: (r[0], r[1] or "", r[2] or dt.date.min, r[3] or dt.date.min)))
 
 
@@ -373,8 +382,8 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
         problems.add(Problem("warning", m.ref.source,
                              f"could not tell which {pn.surname} is meant: {listed}; add it to people.toml",
                              "unresolved-name"))
-    drafts = sorted((name_of(i), tuple(sorted({split_job_title(mentions[k].ref.text)[0] for k in ks})), i)
-                    for i, ks in members.items())
+    drafts = sorted((name_of(i), tuple(sorted({split_job_title(text)[0] for text in {mentions[k].ref.text for k in ks}})),
+                     i) for i, ks in members.items())
     people: list[ResolvedPerson] = []
     id_of: dict[int, str] = {}
     used: Counter[str] = Counter()
@@ -475,31 +484,91 @@ def extract_names(text: str) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(found))
 
 
+@dataclass(frozen=True)
+class _Sought:
+    """How one person is looked for in running text."""
+
+    person_id: str
+    surnames: tuple[str, ...]
+    """Their folded surnames: a cheap test of whether the patterns could match at all."""
+    ends: tuple[str, ...]
+    """What every match ends with, as written (a surname, or the last word of a name): if none of
+    these is in the text, neither pattern can match."""
+    named: re.Pattern[str] | None
+    """Full name or a variant as written."""
+    titled: re.Pattern[str] | None
+    """Title and surname, when no one else has the surname."""
+
+    def found_in(self, text: str) -> bool:
+        if not any(end in text for end in self.ends):
+            return False
+        return any(pattern is not None and _search_word_start(pattern, text) for pattern in (self.named, self.titled))
+
+
+_WORDLIKE = re.compile(r"[\w'’-]")
+
+
+def _search_word_start(pattern: re.Pattern[str], text: str) -> bool:
+    r"""``re.search(r"(?<![\w'’-])" + pattern.pattern, text)``, with the look-behind tested by hand.
+
+    A pattern that starts with a look-behind is tried at every position of the text; without it
+    the regex engine skips ahead to the characters a name can start with, several times faster.
+    """
+    pos = 0
+    while found := pattern.search(text, pos):
+        start = found.start()
+        if start == 0 or not _WORDLIKE.match(text, start - 1):
+            return True
+        pos = start + 1
+    return False
+
+
 @dataclass
 class _MentionFinder:
-    """Every person's pattern, and which people a folded word could hold the surname of.
+    """Everyone looked for, and which people a word of the text could hold the surname of.
 
     Searching every item's text with every person's pattern is what made linking slow; a person's
-    pattern is tried only when one of their folded surnames is in the folded text. A surname
-    without a space is in the text exactly when it is inside one of its words, and the surnames
-    inside a word are worked out once per distinct word.
+    patterns are tried only when one of their folded surnames is in the folded text. A surname
+    without a space is in the folded text exactly when it is inside one of its folded words. Folding
+    a text word by word gives the same words as folding it whole, so the surnames inside a word as
+    written are worked out once per distinct word, and the people a line could name once per
+    distinct line (standard wording repeats whole lines from meeting to meeting).
     """
 
-    patterns: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...]
+    sought: tuple[_Sought, ...]
     by_surname: dict[str, list[int]]
-    """One-word surname -> the patterns that need it."""
+    """One-word surname -> the people who need it."""
     by_last: dict[str, list[int]]
-    """Last word of a surname of several ("smith jones", "van der berg") -> patterns to test directly."""
+    """Last word of a surname of several ("smith jones", "van der berg") -> people to test directly."""
     heads: frozenset[str]
     """The first two letters of every word looked for (the whole word if it has one letter)."""
     lengths: tuple[int, ...]
     inside: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Text word -> the words looked for that it holds; filled as words are met."""
+    """Text word as written -> the folded words looked for that it holds; filled as words are met."""
     holding: set[str] = field(default_factory=set)
     """Text words met so far that hold one."""
+    lines: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    """Line of text -> what ``_in_line`` found in it; filled as lines are met."""
 
-    def candidates(self, folded: str) -> set[int]:
-        words = set(folded.split(" "))
+    def candidates(self, text: str) -> set[int]:
+        chosen: set[int] = set()
+        spaced: set[int] = set()
+        for line in text.split("\n"):  # no word spans a line break
+            found = self.lines.get(line)
+            if found is None:
+                found = self.lines[line] = self._in_line(line)
+            chosen |= found[0]
+            spaced |= found[1]
+        spaced -= chosen
+        if spaced:
+            folded = _fold(text)
+            chosen.update(i for i in spaced if any(s in folded for s in self.sought[i].surnames if " " in s))
+        return chosen
+
+    def _in_line(self, line: str) -> tuple[frozenset[int], frozenset[int]]:
+        """People one of whose one-word surnames is in the line, and people the last word of whose
+        surname of several is (the whole surname, which may run on to the next line, is tested later)."""
+        words = set(line.split())
         for word in words.difference(self.inside):  # a dict argument: looked up word by word
             found = self.inside[word] = self._held(word)
             if found:
@@ -510,44 +579,46 @@ class _MentionFinder:
             for part in self.inside[word]:
                 chosen.update(self.by_surname.get(part, ()))
                 spaced.update(self.by_last.get(part, ()))
-        chosen.update(i for i in spaced - chosen if any(s in folded for s in self.patterns[i][1] if " " in s))
-        return chosen
+        return frozenset(chosen), frozenset(spaced)
 
-    def _held(self, word: str) -> tuple[str, ...]:
+    def _held(self, written: str) -> tuple[str, ...]:
         found = set()
-        for i in range(len(word)):
-            if word[i : i + 2] in self.heads or word[i] in self.heads:
-                for n in self.lengths:
-                    if i + n > len(word):
-                        break
-                    if (piece := word[i : i + n]) in self.by_surname or piece in self.by_last:
-                        found.add(piece)
+        for word in _fold(written).split(" "):
+            for i in range(len(word)):
+                if word[i : i + 2] in self.heads or word[i] in self.heads:
+                    for n in self.lengths:
+                        if i + n > len(word):
+                            break
+                        if (piece := word[i : i + n]) in self.by_surname or piece in self.by_last:
+                            found.add(piece)
         return tuple(sorted(found))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # a finder keeps every line it has met: a rebuild lets the last one go
 def _mention_patterns(people: tuple[ResolvedPerson, ...]) -> _MentionFinder:
-    """One pattern per person, built once per people list because every item's text is searched,
+    """Each person's patterns, built once per people list because every item's text is searched,
     with the folded surnames every alternative contains: a cheap test before the regex."""
     counts = Counter(_fold(p.surname) for p in people)
-    patterns = []
+    sought = []
     for person in people:
         phrases = sorted({v for v in (person.name, *person.variants) if (pn := parse_name(v)) and pn.given},
                          key=lambda v: (-len(v), v))
         alts = [re.escape(v).replace(r"\ ", r"\s+") for v in phrases]
-        if counts[_fold(person.surname)] == 1:
-            alts.append(rf"{_TITLE_RE}\s+(?:{_HON}\s+)?(?:{_INIT}\s+)?{re.escape(person.surname)}")
-        if alts:
+        unique = counts[_fold(person.surname)] == 1
+        if alts or unique:
             surnames = {_fold(person.surname)} | {_fold(pn.surname) for v in phrases if (pn := parse_name(v))}
-            pattern = re.compile(rf"(?<![\w'’-])(?:{'|'.join(alts)})(?!\w)")
-            patterns.append((person.id, tuple(sorted(s for s in surnames if s)), pattern))
+            named = re.compile(rf"(?:{'|'.join(alts)})(?!\w)") if alts else None
+            titled = (re.compile(rf"{_TITLE_RE}\s+(?:{_HON}\s+)?(?:{_INIT}\s+)?{re.escape(person.surname)}(?!\w)")
+                      if unique else None)
+            ends = {v.rsplit(" ", 1)[-1] for v in phrases} | ({person.surname} if unique else set())
+            sought.append(_Sought(person.id, tuple(sorted(s for s in surnames if s)), tuple(sorted(ends)), named, titled))
     by_surname: dict[str, list[int]] = defaultdict(list)
     by_last: dict[str, list[int]] = defaultdict(list)
-    for position, (_, needed, _) in enumerate(patterns):
-        for surname in needed:
+    for position, entry in enumerate(sought):
+        for surname in entry.surnames:
             (by_last[surname.rsplit(" ", 1)[1]] if " " in surname else by_surname[surname]).append(position)
     looked_for = by_surname.keys() | by_last.keys()
-    return _MentionFinder(tuple(patterns), dict(by_surname), dict(by_last), frozenset(w[:2] for w in looked_for),
+    return _MentionFinder(tuple(sought), dict(by_surname), dict(by_last), frozenset(w[:2] for w in looked_for),
                           tuple(sorted({len(w) for w in looked_for})))
 
 
@@ -565,6 +636,4 @@ def find_mentions(text: str, people: Sequence[ResolvedPerson]) -> tuple[str, ...
     else:
         finder = _mention_patterns(people)
         _LAST_FINDER = (people, finder)
-    return tuple(sorted({
-        finder.patterns[i][0] for i in finder.candidates(_fold(text)) if finder.patterns[i][2].search(text)
-    }))
+    return tuple(sorted({finder.sought[i].person_id for i in finder.candidates(text) if finder.sought[i].found_in(text)}))

@@ -179,7 +179,7 @@ def themes_of(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ..
 
 def _display(cleaned: str) -> str:
     """A readable topic name: the cleaned title without leading/trailing report words, capitals kept."""
-    words = [(w, next((t.rstrip("*") for t in _tokens(w)), "")) for w in cleaned.split()]
+    words = [(w, _first_stem(w)) for w in cleaned.split()]
     while len(words) > 1 and words[0][1] in _LEAD | _STOP | {""}:
         words.pop(0)
     while len(words) > 1 and words[-1][1] in _TRAIL | _STOP | {""}:
@@ -188,6 +188,11 @@ def _display(cleaned: str) -> str:
     if name.isupper():
         name = " ".join(w.lower() if i and w.lower() in _STOP else w for i, w in enumerate(name.title().split()))
     return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=1 << 16)  # the same words make up most titles
+def _first_stem(word: str) -> str:
+    return next((t.rstrip("*") for t in _tokens(word)), "")
 
 
 Label = tuple[str, str] | tuple[int, int]
@@ -230,13 +235,18 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
     ordered = _in_key_order(items)
     keys = {"§" + tid: frozenset({"§" + tid}) for tid in _THEMES}
     node_of, names, themes = {}, {}, {}
+    read: dict[str, tuple[str, frozenset[str], str]] = {}  # title -> name, key, node: titles recur at every meeting
     for n, item in enumerate(ordered):
         if not is_procedural(item.title):
-            cleaned = _clean(item.title)
-            names[n], themes[n] = _display(cleaned) or " ".join(item.title.split()), _themes_of(item)
-            if key := _key(cleaned):
-                node_of[n] = _normal(item.title).lower()
-                keys.setdefault(node_of[n], key)
+            if item.title not in read:
+                cleaned = _clean(item.title)
+                read[item.title] = (_display(cleaned) or " ".join(item.title.split()), _key(cleaned),
+                                    _normal(item.title).lower())
+            names[n], key, node = read[item.title]
+            themes[n] = _themes_of(item)
+            if key:
+                node_of[n] = node
+                keys.setdefault(node, key)
     parent, labels, named, problems = _constrain(keys, overrides or TopicOverrides())
     by_token: dict[str, list[str]] = defaultdict(list)
     for node, token in sorted((node, token) for node, key in keys.items() for token in key):
@@ -253,6 +263,7 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
         members[root].append(n)
     theme_ids = {_find(parent, "§" + tid): tid for tid in _THEMES}
     ids: dict[str, str] = {}
+    taken: set[str] = set()
     records: list[TopicRecord] = []
     for root in sorted(members, key=lambda r: (r not in theme_ids, min(names[n] for n in members[r]), r)):
         primary = [n for n in members[root] if n in node_of and _find(parent, node_of[n]) == root]
@@ -261,7 +272,8 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
         fullness = {s: len({t.rstrip("*") for t in _tokens(s)} - _STOP) for s in counts}
         name = named[pin] if pin else min(counts, key=lambda s: (-fullness[s], -counts[s], s))
         base = theme_ids.get(root) or slugify(name, fallback="topic")
-        ids[root] = next(c for k in count(1) if (c := f"{base}-{k}" if k > 1 else base) not in ids.values())
+        ids[root] = next(c for k in count(1) if (c := f"{base}-{k}" if k > 1 else base) not in taken)
+        taken.add(ids[root])
         variants = tuple(sorted({" ".join(ordered[n].title.split()) for n in primary}))
         in_order = sorted(members[root], key=lambda n: (ordered[n].date is None, ordered[n].date or dt.date.min, n))
         records.append(TopicRecord(ids[root], name, variants, tuple(dict.fromkeys(ordered[n].key for n in in_order))))

@@ -96,6 +96,30 @@ def test_two_documents_claiming_one_meeting_are_refused(tmp_path: Path, make_con
     assert not (tmp_path / "site").exists()
 
 
+def test_an_agenda_packs_copy_of_the_last_minutes_gives_way_to_the_minutes_themselves(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    # The seeds' pack (26 February 2019) carries the minutes of 5 December 2018 for approval;
+    # the clerk has also published those minutes on their own, read after the pack.
+    pack = (CONTENT / "004_58e9679888508d11.txt").read_text(encoding="utf-8")
+    lines = pack.split("\n")
+    start = lines.index("Present:") - 6
+    end = next(i for i in range(start, len(lines)) if lines[i] == "9. Date of Next Meeting") + 3
+    minutes = "\n".join(lines[start:end]) + "\n"
+    assert "Minutes of the Meeting held on Wednesday, 5th December, 2018" in minutes
+    content = make_content({"004_pack.txt": pack, "zz_minutes_2018-12-05.txt": minutes})
+
+    code, output = run("--content", str(content), "--out", str(tmp_path / "site"))
+
+    assert code == 0, output
+    assert f"004_pack.txt:{start + 1}: these minutes of 2018-12-05 are the agenda pack's copy for approval; " \
+           "published from zz_minutes_2018-12-05.txt:" in output, output
+    site = BuiltSite(None, tmp_path / "site")  # type: ignore[arg-type]
+    december = site.meeting_on("2018-12-05")
+    assert december["sources"] == ["zz_minutes_2018-12-05.txt"]
+    assert [item["title"] for item in december["items"]][:2] == ["Apologies for Absence",
+                                                                  "Disclosure of Pecuniary and Non-Pecuniary Interests"]
+    assert site.meeting_on("2019-02-26")["sources"] == ["004_pack.txt"]
+
+
 def test_windows_1252_text_is_read_with_a_warning(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     content = make_content({"cp1252.txt": MINUTES.replace("Planning", "Planning \u2013 \u00a3500 grant").encode("cp1252")})
     site = build_site(content, tmp_path / "site")
