@@ -24,14 +24,19 @@ class Assets:
         return self.urls[name]
 
 
-def collect_assets(sources: dict[str, Path]) -> Assets:
-    """Read each named asset and give it a hashed URL; a missing file is a setup problem."""
+def collect_assets(sources: dict[str, Path | tuple[Path, ...]]) -> Assets:
+    """Read each named asset and give it a hashed URL; a missing file is a setup problem.
+
+    An asset made of several files is their concatenation, in order: one request, and one
+    script the browser can run as soon as it arrives."""
     files: dict[str, bytes] = {}
     urls: dict[str, str] = {}
-    for name, path in sorted(sources.items()):
-        if not path.is_file():
-            raise ConfigError(f"asset '{path}' is missing; run `make build`, which compiles and installs it")
-        data = path.read_bytes()
+    for name, parts in sorted(sources.items()):
+        paths = parts if isinstance(parts, tuple) else (parts,)
+        for path in paths:
+            if not path.is_file():
+                raise ConfigError(f"asset '{path}' is missing; run `make build`, which compiles and installs it")
+        data = b"\n".join(path.read_bytes() for path in paths)
         stem, dot, suffix = name.rpartition(".")
         hashed = f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{suffix}"
         files[hashed] = data

@@ -29,14 +29,14 @@ from .sources import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-ASSETS = {
+ASSETS: dict[str, Path | tuple[Path, ...]] = {
     "minutebook.css": ROOT / "build" / "minutebook.css",
-    "lunr.js": ROOT / "node_modules" / "lunr" / "lunr.min.js",
-    "search-engine.js": ROOT / "assets" / "js" / "search-engine.js",
-    "search.js": ROOT / "assets" / "js" / "search.js",
+    "search.js": (ROOT / "node_modules" / "lunr" / "lunr.min.js", ROOT / "assets" / "js" / "search-engine.js",
+                  ROOT / "assets" / "js" / "search.js"),
     "favicon.svg": ROOT / "assets" / "favicon.svg",
 }
-"""Logical asset name -> file; `make` compiles the stylesheet and installs lunr.js from the lockfile."""
+"""Logical asset name -> file (or files joined in order); `make` compiles the stylesheet and installs
+lunr.js from the lockfile. The search page's one script is lunr.js, the engine and the page's code."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,16 @@ class BuildResult:
 
 def build(options: BuildOptions) -> BuildResult:
     """Build the site; publish only when there are no errors (and, with strict, no warnings)."""
+    collecting = gc.isenabled()
+    gc.disable()  # the archive is millions of small records and no cycles: each collection would walk it all
+    try:
+        return _build(options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
@@ -82,12 +92,14 @@ def build(options: BuildOptions) -> BuildResult:
         assets = collect_assets(ASSETS)
         downloads, offered = prepare_downloads(archive, options.content,
                                                contact_details=options.config.publish_contact_details)
-        index = build_search(archive, cache=options.cache, progress=options.progress)
-        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
-                            search_manifest=index.manifest_url, quality=quality, progress=options.progress)
+        # Exports and calendars fork worker processes, which start as big as this one: before the search
+        # index and the pages are held here, they stay small.
         data = export_files(archive, config=options.config, downloads=offered)
         feeds = feed_files(archive, options.config)
         calendars = calendar_files(archive, options.config)
+        index = build_search(archive, cache=options.cache, progress=options.progress)
+        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
+                            search_manifest=index.manifest_url, quality=quality, progress=options.progress)
         sitemap = sitemap_files(pages, options.config)
         publish(_combine(pages, assets.files, downloads, index.files, data, feeds, calendars, sitemap),
                 options.out, progress=options.progress)

@@ -302,7 +302,7 @@ def test_only_names_that_carry_a_hash_of_their_content_are_cached_for_good(publi
             digest = hashlib.sha256((published.out / file).read_bytes()).hexdigest()
             assert digest.startswith(named["hash"]), f"{path}: the hash in its name is not of its content"
     # The rules are not dead: the stylesheet, the scripts and every search shard are kept.
-    for expected in ("assets/minutebook.", "assets/search.", "assets/lunr.", "search/"):
+    for expected in ("assets/minutebook.", "assets/search.", "search/"):
         assert any(file.startswith(expected) for file in forever), f"{expected}* is not cached for good"
     shards = [file for file in site_files(published.out) if file.startswith("search/") and file.endswith(".json")]
     assert shards and set(shards) <= set(forever)

@@ -21,6 +21,8 @@
 
   var REQUIRED = lunr.Query.presence.REQUIRED;
   var PROHIBITED = lunr.Query.presence.PROHIBITED;
+  var EMPTY = new Int32Array(0);
+  var PREFETCH = 50;  // at most this many results have their records fetched ahead
 
   /* An index at ``base`` (the folder of manifest.json); ``fetchJson(url)`` returns a
    * promise of the parsed file. Every file is fetched once and kept. */
@@ -74,6 +76,8 @@
     return low;
   };
 
+  /* A bucket's terms are kept as they come; a term's best postings are decoded only when a
+   * query uses the term (a bucket holds hundreds of terms, a query a few). */
   Engine.prototype.loadBuckets = function (numbers) {
     var engine = this;
     return Promise.all(numbers.map(function (n) {
@@ -81,8 +85,8 @@
         entries.forEach(function (entry) {
           if (!engine.terms[entry[0]]) {
             engine.terms[entry[0]] = {
-              term: entry[0], id: entry[1], documents: entry[2], rest: entry[4],
-              loaded: 0, postings: decode(entry[3], new Map(), engine.manifest.fields.length)
+              term: entry[0], id: entry[1], documents: entry[2], best: entry[3], rest: entry[4],
+              loaded: 0, fetching: [], docs: null, masks: null, weights: null
             };
           }
         });
@@ -90,6 +94,17 @@
       });
     }));
   };
+
+  /* A term's postings so far, as three parallel lists: document numbers, which fields each
+   * document has the term in (a bit a field), and the weights, ``width`` a document. */
+  function postingsOf(entry, width) {
+    if (!entry.docs) {
+      entry.docs = entry.masks = entry.weights = EMPTY;
+      decode(entry.best, entry, width);
+      entry.best = null;
+    }
+    return entry;
+  }
 
   /* Every index term a clause can mean, as lunr's TokenSet.intersect finds them. Exact
    * words and trailing wildcards need only their own buckets; other wildcards and fuzzy
@@ -123,30 +138,63 @@
     });
   };
 
+  /* The next tier of a term's postings, decoded. */
   Engine.prototype.loadTier = function (entry) {
-    var tier = entry.rest[entry.loaded];
-    var width = this.manifest.fields.length;
-    entry.loaded += 1;
-    return this.get("p/" + entry.id + "-" + tier[0] + ".json").then(function (numbers) {
-      decode(numbers, entry.postings, width);
-    });
+    return this.tier(entry, entry.loaded);
   };
 
+  /* Tier ``n`` of a term's further postings (an index into entry.rest), decoded after the
+   * tiers before it. Fetched once, even when two searches want it at the same time; a term
+   * counts a tier as loaded only once its postings are in. */
+  Engine.prototype.tier = function (entry, n) {
+    var engine = this;
+    if (n < entry.loaded || n >= entry.rest.length) { return Promise.resolve(); }
+    if (!entry.fetching[n]) {
+      var file = this.fetchJson(this.base + "p/" + entry.id + "-" + entry.rest[n][0] + ".json");
+      var before = this.tier(entry, n - 1);
+      entry.fetching[n] = Promise.all([file, before]).then(function (done) {
+        decode(done[0], postingsOf(entry, engine.manifest.fields.length), engine.manifest.fields.length);
+        entry.loaded = n + 1;
+      }, function (error) {
+        entry.fetching[n] = null;
+        throw error;
+      });
+    }
+    return entry.fetching[n];
+  };
+
+  /* Postings as the build writes them (document number as the gap from the one before, the
+   * field mask, then a weight x 1000 for each field in the mask), added to a term's typed
+   * arrays: a common word has thousands of postings, and an object each is slow to make. */
   function decode(numbers, into, width) {
+    var added = 0;
+    for (var j = 0; j < numbers.length; added++) {
+      var bits = numbers[j + 1];
+      j += 2;
+      for (; bits; bits &= bits - 1) { j++; }
+    }
+    var had = into.docs.length;
+    var docs = new Int32Array(had + added);
+    var masks = new Int32Array(had + added);
+    var weights = new Float64Array((had + added) * width);
+    docs.set(into.docs);
+    masks.set(into.masks);
+    weights.set(into.weights);
     var doc = 0;
     var i = 0;
-    while (i < numbers.length) {
+    for (var k = had; k < had + added; k++) {
       doc += numbers[i];
       var mask = numbers[i + 1];
       i += 2;
-      var weights = new Array(width).fill(0);
+      docs[k] = doc;
+      masks[k] = mask;
       for (var f = 0; f < width; f++) {
-        if (mask & (1 << f)) { weights[f] = numbers[i++] / 1000; }
+        if (mask & (1 << f)) { weights[k * width + f] = numbers[i++] / 1000; }
       }
-      weights.mask = mask;
-      into.set(doc, weights);
     }
-    return into;
+    into.docs = docs;
+    into.masks = masks;
+    into.weights = weights;
   }
 
   // --- a query, planned as lunr.Index.query runs it ------------------------------------
@@ -177,7 +225,7 @@
           }
           expanded = expanded.concat(expansions[c][t]);
         }
-        var entries = expanded.map(function (term) { return engine.terms[term]; });
+        var entries = expanded.map(function (term) { return postingsOf(engine.terms[term], fields.length); });
         entries.forEach(function (entry) {
           plan.terms.set(entry.term, entry);
           if (clause.presence === PROHIBITED) { return; }
@@ -205,10 +253,14 @@
   /* The top ``limit`` results of a plan: [{doc, score}], best first, exactly lunr's,
    * fetching further tiers until no unseen posting could change them. ``allowed`` is an
    * optional function(doc) -> bool (the filters). Resolves to {results, total, complete}:
-   * total is exact when complete, else the number of documents known to match. */
-  Engine.prototype.top = function (plan, limit, allowed) {
+   * total is exact when complete, else the number of documents known to match.
+   * With ``ahead``, the records of results are fetched while further tiers are: those sure
+   * to be shown at once, the likeliest ones from the second round on (by then they seldom
+   * change), so showing the results waits for no further round trip. */
+  Engine.prototype.top = function (plan, limit, allowed, ahead) {
     var engine = this;
     var prohibitedFirst = [];
+    var round = 0;
     plan.clauses.forEach(function (clause) {
       if (clause.presence === PROHIBITED) {
         clause.entries.forEach(function (entry) { prohibitedFirst.push(engine.loadAll(entry)); });
@@ -220,32 +272,42 @@
     return Promise.all(prohibitedFirst).then(function step() {
       var outcome = engine.rank(plan, limit, allowed);
       if (outcome.certain) { return outcome; }
-      return Promise.all(outcome.wanted.map(function (entry) { return engine.loadTier(entry); })).then(step);
+      var tiers = Promise.all(outcome.wanted.map(function (entry) { return engine.loadTier(entry); }));
+      if (ahead) {  // asked for after the tiers, which the browser then sends first
+        engine.records(round ? outcome.likely : outcome.surely).catch(function () { /* fetched again when shown */ });
+      }
+      round += 1;
+      return tiers.then(step);
     });
   };
 
+  /* Every tier of a term, fetched side by side. */
   Engine.prototype.loadAll = function (entry) {
-    var engine = this;
-    if (entry.loaded >= entry.rest.length) { return Promise.resolve(); }
-    return Promise.all(entry.rest.slice(entry.loaded).map(function () { return engine.loadTier(entry); }));
+    var waits = [];
+    for (var n = entry.loaded; n < entry.rest.length; n++) { waits.push(this.tier(entry, n)); }
+    return Promise.all(waits);
   };
-
-  function contains(entry, doc, fields) {
-    var weights = entry.postings.get(doc);
-    if (!weights) { return false; }
-    for (var i = 0; i < fields.length; i++) {
-      if (weights.mask & (1 << fields[i])) { return true; }
-    }
-    return false;
-  }
 
   function complete(entry) {
     return entry.loaded >= entry.rest.length;
   }
 
-  /* What the postings fetched so far prove. */
+  function fieldMask(fields) {
+    var mask = 0;
+    fields.forEach(function (f) { mask |= 1 << f; });
+    return mask;
+  }
+
+  /* What the postings fetched so far prove. Works term by term over each term's postings
+   * (never document by term): a word like "co*" means hundreds of terms and 100,000
+   * postings, and a search runs this after every round of fetches. Per-document sums are
+   * added in the same order as document by document, so scores are the same to the bit. */
   Engine.prototype.rank = function (plan, limit, allowed) {
     var width = this.manifest.fields.length;
+    var count = this.manifest.documents;
+    if (plan.empty) {
+      return { certain: true, results: [], total: 0, complete: true, wanted: [] };
+    }
     var scoring = [];  // [entry, per-field coefficient] for terms in the query vectors
     plan.terms.forEach(function (entry) {
       var coefficients = plan.vectors.map(function (vector, f) {
@@ -254,25 +316,6 @@
       });
       if (coefficients.some(function (c) { return c > 0; })) { scoring.push([entry, coefficients]); }
     });
-    var prohibited = plan.clauses.filter(function (c) { return c.presence === PROHIBITED; });
-    function excluded(doc) {
-      return prohibited.some(function (clause) {
-        return clause.entries.some(function (entry) { return contains(entry, doc, clause.fields); });
-      });
-    }
-    /* true, false, or null when a tier not yet fetched could decide */
-    function inGroup(doc, group) {
-      var unknown = false;
-      for (var i = 0; i < group.length; i++) {
-        var clause = group[i];
-        for (var j = 0; j < clause.entries.length; j++) {
-          var entry = clause.entries[j];
-          if (contains(entry, doc, clause.fields)) { return true; }
-          if (!complete(entry)) { unknown = true; }
-        }
-      }
-      return unknown ? null : false;
-    }
     function most(entry, coefficients) {  // the most an unfetched posting of entry can add
       if (complete(entry)) { return 0; }
       var tier = entry.rest[entry.loaded];
@@ -284,23 +327,6 @@
       }
       return Math.min(byField, top * tier[1] / 1000);
     }
-
-    if (plan.empty) {
-      return { certain: true, results: [], total: 0, complete: true, wanted: [] };
-    }
-    var seen = new Set();
-    plan.clauses.forEach(function (clause) {
-      if (clause.presence === PROHIBITED) { return; }
-      clause.entries.forEach(function (entry) {
-        entry.postings.forEach(function (weights, doc) {
-          if (contains(entry, doc, clause.fields)) { seen.add(doc); }
-        });
-      });
-    });
-    if (plan.negated) {
-      seen = new Set();
-      for (var d = 0; d < this.manifest.documents; d++) { seen.add(d); }
-    }
     var headroom = scoring.map(function (pair) { return most(pair[0], pair[1]); });
     var unseenMost = headroom.reduce(function (a, b) { return a + b; }, 0);
     var unseenPossible = plan.clauses.some(function (clause) {
@@ -309,61 +335,213 @@
     plan.groups.forEach(function (group) {  // a group fully fetched admits no document it has not listed
       if (group.every(function (clause) { return clause.entries.every(complete); })) { unseenPossible = false; }
     });
-    var sure = [];
-    var undecided = [];  // [best possible score, doc, groups it may fail]
-    seen.forEach(function (doc) {
-      if ((allowed && !allowed(doc)) || excluded(doc)) { return; }
-      var pending = [];
-      for (var g = 0; g < plan.groups.length; g++) {
-        var verdict = inGroup(doc, plan.groups[g]);
-        if (verdict === false) { return; }
-        if (verdict === null) { pending.push(plan.groups[g]); }
-      }
-      var score = 0;
-      var upper = 0;
-      scoring.forEach(function (pair, i) {
-        var weights = pair[0].postings.get(doc);
-        if (weights) {
-          for (var f = 0; f < width; f++) { score += pair[1][f] * weights[f]; }
-        } else {
-          upper += headroom[i];
+
+    var space = this.workspace(count);
+    // the documents any clause matches so far, in the order met; those a prohibited clause matches
+    var met = space.met;
+    var excluded = space.excluded;
+    var seen = space.seen;
+    var seenCount = 0;
+    plan.clauses.forEach(function (clause) {
+      var fields = fieldMask(clause.fields);
+      var prohibited = clause.presence === PROHIBITED;
+      clause.entries.forEach(function (entry) {
+        var docs = entry.docs;
+        var masks = entry.masks;
+        for (var k = 0; k < docs.length; k++) {
+          var doc = docs[k];
+          if (!(masks[k] & fields)) { continue; }
+          if (prohibited) {
+            excluded[doc] = 1;
+          } else if (!met[doc]) {
+            met[doc] = 1;
+            seen[seenCount++] = doc;
+          }
         }
       });
-      if (!pending.length && upper === 0) {
-        sure.push({ doc: doc, score: score });
-      } else {
-        undecided.push([score + upper, doc, pending]);
+    });
+    if (plan.negated) {
+      for (seenCount = 0; seenCount < count; seenCount++) { seen[seenCount] = seenCount; }
+    }
+    // which groups each document is known to be in: a bit for each of the first 30
+    var groups = plan.groups.map(function (group, g) {
+      return { bit: g < 30 ? 1 << g : 0, open: group.some(function (clause) { return !clause.entries.every(complete); }),
+               clauses: group };
+    });
+    var inGroups = space.inGroups;
+    groups.forEach(function (group) {
+      group.clauses.forEach(function (clause) {
+        var fields = fieldMask(clause.fields);
+        clause.entries.forEach(function (entry) {
+          for (var k = 0; group.bit && k < entry.docs.length; k++) {
+            if (entry.masks[k] & fields) { inGroups[entry.docs[k]] |= group.bit; }
+          }
+        });
+      });
+    });
+    function inGroup(doc, g) {
+      if (groups[g].bit) { return (inGroups[doc] & groups[g].bit) !== 0; }
+      return groups[g].clauses.some(function (clause) {  // the 31st group on, one by one
+        var fields = fieldMask(clause.fields);
+        return clause.entries.some(function (entry) { return (maskOf(entry, doc) & fields) !== 0; });
+      });
+    }
+    // scores so far; for the most the tiers not yet fetched could add, how many of the terms
+    // still being fetched each document has, and the headroom they cover
+    var score = space.score;
+    var covered = space.covered;
+    var has = space.has;
+    var fetching = 0;
+    scoring.forEach(function (pair, i) {
+      var docs = pair[0].docs;
+      var weights = pair[0].weights;
+      for (var f = 0; f < width; f++) {
+        var c = pair[1][f];
+        if (!c) { continue; }
+        for (var k = 0; k < docs.length; k++) {
+          var w = weights[k * width + f];
+          if (w) { score[docs[k]] += c * w; }
+        }
+      }
+      if (headroom[i] > 0) {
+        fetching += 1;
+        for (var m = 0; m < docs.length; m++) {
+          has[docs[m]] += 1;
+          covered[docs[m]] += headroom[i];
+        }
       }
     });
-    sure.sort(byScore);
-    var cut = sure.length >= limit ? sure[limit - 1].score : -Infinity;
+    /* The most a document can still gain, summed as lunr would, term by term; only needed
+     * where the quick figure (all headroom less what it covers) is too close to call. */
+    function upperOf(doc) {
+      var upper = 0;
+      scoring.forEach(function (pair, i) {
+        if (headroom[i] > 0 && maskOf(pair[0], doc) < 0) { upper += headroom[i]; }
+      });
+      return upper;
+    }
+
+    var sure = [];
+    var undecided = [];  // documents a tier not yet fetched could still decide
+    var pendingOf = [];  // for each, the groups it may yet fail (numbers), or null
+    for (var n = 0; n < seenCount; n++) {
+      var doc = seen[n];
+      if ((allowed && !allowed(doc)) || excluded[doc]) { continue; }
+      var pending = null;
+      var out = false;
+      for (var g = 0; g < groups.length && !out; g++) {
+        if (!inGroup(doc, g)) {
+          if (groups[g].open) { (pending = pending || []).push(g); } else { out = true; }
+        }
+      }
+      if (out) { continue; }
+      if (!pending && has[doc] === fetching) {
+        sure.push(doc);
+      } else {
+        undecided.push(doc);
+        pendingOf.push(pending);
+      }
+    }
+    var best = bestOf(sure, score, limit);
+    var cut = sure.length >= limit ? score[best[limit - 1]] : -Infinity;
     var wanted = [];
     function want(entry) {
       if (!complete(entry) && wanted.indexOf(entry) < 0) { wanted.push(entry); }
     }
     // what could still change the top results: a document that might beat the last of
     // them, for want of the postings that would say whether it matches and how well
-    undecided.forEach(function (open) {
-      if (open[0] <= cut) { return; }
-      scoring.forEach(function (pair, i) {
-        if (headroom[i] > 0 && !pair[0].postings.has(open[1])) { want(pair[0]); }
-      });
-      open[2].forEach(function (group) {
-        group.forEach(function (clause) { clause.entries.forEach(want); });
-      });
+    var close = 1e-9 * Math.max(1, Math.abs(cut));
+    var open = [];
+    var openGroups = [];
+    undecided.forEach(function (doc, u) {
+      var most = score[doc] + (unseenMost - covered[doc]);
+      if (most <= cut - close || (most < cut + close && score[doc] + upperOf(doc) <= cut)) { return; }
+      open.push(doc);
+      (pendingOf[u] || []).forEach(function (g) { if (openGroups.indexOf(g) < 0) { openGroups.push(g); } });
     });
+    if (open.length) {
+      var stamp = space.stamp;
+      scoring.forEach(function (pair, i) {
+        if (!(headroom[i] > 0)) { return; }
+        var docs = pair[0].docs;
+        for (var k = 0; k < docs.length; k++) { stamp[docs[k]] = i + 1; }
+        for (var o = 0; o < open.length; o++) {
+          if (stamp[open[o]] !== i + 1) { want(pair[0]); return; }
+        }
+      });
+      openGroups.sort(function (a, b) { return a - b; }).forEach(function (g) {
+        groups[g].clauses.forEach(function (clause) { clause.entries.forEach(want); });
+      });
+    }
     if (unseenPossible && unseenMost > cut) {
       plan.clauses.forEach(function (clause) {
         if (clause.presence !== PROHIBITED) { clause.entries.forEach(want); }
       });
     }
+    var results = best.map(function (doc) { return { doc: doc, score: score[doc] }; });
+    // while uncertain: the documents sure to be among the top ones, and the likeliest top ones
+    var surely = [];
+    var likely = [];
+    if (wanted.length && limit <= PREFETCH) {
+      for (var q = 0; q < best.length; q++) {
+        var least = score[best[q]] - close;
+        var rivals = q;
+        if (unseenPossible && unseenMost >= least) { break; }
+        for (var v = 0; v < undecided.length && rivals < limit; v++) {
+          if (score[undecided[v]] + (unseenMost - covered[undecided[v]]) >= least) { rivals++; }
+        }
+        if (rivals >= limit) { break; }
+        surely.push(best[q]);
+      }
+      likely = bestOf(sure.concat(undecided), score, limit);
+    }
     var decided = !undecided.length && !unseenPossible;
-    return { certain: !wanted.length, results: sure.slice(0, limit), total: sure.length, complete: decided,
-             wanted: wanted };
+    return { certain: !wanted.length, results: results, total: sure.length, complete: decided, wanted: wanted,
+             surely: surely, likely: likely };
   };
 
-  function byScore(a, b) {
-    return b.score - a.score || a.doc - b.doc;
+  /* Per-document scratch arrays for rank, made once and cleared for each use: a search
+   * ranks after every round of fetches, and fresh arrays each time keep the collector busy. */
+  Engine.prototype.workspace = function (count) {
+    if (!this.space) {
+      this.space = {
+        met: new Uint8Array(count), excluded: new Uint8Array(count), seen: new Int32Array(count),
+        inGroups: new Int32Array(count), score: new Float64Array(count), covered: new Float64Array(count),
+        has: new Int32Array(count), stamp: new Int32Array(count)
+      };
+    } else {
+      for (var name in this.space) { this.space[name].fill(0); }
+    }
+    return this.space;
+  };
+
+  /* The field mask of a document in a term's postings so far, or -1 if it has none. */
+  function maskOf(entry, doc) {
+    var k = entry.docs.indexOf(doc);
+    return k < 0 ? -1 : entry.masks[k];
+  }
+
+  /* The best ``limit`` of ``docs``, best first (equal scores in document order); a short
+   * list is kept by insertion, so thousands of matches are not all sorted for ten. */
+  function bestOf(docs, score, limit) {
+    function before(a, b) {
+      return score[a] > score[b] || (score[a] === score[b] && a < b);
+    }
+    if (!(limit < docs.length) || limit > 100) {
+      return docs.slice().sort(function (a, b) { return before(a, b) ? -1 : before(b, a) ? 1 : 0; }).slice(0, limit);
+    }
+    var best = [];
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i];
+      if (best.length === limit && !before(doc, best[limit - 1])) { continue; }
+      var at = best.length === limit ? limit - 1 : best.length;
+      while (at > 0 && before(doc, best[at - 1])) {
+        best[at] = best[at - 1];
+        at--;
+      }
+      best[at] = doc;
+    }
+    return best;
   }
 
   /* What a result shows: its record, from the file of RECORD_CHUNK documents it is in. */

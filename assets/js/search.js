@@ -12,22 +12,10 @@
 (function () {
   "use strict";
 
-  var form = document.getElementById("search-form");
-  if (!form || !window.lunr || !window.MinutebookSearch || !window.fetch || !window.URLSearchParams) {
+  var manifestLink = document.getElementById("search-manifest");
+  if (!manifestLink || !window.lunr || !window.MinutebookSearch || !window.fetch || !window.URLSearchParams) {
     return;
   }
-  var input = document.getElementById("search-q");
-  var statusBox = document.getElementById("search-status");
-  var list = document.getElementById("search-results");
-  var moreButton = document.getElementById("search-more");
-  var noResults = document.getElementById("search-no-results");
-  var selects = {
-    committee: document.getElementById("search-committee"),
-    year: document.getElementById("search-year"),
-    person: document.getElementById("search-person"),
-    topic: document.getElementById("search-topic"),
-    sort: document.getElementById("search-sort")
-  };
   var FACETS = ["committee", "year", "person", "topic"];
   var PAGE_SIZE = 10;
   var KINDS = { item: "Agenda item", meeting: "Meeting", person: "Person", topic: "Topic", committee: "Committee" };
@@ -35,22 +23,36 @@
     "October", "November", "December"];
   var LANGUAGE = /[:^~*]|(^|\s)[+-]\S/;  // lunr's query language: fields, boosts, fuzzy, wildcards, presence
 
-  var engine = new window.MinutebookSearch.Engine(form.getAttribute("data-manifest"), function (url) {
+  var engine = new window.MinutebookSearch.Engine(manifestLink.getAttribute("href"), function (url) {
     return window.fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + url); }
       return response.json();
     });
   });
-  var ready = false;
-  var failed = false;
-  var names = null;       // people and topics for the filters, fetched when first wanted
-  var shown = PAGE_SIZE;
-  var generation = 0;
-  var announceTimer = null;
-  var typing = false;     // the history entry holds what is being typed: keystrokes replace it
+  var searches = Object.create(null);  // unfiltered searches by query and limit: the head start's is reused
 
-  document.getElementById("search-noscript").hidden = true;
-  document.getElementById("search-filters").hidden = false;
+  // This script is loaded async from the page's head: it runs as soon as it arrives, before
+  // the stylesheet is applied or the form is parsed. The index is fetched, and the search in
+  // the address searched, while the page is still being laid out; the page then shows it.
+  var loading = engine.load();
+  loading.then(headStart).catch(function () { /* the page's own load reports failures */ });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", page);
+  } else {
+    page();
+  }
+
+  function headStart() {
+    var params = new URLSearchParams(window.location.search);
+    var text = (params.get("q") || "").trim();
+    var filtered = FACETS.concat(["sort"]).some(function (name) { return params.get(name); });
+    var asked = text && !filtered ? queryOf(text) : null;
+    if (asked && asked.terms.length && asked.query.clauses.length) {
+      search(text, asked, asked.groups, PAGE_SIZE, null).then(function (outcome) {
+        return engine.records(outcome.results.map(function (r) { return r.doc; }));
+      }).catch(function () { /* searched again, and reported, once the page is there */ });
+    }
+  }
 
   // --- the query -------------------------------------------------------------------------
 
@@ -102,354 +104,396 @@
     return { query: query, groups: groups, terms: terms, language: false };
   }
 
-  // --- state in the URL ------------------------------------------------------------------
-
-  function readUrl() {
-    var params = new URLSearchParams(window.location.search);
-    input.value = params.get("q") || "";
-    FACETS.concat(["sort"]).forEach(function (name) {
-      var value = params.get(name) || "";
-      ensureOption(selects[name], value, value);
-      selects[name].value = value;
+  /* The top ``limit`` results of a query; one without filters is kept, so the search the
+   * head start ran is not run again when the page asks for it. */
+  function search(text, asked, groups, limit, allowed) {
+    var key = text + "\u0000" + (groups ? "all" : "some") + "\u0000" + limit;
+    if (!allowed && searches[key]) { return searches[key]; }
+    var found = engine.plan(asked.query, groups).then(function (plan) {
+      return engine.top(plan, limit, allowed || null, true);  // the results' records fetched ahead
     });
-    shown = PAGE_SIZE;
+    if (!allowed) {
+      searches[key] = found;
+      found.catch(function () { delete searches[key]; });
+    }
+    return found;
   }
 
-  function writeUrl(push) {
-    var params = new URLSearchParams();
-    if (input.value.trim()) {
-      params.set("q", input.value.trim());
-    }
-    FACETS.concat(["sort"]).forEach(function (name) {
-      if (selects[name].value) {
-        params.set(name, selects[name].value);
-      }
-    });
-    var query = params.toString();
-    var url = window.location.pathname + (query ? "?" + query : "");
-    if (url !== window.location.pathname + window.location.search) {
-      window.history[push ? "pushState" : "replaceState"](null, "", url);
-    }
-  }
+  // --- the page --------------------------------------------------------------------------
 
-  // --- filters ---------------------------------------------------------------------------
-
-  /* A function(doc) -> bool for the chosen filters, once their lists are fetched. */
-  function allowedFor() {
-    var checks = [];
-    var waits = [];
-    if (selects.year.value) {
-      var range = engine.yearRange(selects.year.value);
-      checks.push(function (doc) { return doc >= range[0] && doc < range[1]; });
+  function page() {
+    var form = document.getElementById("search-form");
+    if (!form) {
+      return;
     }
-    [["committee", "c"], ["person", "p"], ["topic", "o"]].forEach(function (pair) {
-      if (selects[pair[0]].value) {
-        waits.push(engine.filterSet(pair[1], selects[pair[0]].value));
-      }
-    });
-    return Promise.all(waits).then(function (sets) {
-      sets.forEach(function (docs) { checks.push(function (doc) { return docs.has(doc); }); });
-      if (!checks.length) { return null; }
-      return function (doc) { return checks.every(function (check) { return check(doc); }); };
-    });
-  }
+    var input = document.getElementById("search-q");
+    var statusBox = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var moreButton = document.getElementById("search-more");
+    var noResults = document.getElementById("search-no-results");
+    var selects = {
+      committee: document.getElementById("search-committee"),
+      year: document.getElementById("search-year"),
+      person: document.getElementById("search-person"),
+      topic: document.getElementById("search-topic"),
+      sort: document.getElementById("search-sort")
+    };
+    var ready = false;
+    var failed = false;
+    var names = null;       // people and topics for the filters, fetched when first wanted
+    var shown = PAGE_SIZE;
+    var generation = 0;
+    var announceTimer = null;
+    var typing = false;     // the history entry holds what is being typed: keystrokes replace it
 
-  function loadNames() {
-    if (!names) {
-      names = engine.get("names.json").then(function (data) {
-        [["person", data.people], ["topic", data.topics]].forEach(function (pair) {
-          var select = selects[pair[0]];
-          var current = select.value;
-          while (select.options.length > 1) { select.remove(1); }
-          pair[1].forEach(function (row) { select.add(new Option(row[1], row[0])); });
-          var chosen = pair[1].filter(function (row) { return row[0] === current; })[0];
-          ensureOption(select, current, chosen ? chosen[1] : current);
-          select.value = current;
-        });
-        return data;
+    document.getElementById("search-noscript").hidden = true;
+    document.getElementById("search-filters").hidden = false;
+
+    // --- state in the URL ------------------------------------------------------------------
+
+    function readUrl() {
+      var params = new URLSearchParams(window.location.search);
+      input.value = params.get("q") || "";
+      FACETS.concat(["sort"]).forEach(function (name) {
+        var value = params.get(name) || "";
+        ensureOption(selects[name], value, value);
+        selects[name].value = value;
       });
+      shown = PAGE_SIZE;
     }
-    return names;
-  }
 
-  function fillFixedFilters() {
-    var committee = selects.committee.value;
-    engine.manifest.committees.forEach(function (pair) { ensureOption(selects.committee, pair[0], pair[1]); });
-    Array.prototype.forEach.call(selects.committee.options, function (option) {
-      var known = engine.manifest.committees.filter(function (pair) { return pair[0] === option.value; })[0];
-      if (known) { option.textContent = known[1]; }
-    });
-    selects.committee.value = committee;
-    engine.manifest.years.slice().reverse().forEach(function (entry) {
-      ensureOption(selects.year, entry[0], entry[0] === "undated" ? "Undated" : entry[0]);
-    });
-  }
-
-  // --- searching -------------------------------------------------------------------------
-
-  function update() {
-    var run = ++generation;
-    var text = input.value.trim();
-    if (!ready) {
-      announce(failed ? "failed" : text ? "loading" : "", null);
-      return;
-    }
-    var asked = queryOf(text);
-    if (!asked.terms.length || !asked.query.clauses.length) {
-      list.replaceChildren();
-      moreButton.hidden = true;
-      noResults.hidden = true;
-      announce(text ? "nothing" : "", null);
-      return;
-    }
-    var byDate = selects.sort.value === "date";
-    var limit = byDate ? Infinity : shown;
-    announce("working", null);
-    allowedFor()
-      .then(function (allowed) {
-        return search(asked, asked.groups, limit, allowed).then(function (outcome) {
-          if (outcome.total || !asked.groups || asked.groups.length < 2 || !outcome.complete) {
-            return outcome;
-          }
-          return search(asked, null, limit, allowed).then(function (some) {  // none has every word
-            some.partial = some.total > 0;
-            return some;
-          });
-        });
-      })
-      .then(function (outcome) {
-        if (run !== generation) { return null; }
-        var results = outcome.results;
-        if (byDate) {  // documents run oldest first: the highest ids are the newest meetings
-          var directory = engine.manifest.directory;
-          results = results.slice().sort(function (a, b) {
-            return (b.doc < directory ? b.doc : -1) - (a.doc < directory ? a.doc : -1);
-          }).slice(0, shown);
+    function writeUrl(push) {
+      var params = new URLSearchParams();
+      if (input.value.trim()) {
+        params.set("q", input.value.trim());
+      }
+      FACETS.concat(["sort"]).forEach(function (name) {
+        if (selects[name].value) {
+          params.set(name, selects[name].value);
         }
-        return engine.records(results.map(function (r) { return r.doc; })).then(function (records) {
-          if (run !== generation) { return; }
-          if (byDate) {  // one meeting's items in their order of merit
-            var order = results.map(function (r, i) { return [records[i].d || "", r.score, i]; });
-            order.sort(function (a, b) { return a[0] !== b[0] ? (a[0] < b[0] ? 1 : -1) : b[1] - a[1] || a[2] - b[2]; });
-            records = order.map(function (o) { return records[o[2]]; });
-          }
-          show(asked, outcome, records);
-        });
-      })
-      .catch(function () {
-        if (run !== generation) { return; }
-        failed = true;
-        announce("failed", null);
       });
-  }
-
-  function search(asked, groups, limit, allowed) {
-    return engine.plan(asked.query, groups).then(function (plan) {
-      return engine.top(plan, limit, allowed || null);
-    });
-  }
-
-  // --- results ---------------------------------------------------------------------------
-
-  function show(asked, outcome, records) {
-    var fragment = document.createDocumentFragment();
-    records.forEach(function (record) {
-      fragment.appendChild(resultItem(record, asked.terms));
-    });
-    list.replaceChildren(fragment);
-    moreButton.hidden = outcome.complete ? outcome.total <= shown : false;
-    noResults.hidden = records.length > 0;
-    announce("done", outcome);
-  }
-
-  function resultItem(doc, terms) {
-    var item = document.createElement("li");
-    item.className = "mb-result";
-    item.appendChild(paragraph("mb-result__kind", (KINDS[doc.k] || doc.k) + (doc.e ? " (not for publication)" : "")));
-    var heading = document.createElement("h2");
-    heading.className = "govuk-heading-s";
-    var link = document.createElement("a");
-    link.className = "govuk-link";
-    link.href = doc.u;
-    highlight(link, doc.t, terms, false);
-    heading.appendChild(link);
-    item.appendChild(heading);
-    var meta = [];
-    if (doc.k === "item" && doc.m) { meta.push(doc.m); }
-    else {
-      var committee = engine.manifest.committees.filter(function (pair) { return pair[0] === doc.c; })[0];
-      if (committee) { meta.push(committee[1]); }
-      if (doc.d) { meta.push(longDate(doc.d)); }
-    }
-    if (meta.length) {
-      item.appendChild(paragraph("mb-result__meta", meta.join(", ")));
-    }
-    if (doc.x) {
-      var snippet = paragraph("mb-result__snippet", "");
-      highlight(snippet, doc.x, terms, true);
-      item.appendChild(snippet);
-    }
-    return item;
-  }
-
-  function paragraph(className, text) {
-    var p = document.createElement("p");
-    p.className = className;
-    p.textContent = text;
-    return p;
-  }
-
-  /* Append ``text`` to ``parent`` with matching words in <mark>; as a snippet, only a
-   * window of words around the first match. Words are text nodes, never HTML. */
-  var stems = new Map();
-
-  function matchesTerm(indexTerm, term) {
-    return indexTerm === term.stem || (term.text.length > 1 && indexTerm.indexOf(term.text) === 0);
-  }
-
-  /* Could ``word`` match at all? Its stem starts like the word, so a word that begins with
-   * none of the terms' first letters need not be stemmed: long minutes are scanned quickly. */
-  function mayMatch(word, terms) {
-    var lower = word.toLowerCase().replace(/^\W+/, "");
-    return terms.some(function (term) {
-      var start = term.stem.slice(0, 2);
-      return lower.lastIndexOf(start, 0) === 0 || lower.lastIndexOf(term.text.slice(0, 2), 0) === 0;
-    });
-  }
-
-  function wordMatches(word, terms) {
-    if (!mayMatch(word, terms)) {
-      return false;
-    }
-    if (!stems.has(word)) {
-      var token = window.lunr.trimmer(new window.lunr.Token(word.toLowerCase(), {}));
-      var plain = token.toString();
-      stems.set(word, plain ? [plain, window.lunr.stemmer(token.clone()).toString()] : null);
-    }
-    var known = stems.get(word);
-    return Boolean(known) && terms.some(function (term) { return known[1] === term.stem || matchesTerm(known[0], term); });
-  }
-
-  function highlight(parent, text, terms, asSnippet) {
-    var words = text.split(/(\s+)/);
-    var start = 0;
-    var end = words.length;
-    if (asSnippet) {  // find the first match only, so long minutes cost no more than their opening
-      var first = 0;
-      while (first < words.length && !wordMatches(words[first], terms)) { first++; }
-      start = first === words.length ? 0 : Math.max(0, first - 24);
-      end = Math.min(words.length, start + 70);
-      if (start > 0) { parent.appendChild(document.createTextNode("… ")); }
-    }
-    for (var i = start; i < end; i++) {
-      if (wordMatches(words[i], terms)) {
-        var mark = document.createElement("mark");
-        mark.textContent = words[i];
-        parent.appendChild(mark);
-      } else {
-        parent.appendChild(document.createTextNode(words[i]));
+      var query = params.toString();
+      var url = window.location.pathname + (query ? "?" + query : "");
+      if (url !== window.location.pathname + window.location.search) {
+        window.history[push ? "pushState" : "replaceState"](null, "", url);
       }
     }
-    if (asSnippet && end < words.length) { parent.appendChild(document.createTextNode(" …")); }
-  }
 
-  function ensureOption(select, value, label) {
-    if (!value) { return; }
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === value) { return; }
+    // --- filters ---------------------------------------------------------------------------
+
+    /* A function(doc) -> bool for the chosen filters, once their lists are fetched. */
+    function allowedFor() {
+      var checks = [];
+      var waits = [];
+      if (selects.year.value) {
+        var range = engine.yearRange(selects.year.value);
+        checks.push(function (doc) { return doc >= range[0] && doc < range[1]; });
+      }
+      [["committee", "c"], ["person", "p"], ["topic", "o"]].forEach(function (pair) {
+        if (selects[pair[0]].value) {
+          waits.push(engine.filterSet(pair[1], selects[pair[0]].value));
+        }
+      });
+      return Promise.all(waits).then(function (sets) {
+        sets.forEach(function (docs) { checks.push(function (doc) { return docs.has(doc); }); });
+        if (!checks.length) { return null; }
+        return function (doc) { return checks.every(function (check) { return check(doc); }); };
+      });
     }
-    select.add(new Option(label || value, value));
-  }
 
-  /* The status line is a live region: say the count once the answer is in, not while
-   * it is being worked out, so screen readers are not flooded. */
-  function announce(state, outcome) {
-    var query = input.value.trim();
-    var message = "";
-    if (state === "failed") {
-      message = "Search could not load. Check your connection and try again, or browse the archive instead.";
-    } else if (state === "loading") {
-      message = "Loading the search index…";
-    } else if (state === "nothing") {
-      message = "Type a word to search for: ‘" + query + "’ " + (/\w/.test(query) ?
-        "has only common words, which are not searched." : "has no letters or numbers in it.");
-    } else if (state === "working") {
+    function loadNames() {
+      if (!names) {
+        names = engine.get("names.json").then(function (data) {
+          [["person", data.people], ["topic", data.topics]].forEach(function (pair) {
+            var select = selects[pair[0]];
+            var current = select.value;
+            while (select.options.length > 1) { select.remove(1); }
+            pair[1].forEach(function (row) { select.add(new Option(row[1], row[0])); });
+            var chosen = pair[1].filter(function (row) { return row[0] === current; })[0];
+            ensureOption(select, current, chosen ? chosen[1] : current);
+            select.value = current;
+          });
+          return data;
+        });
+      }
+      return names;
+    }
+
+    function fillFixedFilters() {
+      var committee = selects.committee.value;
+      engine.manifest.committees.forEach(function (pair) { ensureOption(selects.committee, pair[0], pair[1]); });
+      Array.prototype.forEach.call(selects.committee.options, function (option) {
+        var known = engine.manifest.committees.filter(function (pair) { return pair[0] === option.value; })[0];
+        if (known) { option.textContent = known[1]; }
+      });
+      selects.committee.value = committee;
+      engine.manifest.years.slice().reverse().forEach(function (entry) {
+        ensureOption(selects.year, entry[0], entry[0] === "undated" ? "Undated" : entry[0]);
+      });
+    }
+
+    // --- searching -------------------------------------------------------------------------
+
+    function update() {
+      var run = ++generation;
+      var text = input.value.trim();
+      if (!ready) {
+        announce(failed ? "failed" : text ? "loading" : "", null);
+        return;
+      }
+      var asked = queryOf(text);
+      if (!asked.terms.length || !asked.query.clauses.length) {
+        list.replaceChildren();
+        moreButton.hidden = true;
+        noResults.hidden = true;
+        announce(text ? "nothing" : "", null);
+        return;
+      }
+      var byDate = selects.sort.value === "date";
+      var limit = byDate ? Infinity : shown;
+      announce("working", null);
+      allowedFor()
+        .then(function (allowed) {
+          return search(text, asked, asked.groups, limit, allowed).then(function (outcome) {
+            if (outcome.total || !asked.groups || asked.groups.length < 2 || !outcome.complete) {
+              return outcome;
+            }
+            return search(text, asked, null, limit, allowed).then(function (some) {  // none has every word
+              some.partial = some.total > 0;
+              return some;
+            });
+          });
+        })
+        .then(function (outcome) {
+          if (run !== generation) { return null; }
+          var results = outcome.results;
+          if (byDate) {  // documents run oldest first: the highest ids are the newest meetings
+            var directory = engine.manifest.directory;
+            results = results.slice().sort(function (a, b) {
+              return (b.doc < directory ? b.doc : -1) - (a.doc < directory ? a.doc : -1);
+            }).slice(0, shown);
+          }
+          return engine.records(results.map(function (r) { return r.doc; })).then(function (records) {
+            if (run !== generation) { return; }
+            if (byDate) {  // one meeting's items in their order of merit
+              var order = results.map(function (r, i) { return [records[i].d || "", r.score, i]; });
+              order.sort(function (a, b) { return a[0] !== b[0] ? (a[0] < b[0] ? 1 : -1) : b[1] - a[1] || a[2] - b[2]; });
+              records = order.map(function (o) { return records[o[2]]; });
+            }
+            show(asked, outcome, records);
+          });
+        })
+        .catch(function () {
+          if (run !== generation) { return; }
+          failed = true;
+          announce("failed", null);
+        });
+    }
+
+    // --- results ---------------------------------------------------------------------------
+
+    function show(asked, outcome, records) {
+      var fragment = document.createDocumentFragment();
+      records.forEach(function (record) {
+        fragment.appendChild(resultItem(record, asked.terms));
+      });
+      list.replaceChildren(fragment);
+      moreButton.hidden = outcome.complete ? outcome.total <= shown : false;
+      noResults.hidden = records.length > 0;
+      announce("done", outcome);
+    }
+
+    function resultItem(doc, terms) {
+      var item = document.createElement("li");
+      item.className = "mb-result";
+      item.appendChild(paragraph("mb-result__kind", (KINDS[doc.k] || doc.k) + (doc.e ? " (not for publication)" : "")));
+      var heading = document.createElement("h2");
+      heading.className = "govuk-heading-s";
+      var link = document.createElement("a");
+      link.className = "govuk-link";
+      link.href = doc.u;
+      highlight(link, doc.t, terms, false);
+      heading.appendChild(link);
+      item.appendChild(heading);
+      var meta = [];
+      if (doc.k === "item" && doc.m) { meta.push(doc.m); }
+      else {
+        var committee = engine.manifest.committees.filter(function (pair) { return pair[0] === doc.c; })[0];
+        if (committee) { meta.push(committee[1]); }
+        if (doc.d) { meta.push(longDate(doc.d)); }
+      }
+      if (meta.length) {
+        item.appendChild(paragraph("mb-result__meta", meta.join(", ")));
+      }
+      if (doc.x) {
+        var snippet = paragraph("mb-result__snippet", "");
+        highlight(snippet, doc.x, terms, true);
+        item.appendChild(snippet);
+      }
+      return item;
+    }
+
+    function paragraph(className, text) {
+      var p = document.createElement("p");
+      p.className = className;
+      p.textContent = text;
+      return p;
+    }
+
+    /* Append ``text`` to ``parent`` with matching words in <mark>; as a snippet, only a
+     * window of words around the first match. Words are text nodes, never HTML. */
+    var stems = new Map();
+
+    function matchesTerm(indexTerm, term) {
+      return indexTerm === term.stem || (term.text.length > 1 && indexTerm.indexOf(term.text) === 0);
+    }
+
+    /* Could ``word`` match at all? Its stem starts like the word, so a word that begins with
+     * none of the terms' first letters need not be stemmed: long minutes are scanned quickly. */
+    function mayMatch(word, terms) {
+      var lower = word.toLowerCase().replace(/^\W+/, "");
+      return terms.some(function (term) {
+        var start = term.stem.slice(0, 2);
+        return lower.lastIndexOf(start, 0) === 0 || lower.lastIndexOf(term.text.slice(0, 2), 0) === 0;
+      });
+    }
+
+    function wordMatches(word, terms) {
+      if (!mayMatch(word, terms)) {
+        return false;
+      }
+      if (!stems.has(word)) {
+        var token = window.lunr.trimmer(new window.lunr.Token(word.toLowerCase(), {}));
+        var plain = token.toString();
+        stems.set(word, plain ? [plain, window.lunr.stemmer(token.clone()).toString()] : null);
+      }
+      var known = stems.get(word);
+      return Boolean(known) && terms.some(function (term) { return known[1] === term.stem || matchesTerm(known[0], term); });
+    }
+
+    function highlight(parent, text, terms, asSnippet) {
+      var words = text.split(/(\s+)/);
+      var start = 0;
+      var end = words.length;
+      if (asSnippet) {  // find the first match only, so long minutes cost no more than their opening
+        var first = 0;
+        while (first < words.length && !wordMatches(words[first], terms)) { first++; }
+        start = first === words.length ? 0 : Math.max(0, first - 24);
+        end = Math.min(words.length, start + 70);
+        if (start > 0) { parent.appendChild(document.createTextNode("… ")); }
+      }
+      for (var i = start; i < end; i++) {
+        if (wordMatches(words[i], terms)) {
+          var mark = document.createElement("mark");
+          mark.textContent = words[i];
+          parent.appendChild(mark);
+        } else {
+          parent.appendChild(document.createTextNode(words[i]));
+        }
+      }
+      if (asSnippet && end < words.length) { parent.appendChild(document.createTextNode(" …")); }
+    }
+
+    function ensureOption(select, value, label) {
+      if (!value) { return; }
+      for (var i = 0; i < select.options.length; i++) {
+        if (select.options[i].value === value) { return; }
+      }
+      select.add(new Option(label || value, value));
+    }
+
+    /* The status line is a live region: say the count once the answer is in, not while
+     * it is being worked out, so screen readers are not flooded. */
+    function announce(state, outcome) {
+      var query = input.value.trim();
+      var message = "";
+      if (state === "failed") {
+        message = "Search could not load. Check your connection and try again, or browse the archive instead.";
+      } else if (state === "loading") {
+        message = "Loading the search index…";
+      } else if (state === "nothing") {
+        message = "Type a word to search for: ‘" + query + "’ " + (/\w/.test(query) ?
+          "has only common words, which are not searched." : "has no letters or numbers in it.");
+      } else if (state === "working") {
+        window.clearTimeout(announceTimer);
+        announceTimer = window.setTimeout(function () { statusBox.textContent = "Searching…"; }, 400);
+        return;
+      } else if (state === "done") {
+        var count = outcome.total;
+        var counted = count === 1 ? "1 result" : count + " results";
+        message = (outcome.complete ? counted : "At least " + counted) + " for ‘" + query + "’";
+        if (!outcome.complete) { message += ", best first"; }
+        if (outcome.partial) { message += " (none has all your words; showing results with some of them)"; }
+      }
       window.clearTimeout(announceTimer);
-      announceTimer = window.setTimeout(function () { statusBox.textContent = "Searching…"; }, 400);
-      return;
-    } else if (state === "done") {
-      var count = outcome.total;
-      var counted = count === 1 ? "1 result" : count + " results";
-      message = (outcome.complete ? counted : "At least " + counted) + " for ‘" + query + "’";
-      if (!outcome.complete) { message += ", best first"; }
-      if (outcome.partial) { message += " (none has all your words; showing results with some of them)"; }
+      statusBox.textContent = message;
     }
-    window.clearTimeout(announceTimer);
-    statusBox.textContent = message;
-  }
 
-  function longDate(iso) {
-    var parts = iso.split("-");
-    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
-  }
+    function longDate(iso) {
+      var parts = iso.split("-");
+      return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+    }
 
-  // --- events ----------------------------------------------------------------------------
+    // --- events ----------------------------------------------------------------------------
 
-  input.addEventListener("input", function () {
-    shown = PAGE_SIZE;
-    writeUrl(!typing);  // a new query gets its own entry, so Back returns to the one before
-    typing = true;
-    update();
-  });
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    shown = PAGE_SIZE;
-    writeUrl(true);
-    typing = false;
-    update();
-  });
-  FACETS.concat(["sort"]).forEach(function (name) {
-    selects[name].addEventListener("change", function () {
+    input.addEventListener("input", function () {
+      shown = PAGE_SIZE;
+      writeUrl(!typing);  // a new query gets its own entry, so Back returns to the one before
+      typing = true;
+      update();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
       shown = PAGE_SIZE;
       writeUrl(true);
       typing = false;
       update();
     });
-  });
-  ["focusin", "pointerdown"].forEach(function (type) {  // the person and topic lists, when first wanted
-    document.getElementById("search-filters").addEventListener(type, function () { if (ready) { loadNames(); } });
-  });
-  moreButton.addEventListener("click", function () {
-    var before = list.children.length;
-    shown += PAGE_SIZE;
-    update();
-    var wait = new MutationObserver(function () {
-      var next = list.children[before];
-      if (next) {
-        wait.disconnect();
-        var link = next.querySelector("a");
-        if (link) { link.focus(); }
-      }
+    FACETS.concat(["sort"]).forEach(function (name) {
+      selects[name].addEventListener("change", function () {
+        shown = PAGE_SIZE;
+        writeUrl(true);
+        typing = false;
+        update();
+      });
     });
-    wait.observe(list, { childList: true });
-  });
-  window.addEventListener("popstate", function () {
-    typing = false;
+    ["focusin", "pointerdown"].forEach(function (type) {  // the person and topic lists, when first wanted
+      document.getElementById("search-filters").addEventListener(type, function () {
+        loading.then(loadNames).catch(function () { /* the filters keep their first option */ });
+      });
+    });
+    moreButton.addEventListener("click", function () {
+      var before = list.children.length;
+      shown += PAGE_SIZE;
+      update();
+      var wait = new MutationObserver(function () {
+        var next = list.children[before];
+        if (next) {
+          wait.disconnect();
+          var link = next.querySelector("a");
+          if (link) { link.focus(); }
+        }
+      });
+      wait.observe(list, { childList: true });
+    });
+    window.addEventListener("popstate", function () {
+      typing = false;
+      readUrl();
+      update();
+    });
+
     readUrl();
     update();
-  });
-
-  readUrl();
-  update();
-  engine.load()
-    .then(function () {
-      ready = true;
-      fillFixedFilters();
-      if (selects.person.value || selects.topic.value) { loadNames(); }
-      update();
-    })
-    .catch(function () {
-      failed = true;
-      update();
-    });
+    loading
+      .then(function () {
+        ready = true;
+        fillFixedFilters();
+        if (selects.person.value || selects.topic.value) { loadNames(); }
+        update();
+      })
+      .catch(function () {
+        failed = true;
+        update();
+      });
+  }
 }());
