@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .model import Problem, SourceSpan
-from .sources import SourceDocument, decode, split_lines
+from .sources import SourceDocument, decode, lines_matching, split_lines
 
 Kind = Literal["email", "phone"]
 NOTICE: dict[Kind, str] = {"email": "[email address withheld]", "phone": "[phone number withheld]"}
@@ -183,20 +183,7 @@ def _scan_lines(lines: list[str], *, markup: bool) -> Scan:
 
 def _suspects(lines: Sequence[str], *, markup: bool) -> list[int]:
     """The indexes of the lines redact_line may change, in order; it gives every other line back as it is."""
-    text = "\n".join(lines)
-    if text.count("\n") != len(lines) - 1:  # a line holding a newline would throw the count out: look at every line
-        return list(range(len(lines)))
-    pattern = _SUSPECT_MARKUP if markup else _SUSPECT
-    found: list[int] = []
-    index = counted = 0  # the line holding offset ``counted``
-    while match := pattern.search(text, counted):  # never spans a newline
-        index += text.count("\n", counted, match.start())
-        found.append(index)
-        counted = text.find("\n", match.start()) + 1  # the next line's start (0 after the last line: the end)
-        if not counted:
-            break
-        index += 1
-    return found
+    return lines_matching(lines, _SUSPECT_MARKUP if markup else _SUSPECT)
 
 
 def withhold_contacts(documents: Iterable[SourceDocument], content: Path) -> tuple[list[SourceDocument], list[Problem]]:

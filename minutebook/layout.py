@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .dates import has_date
+from .sources import lines_matching
 
 
 @dataclass(slots=True)
@@ -201,19 +202,7 @@ def split_parts(lines: list[Line]) -> list[Part]:
 
 def _maybe_restricted(lines: list[Line]) -> set[int]:
     """The rows RESTRICTED may find something in."""
-    text = "\n".join([line.text for line in lines])
-    if text.count("\n") != len(lines) - 1:  # a line holding a newline would throw the rows out: try every row
-        return set(range(len(lines)))
-    rows: set[int] = set()
-    row = counted = 0  # the row holding offset ``counted``
-    while match := _RESTRICTED_HINT.search(text, counted):  # never spans a newline
-        row += text.count("\n", counted, match.start())
-        rows.add(row)
-        counted = text.find("\n", match.start()) + 1  # the next row's start (0 after the last row: the end)
-        if not counted:
-            break
-        row += 1
-    return rows
+    return set(lines_matching([line.text for line in lines], _RESTRICTED_HINT))
 
 
 def _anchor_kind(lines: list[Line], index: int, restricted: bool = True) -> str | None:

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -244,6 +244,27 @@ def lowered(text: str) -> str | None:
     if text.isascii() or not any(char in text for char in _CASE_UNSAFE):
         return text.lower()
     return None
+
+
+def lines_matching(lines: Sequence[str], pattern: re.Pattern[str]) -> list[int]:
+    """The indexes of the lines ``pattern`` finds something in, in order, from one search of the joined text.
+
+    Why: one C-level scan of a whole document is far quicker than a search per line. The
+    pattern must never match across a newline. A line that itself holds a newline would
+    throw the count out: then every line is returned, to be looked at one by one."""
+    text = "\n".join(lines)
+    if text.count("\n") != len(lines) - 1:
+        return list(range(len(lines)))
+    found: list[int] = []
+    index = counted = 0  # the line holding offset ``counted``
+    while match := pattern.search(text, counted):
+        index += text.count("\n", counted, match.start())
+        found.append(index)
+        counted = text.find("\n", match.start()) + 1  # the next line's start (0 after the last line: the end)
+        if not counted:
+            break
+        index += 1
+    return found
 
 
 def split_lines(text: str) -> list[str]:
