@@ -357,19 +357,11 @@ def generate(n: int, out_dir: Path, seed: int = 1) -> list[Path]:
     lexicon = Lexicon(world, seed)
     rng = random.Random(seed * 7919 + n)
     meetings = syn.schedule(n, rng)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for old in sorted(out_dir.glob("*.txt")):
-        old.unlink()
-    by_body: dict[str, list[dt.date]] = {}
-    for m in meetings:
-        by_body.setdefault(m.body.name, []).append(m.date)
+    by_body = syn.start_archive(out_dir, meetings)
     last: dict[str, tuple[syn.Meeting, Minutes]] = {}
     paths: list[Path] = []
     for index, meeting in enumerate(meetings):
-        dates = by_body[meeting.body.name]
-        at = dates.index(meeting.date)
-        previous = dates[at - 1] if at > 0 else meeting.date - dt.timedelta(days=rng.randrange(40, 70))
-        following = dates[at + 1] if at + 1 < len(dates) else None
+        previous, following = syn.neighbours(meeting, by_body, rng)
         signer = syn.officer_for(world, "Monitoring Officer", meeting.date)
         layout = pick_layout(rng)
         text, facts = syn.write_meeting(world, meeting, previous, following, rng, signer, min_bytes=minutes_bytes(rng))
@@ -382,8 +374,7 @@ def generate(n: int, out_dir: Path, seed: int = 1) -> list[Path]:
                                lexicon, rng, target=rng.randrange(30_000, 100_000))
         last[meeting.body.name] = (meeting, minutes)
         lexicon.wrote(text)
-        slug = re.sub(r"[^a-z0-9]+", "-", meeting.body.name.lower()).strip("-")
-        path = out_dir / f"{index:05d}_{meeting.date.isoformat()}_{slug}_{layout}.txt"
+        path = out_dir / f"{index:05d}_{meeting.date.isoformat()}_{syn.slug(meeting.body.name)}_{layout}.txt"
         path.write_text(text, encoding="utf-8")
         paths.append(path)
         if (index + 1) % ITEM_PAGE_EVERY == 0:

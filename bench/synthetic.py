@@ -1070,25 +1070,41 @@ def committee_members(world: World, body: Body, d: dt.date) -> list[Person]:
     return _MEMBERS[key]
 
 
-def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dict[str, Any]]]:
-    """Write N documents into out_dir (its earlier .txt files are removed); return paths and expected facts."""
-    _MEMBERS.clear()
-    world = make_world(seed)
-    rng = random.Random(seed * 7919 + n)
-    meetings = schedule(n, rng)
+def start_archive(out_dir: Path, meetings: list[Meeting]) -> dict[str, list[dt.date]]:
+    """Empty out_dir of earlier documents; return each body's meeting dates, in order."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in sorted(out_dir.glob("*.txt")):
         old.unlink()
     by_body: dict[str, list[dt.date]] = {}
     for m in meetings:
         by_body.setdefault(m.body.name, []).append(m.date)
+    return by_body
+
+
+def neighbours(meeting: Meeting, by_body: dict[str, list[dt.date]],
+               rng: random.Random) -> tuple[dt.date, dt.date | None]:
+    """The body's previous meeting (40-70 days earlier when that is before the archive) and its next one in it."""
+    dates = by_body[meeting.body.name]
+    at = dates.index(meeting.date)
+    previous = dates[at - 1] if at > 0 else meeting.date - dt.timedelta(days=rng.randrange(40, 70))
+    return previous, dates[at + 1] if at + 1 < len(dates) else None
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dict[str, Any]]]:
+    """Write N documents into out_dir (its earlier .txt files are removed); return paths and expected facts."""
+    _MEMBERS.clear()
+    world = make_world(seed)
+    rng = random.Random(seed * 7919 + n)
+    meetings = schedule(n, rng)
+    by_body = start_archive(out_dir, meetings)
     paths: list[Path] = []
     expected: list[dict[str, Any]] = []
     for index, meeting in enumerate(meetings):
-        dates = by_body[meeting.body.name]
-        at = dates.index(meeting.date)
-        previous = dates[at - 1] if at > 0 else meeting.date - dt.timedelta(days=rng.randrange(40, 70))
-        following = dates[at + 1] if at + 1 < len(dates) else None
+        previous, following = neighbours(meeting, by_body, rng)
         if following is None and meeting.date >= LAST_DATE - dt.timedelta(days=120):
             # a body's newest meeting names its next one, after the archive ends
             following = meeting.date + dt.timedelta(days=rng.randrange(28, 70))
@@ -1096,8 +1112,7 @@ def generate(n: int, out_dir: Path, seed: int = 1) -> tuple[list[Path], list[dic
                 following += dt.timedelta(days=1)
         signer = officer_for(world, "Monitoring Officer", meeting.date)
         text, facts = write_meeting(world, meeting, previous, following, rng, signer)
-        slug = re.sub(r"[^a-z0-9]+", "-", meeting.body.name.lower()).strip("-")
-        name = f"{index:05d}_{meeting.date.isoformat()}_{slug}.txt"
+        name = f"{index:05d}_{meeting.date.isoformat()}_{slug(meeting.body.name)}.txt"
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         facts["source"] = name
