@@ -90,14 +90,20 @@ def _stem(word: str) -> str:
 
 def _tokens(text: str) -> list[str]:
     """Word stems without possessive 's; an all-capitals word gets a "*" so the acronym SEND is not "send"."""
-    words = (w.removesuffix("'s") for w in _WORD.findall(text.replace("’", "'")))
-    return [_stem(w) + "*" if w.isupper() and len(w) > 1 else _stem(w) for w in words]
+    return list(map(_token, _WORD.findall(text.replace("’", "'"))))
+
+
+@lru_cache(maxsize=1 << 18)  # an archive's millions of words are a few hundred thousand distinct ones
+def _token(word: str) -> str:
+    word = word.removesuffix("'s")
+    return _stem(word) + "*" if word.isupper() and len(word) > 1 else _stem(word)
 
 
 def _hits(tokens: list[str], titles: bool) -> Iterator[tuple[int, tuple[str, ...], str]]:
     """(position, synonym, theme id) for each synonym in the tokens, longest first at one position."""
-    for i, token in enumerate(tokens):
-        for words, tid, anywhere in _SYNONYMS.get(token.rstrip("*"), ()):
+    starts = _STARTS
+    for i in [i for i, token in enumerate(tokens) if token in starts]:  # few tokens start a synonym
+        for words, tid, anywhere in starts[tokens[i]]:
             if (anywhere or titles) and all(k < len(tokens) and tokens[k] in (w, w + "*" * (w[-1] != "*"))
                                             for k, w in enumerate(words, i)):
                 yield i, words, tid
@@ -116,6 +122,8 @@ _SYNONYMS: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list
 for _entry in sorted(((tuple(_tokens(s)), slugify(t["name"]), key == "synonyms") for t in _VOCAB["theme"]
                       for key in ("synonyms", "in_titles") for s in t.get(key, [])), key=lambda e: -len(e[0])):
     _SYNONYMS[_entry[0][0].rstrip("*")].append(_entry)
+_STARTS = {key: entries for first, entries in _SYNONYMS.items() for key in (first, first + "*")}
+"""_SYNONYMS under each token a first word can be read as (with and without the acronym mark)."""
 
 
 @lru_cache(maxsize=1 << 16)
