@@ -33,6 +33,26 @@ class ItemInMeeting:
         return f"{self.meeting.url}#{self.item.anchor}"
 
 
+THREAD_PAGE = 100
+"""A topic with more agenda items than this gets a page per year: a county's "Planning" runs to
+thousands of items, megabytes in one page, too heavy for a phone to load."""
+LATEST_ON_TOPIC = 10
+"""Items a long topic's own page shows before its list of years: the latest decisions first."""
+
+
+@dataclass(frozen=True)
+class ThreadYear:
+    """The part of a long topic thread that one year holds."""
+
+    year: int | None
+    entries: tuple[ItemInMeeting, ...]
+    """Oldest first, like the thread."""
+
+    @property
+    def slug(self) -> str:
+        return str(self.year) if self.year else "undated"
+
+
 @dataclass(frozen=True)
 class RegisteredResolution:
     resolution: Resolution
@@ -168,6 +188,19 @@ def topic_threads(topics: Iterable[Topic], meetings: dict[str, Meeting]) -> dict
         entries.sort(key=lambda e: e[:3])
         threads[topic.id] = [entry for *_, entry in entries]
     return threads
+
+
+def thread_years(thread: Sequence[ItemInMeeting]) -> list[ThreadYear]:
+    """A thread cut into years, oldest first; undated meetings (last in the thread) make the last part."""
+    years: dict[int | None, list[ItemInMeeting]] = defaultdict(list)
+    for entry in thread:
+        years[entry.meeting.date.year if entry.meeting.date else None].append(entry)
+    return [ThreadYear(year, tuple(entries)) for year, entries in years.items()]
+
+
+def latest_in_thread(thread: Sequence[ItemInMeeting], count: int = LATEST_ON_TOPIC) -> list[ItemInMeeting]:
+    """The newest dated items of a thread, newest first."""
+    return [entry for entry in reversed(thread) if entry.meeting.date][:count]
 
 
 def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:

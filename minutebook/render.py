@@ -154,7 +154,16 @@ def page_jobs(
     page("topics/index.html", "topics.html", topics=sorted(archive.topics, key=lambda t: t.name.lower()))
     threads = listings.topic_threads(archive.topics, site.meetings)
     for topic in archive.topics:
-        page(f"topics/{topic.id}/index.html", "topic.html", topic=topic, thread=threads[topic.id])
+        thread = threads[topic.id]
+        if len(thread) <= listings.THREAD_PAGE:
+            page(f"topics/{topic.id}/index.html", "topic.html", topic=topic, thread=thread, years=[], latest=[])
+            continue
+        parts = listings.thread_years(thread)
+        page(f"topics/{topic.id}/index.html", "topic.html", topic=topic, thread=thread, years=parts,
+             latest=listings.latest_in_thread(thread))
+        for before, part, after in listings.neighbours(parts):
+            page(f"topics/{topic.id}/{part.slug}/index.html", "topic-year.html", topic=topic, year=part,
+                 older=before, newer=after, total=len(thread))
     register = listings.resolutions_by_year(archive)
     page("resolutions/index.html", "resolutions.html", register=register)
     for newer_year, register_year, older_year in listings.neighbours(register):

@@ -3,12 +3,15 @@ temporary folder, each page read back as HTML and checked against the exported d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from minutebook.listings import THREAD_PAGE
 
 from .conftest import CONTENT, BuiltSite, build_site
 from .test_build_cli import MINUTES
@@ -198,6 +201,52 @@ def test_topic_page_follows_the_subject_in_date_order(seed_site: BuiltSite) -> N
     assert dates == sorted(dates)
     first = html.css(".mb-thread__entry")[0].text()
     assert "The updated Risk and Opportunity Register be noted." in first
+
+
+def long_running_subject(meetings: int) -> dict[str, str]:
+    """Plain minutes of a Harbour Committee that discusses harbour dredging at every meeting, monthly from 2019."""
+    files = {}
+    for n in range(meetings):
+        date = dt.date(2019 + n // 12, n % 12 + 1, 10)
+        files[f"{date.isoformat()}.txt"] = f"""Riverside District Council
+MINUTES of a meeting of the Harbour Committee held on {date.day} {date:%B %Y} at 10.00 am at the Town Hall, Riverside
+
+Present: Councillors Carol Hughes (Chair), Alan Xavier
+
+1. Harbour Dredging Programme
+The Committee considered progress on dredging the outer harbour, meeting {n + 1}.
+
+Resolved: That dredging continue for a further month ({n + 1}).
+"""
+    return files
+
+
+def test_a_subject_discussed_for_years_gets_a_page_per_year(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(long_running_subject(THREAD_PAGE + 5)), tmp_path / "site")
+    topic = next(t for t in site.data("topics") if len(t["items"]) == THREAD_PAGE + 5)
+    overview = page(site, topic["url"])
+    assert overview.css_first("table caption").text().strip() == f"{topic['name']} by year"
+    years = [" ".join(row.text(separator=" ").split()) for row in overview.css("tbody tr")]
+    assert years == ["2027 9", *(f"{year} 12" for year in range(2026, 2018, -1))]
+    latest = [a.text() for a in overview.css(".mb-thread__entry h3 a")]
+    assert len(latest) == 10 and "1. Harbour Dredging Programme" in latest[0]
+    assert "(105)" in overview.css(".mb-thread__entry")[0].text(), "the newest decision comes first"
+
+    year = page(site, f"{topic['url']}2020/")
+    decisions = [" ".join(li.text().split()) for li in year.css(".mb-thread__entry .govuk-list li")]
+    assert [d.split("(")[1].split(")")[0] for d in decisions] == [str(n) for n in range(13, 25)], "oldest first"
+    pager = {a.attributes["rel"]: a.attributes["href"] for a in year.css(".govuk-pagination a")}
+    assert pager == {"prev": f"{topic['url']}2019/", "next": f"{topic['url']}2021/"}
+    every_page = [page(site, f"{topic['url']}{y}/") for y in range(2019, 2028)]
+    linked = [a.attributes["href"] for p in every_page for a in p.css(".mb-thread__entry h2 a")]
+    assert linked == [f"/meetings/{i['meeting']}/#{i['anchor']}" for i in topic["items"]], "every item, once, in order"
+
+
+def test_a_shorter_subject_stays_on_one_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(long_running_subject(THREAD_PAGE)), tmp_path / "site")
+    topic = next(t for t in site.data("topics") if len(t["items"]) == THREAD_PAGE)
+    assert len(page(site, topic["url"]).css(".mb-thread__entry h2 a")) == THREAD_PAGE
+    assert not (site.out / topic["url"].strip("/") / "2019").exists()
 
 
 def test_committee_page_lists_its_meetings_members_and_topics(seed_site: BuiltSite) -> None:
