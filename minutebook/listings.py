@@ -203,6 +203,39 @@ def latest_in_thread(thread: Sequence[ItemInMeeting], count: int = LATEST_ON_TOP
     return [entry for entry in reversed(thread) if entry.meeting.date][:count]
 
 
+REGISTER_PAGE = 300
+"""A year of the register with more decisions than this gets a page per month: a county council
+records thousands of decisions a year, megabytes on one page."""
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+@dataclass(frozen=True)
+class MonthOfResolutions:
+    year: int
+    month: int
+    entries: tuple[RegisteredResolution, ...]
+
+    @property
+    def slug(self) -> str:
+        return f"{self.month:02d}"
+
+    @property
+    def name(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+
+
+def register_months(year: YearOfResolutions) -> list[MonthOfResolutions]:
+    """A long year of the register by month, newest first; none for a short year or undated meetings."""
+    if year.year is None or len(year.entries) <= REGISTER_PAGE:
+        return []
+    months: dict[int, list[RegisteredResolution]] = defaultdict(list)
+    for entry in year.entries:
+        if entry.meeting.date:
+            months[entry.meeting.date.month].append(entry)
+    return [MonthOfResolutions(year.year, month, tuple(entries)) for month, entries in months.items()]
+
+
 def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:
     """The register: every resolution, newest meeting first, in item order within a meeting."""
     years: dict[int | None, list[RegisteredResolution]] = defaultdict(list)

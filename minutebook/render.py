@@ -167,8 +167,12 @@ def page_jobs(
     register = listings.resolutions_by_year(archive)
     page("resolutions/index.html", "resolutions.html", register=register)
     for newer_year, register_year, older_year in listings.neighbours(register):
+        months = listings.register_months(register_year)
         page(f"resolutions/{register_year.slug}/index.html", "resolutions-year.html", year=register_year,
-             newer=newer_year, older=older_year)
+             newer=newer_year, older=older_year, months=months)
+        for newer_month, month, older_month in listings.neighbours(months):
+            page(f"resolutions/{register_year.slug}/{month.slug}/index.html", "resolutions-month.html", month=month,
+                 newer=newer_month, older=older_month)
     page("search/index.html", "search.html", manifest=search_manifest)
     page("accessibility/index.html", "accessibility.html")
     page("data/index.html", "data.html")

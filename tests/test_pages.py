@@ -278,6 +278,49 @@ def test_resolutions_register_lists_every_decision_once_newest_first(seed_site: 
     assert dated == sorted(dated, reverse=True)
 
 
+def busy_year(meetings: int, items: int) -> dict[str, str]:
+    """A Harbour Committee meeting weekly through 2024, deciding something at every item."""
+    files = {}
+    for n in range(meetings):
+        date = dt.date(2024, 1, 2) + dt.timedelta(weeks=n)
+        agenda = "\n\n".join(f"{i}. Mooring Licence {n}-{i}\n\nResolved: That licence {n}-{i} be granted."
+                               for i in range(1, items + 1))
+        files[f"{date.isoformat()}.txt"] = f"""Riverside District Council
+MINUTES of a meeting of the Harbour Committee held on {date.day} {date:%B %Y} at 10.00 am at the Town Hall, Riverside
+
+Present: Councillors Carol Hughes (Chair), Alan Xavier
+
+{agenda}
+"""
+    return files
+
+
+def test_a_year_of_many_decisions_gets_a_register_page_per_month(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(busy_year(meetings=31, items=10)), tmp_path / "site")
+    year = page(site, "/resolutions/2024/")
+    assert year.css_first("table caption").text().strip() == "Decisions in 2024 by month, newest first"
+    months = [" ".join(row.text(separator=" ").split()) for row in year.css("tbody tr")]
+    assert months == ["July 2024 50", "June 2024 40", "May 2024 40", "April 2024 50", "March 2024 40",
+                      "February 2024 40", "January 2024 50"]
+    assert not year.css(".mb-register__entry"), "the year page lists months, not 310 decisions"
+    seen = []
+    for link in [a.attributes["href"] for a in year.css("tbody a")]:
+        month = page(site, link)
+        seen += [code.text() for code in month.css(".mb-register__entry code")]
+    expected = [r["id"] for m in site.data("meetings") for i in m["items"] for r in i["resolutions"]]
+    assert sorted(seen) == sorted(expected) and len(seen) == 310
+    assert [ref[:10] for ref in seen] == sorted((ref[:10] for ref in seen), reverse=True)
+    march = page(site, "/resolutions/2024/03/")
+    pager = {a.attributes["rel"]: a.attributes["href"] for a in march.css(".govuk-pagination a")}
+    assert pager == {"prev": "/resolutions/2024/04/", "next": "/resolutions/2024/02/"}
+
+
+def test_a_quieter_year_stays_on_one_register_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(busy_year(meetings=30, items=10)), tmp_path / "site")
+    assert len(page(site, "/resolutions/2024/").css(".mb-register__entry")) == 300
+    assert not (site.out / "resolutions" / "2024" / "01").exists()
+
+
 def test_browse_by_date_lists_years_newest_first_and_the_undated(seed_site: BuiltSite) -> None:
     html = page(seed_site, "/meetings/")
     years = texts(html.css("tbody th"))
