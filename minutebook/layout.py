@@ -179,11 +179,15 @@ def split_parts(lines: list[Line]) -> list[Part]:
         stamp = _stamp_before(lines, index)
         start = _header_start(lines, index)
         if starts:
-            prev_start, prev_kind, _ = starts[-1]
+            prev_start, prev_kind, prev_stamp = starts[-1]
             body_lines = sum(1 for line in lines[prev_start:start] if line.text)
-            if body_lines <= 12 or (kind == "restricted" and prev_kind == "restricted" and stamp is None):
-                if prev_kind == "unknown":
-                    starts[-1] = (prev_start, kind, stamp or starts[-1][2])
+            if kind == "restricted" and prev_kind != "restricted" and (
+                prev_kind not in ("report", "unknown") or stamp not in (None, prev_stamp)
+            ):
+                pass  # exempt content is never swallowed by an open part, however short that part is
+            elif body_lines <= 12 or (kind == "restricted" and prev_kind == "restricted" and stamp is None):
+                if prev_kind == "unknown" or kind == "restricted":  # a short report cover of the same item: withheld
+                    starts[-1] = (prev_start, kind, stamp or prev_stamp)
                 continue
         elif sum(1 for line in lines[:start] if line.text) <= 12:
             starts.append((0, kind, stamp))

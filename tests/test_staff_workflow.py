@@ -146,6 +146,30 @@ def test_the_exempt_canary_finds_withheld_text_in_any_output_file(tmp_path: Path
     assert {str(leak.source) for leak in leaks} == {"parish.txt:21", "parish.txt:23"}
 
 
+def test_a_restricted_page_after_a_short_report_stays_withheld(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    """A short covering report (a handful of lines) followed by the restricted page of the next item:
+    the restricted page is a part of its own, however short the part before it."""
+    pack = (CONTENT / "004_58e9679888508d11.txt").read_text(encoding="utf-8")
+    lines = pack.split("\n")
+    second_report = [n for n, line in enumerate(lines) if line.startswith("Meeting to be held on")][1]
+    restricted = lines.index("Agenda Item 10")
+    short_report = ["Meeting to be held on Tuesday, 26 February 2019", "", "Report of the Head of Legal & Democratic "
+                    "Services", "", "Corporate Risk and Opportunity Register Quarter 4", "", "Recommendation", "",
+                    "The Committee is asked to note the register.", ""]
+    shortened = lines[:second_report] + short_report + lines[restricted:]
+    canary = "CANARY-5150 the contract value is secret and must never be published."
+    planted = "\n".join(shortened).replace("Document is Restricted", f"Document is Restricted\n\n{canary}", 1)
+    content = make_content({"004_58e9679888508d11.txt": planted})
+    site = build_site(content, tmp_path / "site")
+    leaked = sorted(path.relative_to(site.out).as_posix() for path in site.out.rglob("*")
+                    if path.is_file() and b"CANARY-5150" in path.read_bytes())
+    assert leaked == []
+    assert find_leaks(site.out, site.result.archive, content) == []
+    items = {i["number"]: i for i in site.meeting_on("2019-02-26")["items"]}
+    assert items["10"]["exempt"] and items["10"]["title"].startswith("Update report on the performance")
+    assert not items["5"]["exempt"], "the open report before the restricted page stays published"
+
+
 # --- the staff report -----------------------------------------------------------------------
 
 
