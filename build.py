@@ -129,6 +129,7 @@ def add_command(files: tuple[Path, ...], content: Path, config_path: Path | None
     \b
     Example:
         python build.py add ~/Downloads/minutes-2024-09-09.txt
+        python build.py add ~/Downloads/agenda-pack.pdf
     """
     config = _config(config_path)
     intakes, archive, problems = add_documents(list(files), content, replace=replace,

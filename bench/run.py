@@ -222,7 +222,7 @@ EXACT_GROUPS = {
     "read_sources": "read", "withhold_contacts": "read", "parse_document": "read", "load_overrides": "read",
     "link_archive": "link", "build_search": "index",
     "render_site": "render", "export_files": "render", "feed_files": "render", "calendar_files": "render",
-    "sitemap_files": "render", "prepare_downloads": "render", "assess": "render", "collect_assets": "render",
+    "sitemap_files": "render", "offer_downloads": "render", "assess": "render", "collect_assets": "render",
     "publish": "publish",
 }
 PATTERN_GROUPS = [

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .model import Problem, SourceSpan
-from .sources import SourceDocument, decode, lines_matching, split_lines
+from .sources import SourceDocument, file_lines, lines_matching
 
 Kind = Literal["email", "phone"]
 NOTICE: dict[Kind, str] = {"email": "[email address withheld]", "phone": "[phone number withheld]"}
@@ -163,12 +163,13 @@ def redact_line(line: str, *, markup: bool = False) -> Redacted:
     return plain
 
 
-def scan_source(data: bytes, *, markup: bool) -> Scan:
+def scan_source(data: bytes, *, markup: bool, path: str = "") -> Scan:
     """A source file as received, decoded and numbered exactly as the reader does, with details withheld.
 
-    ``markup`` is for HTML and Markdown, where a detail may be written with character references.
+    ``markup`` is for HTML and Markdown, where a detail may be written with character references;
+    ``path`` tells a PDF (its extracted lines are scanned) from a text file.
     """
-    return _scan_lines(split_lines(decode(data, "", [])), markup=markup)
+    return _scan_lines(file_lines(data, path), markup=markup)
 
 
 def _scan_lines(lines: list[str], *, markup: bool) -> Scan:
@@ -226,7 +227,8 @@ def withhold_document(doc: SourceDocument, received: bytes | None) -> tuple[Sour
     if not scan.first_line and first is not None:
         scan = Scan((), emails, phones, doc.line_numbers[first])
     if scan.first_line:
-        return withheld, Problem("note", SourceSpan(doc.path, scan.first_line), withheld_message(scan.emails, scan.phones))
+        page = doc.pages[scan.first_line - 1] if scan.first_line <= len(doc.pages) else 0
+        return withheld, Problem("note", SourceSpan(doc.path, scan.first_line, page), withheld_message(scan.emails, scan.phones))
     return withheld, None
 
 
@@ -238,7 +240,9 @@ def _scan_file(data: bytes | None, doc: SourceDocument, read: Scan) -> Scan:
     """
     if data is None or hashlib.sha256(data).hexdigest() != doc.sha256:
         return Scan((), 0, 0, 0)
-    lines = split_lines(decode(data, "", []))
+    if doc.format == "pdf":  # its lines are the reader's own: extracting them again finds the same
+        return read
+    lines = file_lines(data, doc.path)
     if doc.format == "txt" and len(lines) == len(doc.lines) and tuple(lines) == doc.lines:
         return read
     return _scan_lines(lines, markup=doc.format != "txt")

@@ -76,7 +76,7 @@ def export_files(
     """Path under the site root -> file bytes (JSON as UTF-8; CSV with a byte order mark).
 
     ``config`` gives the council's name and the base URL that makes links absolute;
-    ``downloads`` (from prepare_downloads) gives each source document's published URL for
+    ``downloads`` (from offer_downloads) gives each source document's published URL for
     popolo.json; without it a source points at the documents list on its meeting page.
     """
     config = config or SiteConfig()

@@ -62,11 +62,15 @@ def add_documents(
     for n, intake in enumerate(intakes):
         if intake.name in blocking and intake.outcome in ("added", "replaced"):
             _undo(content / intake.name, backups[intake.name])
-            errors = "; ".join(f"line {p.source.line}: {p.message}" for p in problems
+            errors = "; ".join(f"{_where(p)}: {p.message}" for p in problems
                                if p.level == "error" and p.source.path == intake.name)
             intakes[n] = Intake(intake.given, intake.name, "refused", f"it would stop the build: {errors}")
     archive, problems = understand(content, contact_details=contact_details)
     return intakes, archive, problems
+
+
+def _where(problem: Problem) -> str:
+    return f"page {problem.source.page}" if problem.source.page else f"line {problem.source.line}"
 
 
 def _copy(given: Path, content: Path, *, replace: bool, backups: dict[str, bytes | None]) -> Intake:

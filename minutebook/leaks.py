@@ -1,6 +1,6 @@
 """The exempt-content canary: no line that only an exempt (Part II) item holds may appear in
 any file of a built site, whatever its format: pages, search index, JSON, CSV, feeds,
-calendars, sitemap or downloads.
+calendars, sitemap or downloads (a PDF's text read as the reader reads it).
 
 The model already keeps exempt content out of every stage; this check looks at the output
 the way a reader (or a scraper) would, so a future stage that bypasses the model is caught.
@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import pdftext
 from .model import Archive, LineRange, SourceSpan
-from .sources import decode, split_lines
+from .sources import file_lines
 
 MIN_CHARS = 24
 MIN_WORDS = 4
@@ -56,7 +57,7 @@ def canaries(archive: Archive, content: Path) -> dict[str, SourceSpan]:
     kept: list[str] = [*titles, *(item.exempt_reason or "" for m in archive.meetings for item in m.items)]
     found: dict[str, SourceSpan] = {}
     for path in sorted({p for m in archive.meetings for p in m.sources}):
-        lines = split_lines(decode((content / path).read_bytes(), path, []))
+        lines = file_lines((content / path).read_bytes(), path)
         ranges = withheld.get(path, [])
         for number, line in enumerate(lines, start=1):
             text = normalise(line)
@@ -94,11 +95,14 @@ def normalise(text: str) -> str:
 
 def readable_text(path: Path) -> str:
     """A file's text as a reader sees it: tags and entities undone, JSON strings joined,
-    iCalendar lines unfolded and unescaped; whitespace collapsed and case folded."""
+    iCalendar lines unfolded and unescaped, a PDF's pages extracted; whitespace collapsed and case folded."""
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
     suffix = path.suffix.lower()
-    if suffix == ".json":
+    if suffix == ".pdf":  # its pages' text, and its bytes as they are (metadata, uncompressed streams)
+        with contextlib.suppress(pdftext.PdfError):
+            text = "\n".join([*pdftext.extract(data).lines, text])
+    elif suffix == ".json":
         with contextlib.suppress(json.JSONDecodeError):  # not JSON after all: read it as text
             text = "\n".join(_strings(json.loads(text)))
     elif suffix == ".ics":

@@ -24,8 +24,12 @@ class SourceSpan:
 
     path: str
     line: int = 0
+    page: int = 0
+    """The 1-based page of a PDF the line is printed on; 0 for any other file."""
 
     def __str__(self) -> str:
+        if self.page:  # a PDF's line numbers are of its extracted text: the page is what a reader can find
+            return f"{self.path}:page {self.page}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 

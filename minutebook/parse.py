@@ -100,7 +100,8 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
 
     def span(self, number: int) -> SourceSpan:
-        return SourceSpan(self.doc.path, number)
+        pages = self.doc.pages  # a PDF's lines are numbered 1, 2, 3 ... in order
+        return SourceSpan(self.doc.path, number, pages[number - 1] if 0 < number <= len(pages) else 0)
 
     def range(self, lines: Sequence[Line]) -> tuple[LineRange, ...]:
         return (LineRange(self.doc.path, lines[0].number, lines[-1].number),) if lines else ()

@@ -28,6 +28,7 @@ from functools import cache
 from pathlib import Path
 
 import markdown_it
+import pypdfium2 as pdfium
 import yaml
 
 from .contacts import withhold_document
@@ -39,7 +40,7 @@ from .topics import is_procedural, themes_of
 
 CACHE_FILE = "parsed.pickle"
 READER_MODULES = ("attendance", "blocks", "contacts", "dates", "errors", "header", "layout", "model", "parse",
-                  "parsecache", "people", "slugs", "sources", "topics", "thesaurus.toml")
+                  "parsecache", "pdfrows", "pdftext", "people", "slugs", "sources", "topics", "thesaurus.toml")
 """The modules whose code decides what reading a document gives: a change to any starts the cache afresh."""
 POOL_FROM = 48
 """Fewer documents to read than this are read in this process: starting workers would cost more."""
@@ -229,7 +230,8 @@ def _bytes_now(path: Path) -> bytes | None:
 @cache
 def _code_version() -> str:
     """A digest of the reader's code and of what it depends on, so new code never meets old results."""
-    digest = hashlib.sha256(f"{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}\0".encode())
+    versions = f"{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}\0{pdfium.PDFIUM_INFO}\0"
+    digest = hashlib.sha256(versions.encode())
     here = Path(__file__).resolve().parent
     for name in READER_MODULES:
         digest.update((here / (name if "." in name else f"{name}.py")).read_bytes())

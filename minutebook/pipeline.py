@@ -12,7 +12,7 @@ from . import people, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
-from .downloads import prepare_downloads
+from .downloads import offer_downloads
 from .errors import BuildError, ConfigError
 from .export import export_files
 from .feeds import feed_files
@@ -86,22 +86,24 @@ def _build(options: BuildOptions) -> BuildResult:
         raise ConfigError(f"content directory '{options.content}' does not exist")
     archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
                                    progress=options.progress, cache=options.cache)
+    # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
+    offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
+                              cache=options.cache)
+    problems = (*problems, *offered.problems)
     quality = assess(archive, problems, options.content)
     blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
     if not blocked:
         assets = collect_assets(ASSETS)
-        downloads, offered = prepare_downloads(archive, options.content,
-                                               contact_details=options.config.publish_contact_details)
         # Exports and calendars fork worker processes, which start as big as this one: before the search
         # index and the pages are held here, they stay small.
-        data = export_files(archive, config=options.config, downloads=offered)
+        data = export_files(archive, config=options.config, downloads=offered.downloads)
         feeds = feed_files(archive, options.config)
         calendars = calendar_files(archive, options.config)
         index = build_search(archive, cache=options.cache, progress=options.progress)
-        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered,
+        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered.downloads,
                             search_manifest=index.manifest_url, quality=quality, progress=options.progress)
         sitemap = sitemap_files(pages, options.config)
-        publish(_combine(pages, assets.files, downloads, index.files, data, feeds, calendars, sitemap),
+        publish(_combine(pages, assets.files, offered.files, index.files, data, feeds, calendars, sitemap),
                 options.out, progress=options.progress)
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from .model import Archive, Meeting, Person, Problem, SourceAccount, SourceSpan
-from .sources import decode, split_lines
+from .sources import file_text
 
 # Words that say nothing about which committee is meant.
 _GENERIC = frozenset({"committee", "sub", "panel", "board", "meeting", "of", "the", "and", "for", "on", "cabinet"})
@@ -141,13 +141,15 @@ class _LineCache:
     def __init__(self, content: Path) -> None:
         self.content = content
         self.files: dict[str, list[str]] = {}
+        self.pages: dict[str, tuple[int, ...]] = {}
+        """For a PDF, the page of each line."""
 
     def lines(self, path: str) -> list[str]:
         if path not in self.files:
             try:
-                self.files[path] = split_lines(decode((self.content / path).read_bytes(), path, []))
+                self.files[path], self.pages[path] = file_text((self.content / path).read_bytes(), path)
             except OSError:
-                self.files[path] = []
+                self.files[path], self.pages[path] = [], ()
         return self.files[path]
 
     def find(self, paths: Sequence[str], spellings: Sequence[str]) -> SourceSpan | None:
@@ -157,7 +159,8 @@ class _LineCache:
             for path in paths:
                 for number, line in enumerate(self.lines(path), start=1):
                     if pattern.search(line):
-                        return SourceSpan(path, number)
+                        pages = self.pages[path]  # a PDF's page, where the reader will look
+                        return SourceSpan(path, number, pages[number - 1] if number <= len(pages) else 0)
         return None
 
 

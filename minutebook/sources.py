@@ -10,17 +10,22 @@ import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 
+from minutebook import pdftext
 from minutebook.errors import ConfigError
 from minutebook.model import Problem, SourceSpan
 
 MAX_BYTES = 10 * 1024 * 1024
-FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+PDF_SCALE = 5
+"""A PDF may be this many times MAX_BYTES (50 MB): most of its bytes are fonts, pictures and layout,
+not text, and a council's agenda pack with its appendices often runs to tens of megabytes; its
+page count is limited as well (pdftext.MAX_PAGES)."""
+FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", "people.toml", "topics.toml", "minutebook.toml"}
 KINDS = ("minutes", "agenda", "reports", "agenda-item")
 TEXT_KEYS = ("committee", "body", "venue", "chair", "title")
@@ -62,12 +67,15 @@ class SourceDocument:
     path: str
     """POSIX path relative to the content dir, e.g. ``2017/minutes.txt``."""
     format: str
-    """txt | md | html"""
+    """txt | md | html | pdf"""
     lines: tuple[str, ...]
     line_numbers: tuple[int, ...]
-    """1-based line in the original file for each entry of ``lines``."""
+    """1-based line in the original file for each entry of ``lines``; for a PDF, in its extracted text
+    (``file_lines``), where the lines are numbered from 1 in order."""
     front_matter: Mapping[str, Any]
     sha256: str
+    pages: tuple[int, ...] = ()
+    """For a PDF, the 1-based page each entry of ``lines`` is printed on; empty for other formats."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +99,10 @@ class _Bad(Exception):
     def __init__(self, message: str, line: int = 0, more: list[tuple[int, str]] | None = None) -> None:
         super().__init__(message)
         self.errors = [(line, message), *(more or [])]
+
+
+class _TooBig(_Bad):
+    """A file over the size limit: an error for text, a warning for a PDF (see _read_pdf)."""
 
 
 def read_sources(content_dir: Path, *, max_bytes: int = MAX_BYTES) -> SourceSet:
@@ -155,13 +167,12 @@ def read_source(
     suffix = path.suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
-        if suffix == ".pdf":
-            reason = "unsupported format .pdf: PDF support is not available yet; save the text as .txt"
-        else:
-            reason = f"unsupported format {suffix or '(no extension)'}: save it as text (.txt), Markdown or HTML"
+        reason = f"unsupported format {suffix or '(no extension)'}: save it as text (.txt), Markdown, HTML or PDF"
         return Skipped(rel, reason), [Problem("warning", SourceSpan(rel), reason)]
     problems: list[Problem] = []
     try:
+        if fmt == "pdf":
+            return _read_pdf(path, rel, max_bytes, data)
         return _read(path, rel, fmt, max_bytes, problems, data), problems
     except _Bad as bad:
         problems.extend(Problem("error", SourceSpan(rel, line), message) for line, message in bad.errors)
@@ -194,9 +205,52 @@ def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem
     )
 
 
+def _read_pdf(
+    path: Path, rel: str, max_bytes: int, given: bytes | None
+) -> tuple[SourceDocument | Skipped, list[Problem]]:
+    """A PDF's printed lines, each with its page. One that cannot be read (a scan, a password, damage,
+    too big) is a warning, like a format we do not read: the clerk has a step to take first, and the
+    rest of the archive is still published."""
+    try:
+        data = given if given is not None else _file_bytes(path, max_bytes)
+        text = pdftext.extract(data)
+    except (pdftext.PdfError, _TooBig) as error:
+        return Skipped(rel, str(error)), [Problem("warning", SourceSpan(rel), str(error))]
+    lines = tuple(plain_chars(line) for line in text.lines)
+    document = SourceDocument(
+        path=rel,
+        format="pdf",
+        lines=lines,
+        line_numbers=tuple(range(1, len(lines) + 1)),
+        front_matter={},
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=text.pages,
+    )
+    return document, []
+
+
+def file_lines(data: bytes, path: str) -> list[str]:
+    """A file's lines as the reader numbers them: a PDF's extracted lines, any other file's text lines.
+
+    Everything that looks at a source again after reading (downloads, leak checks) counts lines with this.
+    """
+    return file_text(data, path)[0]
+
+
+def file_text(data: bytes, path: str) -> tuple[list[str], tuple[int, ...]]:
+    """``file_lines``, and for a PDF the page each line is printed on (for any other file, none)."""
+    if PurePosixPath(path).suffix.lower() == ".pdf":
+        try:
+            text = pdftext.extract(data)
+        except pdftext.PdfError:
+            return [], ()
+        return [plain_chars(line) for line in text.lines], text.pages
+    return split_lines(decode(data, path, [])), ()
+
+
 def readable_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes | None:
-    """The file's content if it is a regular file within ``max_bytes`` that can be read; else None
-    (read_source then says what is wrong with it)."""
+    """The file's content if it is a regular file within ``max_bytes`` (for a PDF, ``PDF_SCALE`` times
+    that) that can be read; else None (read_source then says what is wrong with it)."""
     try:
         return _file_bytes(path, max_bytes)
     except _Bad:
@@ -204,14 +258,16 @@ def readable_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes | None:
 
 
 def _file_bytes(path: Path, max_bytes: int) -> bytes:
+    pdf = path.suffix.lower() == ".pdf"
+    limit = max_bytes * PDF_SCALE if pdf else max_bytes
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise _Bad("not a regular file")
-        if info.st_size > max_bytes:
-            raise _Bad(
-                f"file is {_size(info.st_size)}, over the {_size(max_bytes, trim=True)} limit "
-                "for one document; split it or raise the limit"
+        if info.st_size > limit:
+            raise _TooBig(
+                f"file is {_size(info.st_size)}, over the {_size(limit, trim=True)} limit "
+                f"for one {'PDF' if pdf else 'document'}; split it or raise the limit"
             )
         return path.read_bytes()
     except OSError as exc:

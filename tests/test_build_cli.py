@@ -156,6 +156,9 @@ def test_the_report_accounts_for_every_document(tmp_path: Path, make_content) ->
     for seed in sorted(p.name for p in CONTENT.iterdir()):
         assert f"{seed} -> " in output
     assert "scan.pdf: NOT PUBLISHED" in output and "notes.docx: NOT PUBLISHED" in output
+    assert [line.strip() for line in output.splitlines() if "scan.pdf: warning" in line] == [
+        f"{content}/scan.pdf: warning: is damaged or not a PDF: export it again from the committee system "
+        "(or repair it, e.g. qpdf in.pdf out.pdf) and add that"]
     assert "References to meetings not in the archive (6):" in output
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from build import cli
 from minutebook.config import load_config
 from minutebook.contacts import redact, redact_line
-from minutebook.downloads import prepare_downloads
+from minutebook.downloads import offer_downloads
 from minutebook.errors import ConfigError
 from minutebook.pipeline import BuildOptions, build
 
@@ -232,7 +232,7 @@ def test_exempt_lines_and_contact_details_are_withheld_from_one_copy(tmp_path: P
     copy = (site.out / "sources/parish.redacted.txt").read_text(encoding="utf-8").splitlines()
     assert copy[EMAIL_LINE - 1] == "Contact: Jane Fielding, [email address withheld], [phone number withheld]"
     assert copy[-1].startswith("[Withheld: ") and "Land Sale" not in "\n".join(copy)
-    _, offered = prepare_downloads(site.result.archive, tmp_path / "content")
+    offered = offer_downloads(site.result.archive, tmp_path / "content").downloads
     assert (offered["parish.txt"].redacted, offered["parish.txt"].withheld_emails, offered["parish.txt"].withheld_phones) == (True, 3, 3)
     assert offered["parish.txt"].withheld_lines > 0
 
@@ -248,7 +248,8 @@ def test_with_the_setting_on_everything_is_published_as_received(tmp_path: Path,
     assert f"Contact: Jane Fielding, {EMAIL}, {PHONE}" in page
     assert f"enquiries be sent to {EMAIL}." in site.meeting_on("2023-11-14")["items"][1]["resolutions"][0]["text"]
     assert any("538461" in text for name, text in files.items() if name.startswith("search/"))
-    files_offered, offered = prepare_downloads(site.result.archive, content, contact_details=True)
+    both = offer_downloads(site.result.archive, content, contact_details=True)
+    files_offered, offered = both.files, both.downloads
     assert files_offered["sources/2023-11-14.txt"] == (content / "2023-11-14.txt").read_bytes()
     assert files_offered["sources/2024-03-05.html.txt"] == (content / "2024-03-05.html").read_bytes()
     assert not offered["2023-11-14.txt"].redacted

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from minutebook.config import SiteConfig
 from minutebook.csvexport import safe_cell
-from minutebook.downloads import prepare_downloads
+from minutebook.downloads import offer_downloads
 from minutebook.export import export_files
 from minutebook.pipeline import BuildOptions, build, understand
 
@@ -217,7 +217,8 @@ def test_popolo_links_and_sources_lead_to_published_files(seed_site: BuiltSite) 
 
 def test_with_downloads_and_a_base_url_sources_are_the_published_documents() -> None:
     archive, _ = understand(CONTENT)
-    files, offered = prepare_downloads(archive, CONTENT)
+    both = offer_downloads(archive, CONTENT)
+    files, offered = both.files, both.downloads
     exported = export_files(archive, config=SiteConfig(base_url=BASE_URL + "/"), downloads=offered)
     events = {e["id"]: e for e in json.loads(exported["data/popolo.json"])["events"]}
     sources = events[FEB_2019]["sources"]

@@ -467,14 +467,15 @@ def test_start_times_are_normalised_to_24_hours(tmp_path: Path) -> None:
 # --- discovery -------------------------------------------------------------------------------
 
 
-def test_other_formats_are_skipped_with_a_warning_saying_what_to_do(tmp_path: Path) -> None:
+def test_other_formats_and_damaged_pdfs_are_skipped_with_a_warning_saying_what_to_do(tmp_path: Path) -> None:
     write(tmp_path, "2019/agenda.pdf", b"%PDF-1.4")
     write(tmp_path, "2019/minutes.DOCX", b"PK\x03\x04")
 
     sources = read_sources(tmp_path)
 
-    pdf = "unsupported format .pdf: PDF support is not available yet; save the text as .txt"
-    docx = "unsupported format .docx: save it as text (.txt), Markdown or HTML"
+    pdf = ("is damaged or not a PDF: export it again from the committee system "
+           "(or repair it, e.g. qpdf in.pdf out.pdf) and add that")
+    docx = "unsupported format .docx: save it as text (.txt), Markdown, HTML or PDF"
     assert sources.skipped == (Skipped("2019/agenda.pdf", pdf), Skipped("2019/minutes.DOCX", docx))
     assert sources.problems == (
         Problem("warning", SourceSpan("2019/agenda.pdf"), pdf),
