@@ -242,6 +242,16 @@ def test_a_subject_discussed_for_years_gets_a_page_per_year(tmp_path: Path, make
     assert linked == [f"/meetings/{i['meeting']}/#{i['anchor']}" for i in topic["items"]], "every item, once, in order"
 
 
+def test_a_topic_page_names_its_other_titles_not_its_own(tmp_path: Path, make_content, seed_site: BuiltSite) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(long_running_subject(2)), tmp_path / "site")
+    [topic] = [t for t in site.data("topics") if t["name"] == "Harbour Dredging Programme"]
+    assert topic["variants"] == ["Harbour Dredging Programme"]  # the items' titles, in the data
+    assert "Also called" not in page(site, topic["url"]).css_first("main").text()
+    risk = next(t for t in seed_site.data("topics") if t["id"] == "corporate-risk-and-opportunity-register")
+    also = [p.text() for p in page(seed_site, risk["url"]).css("main p") if p.text().startswith("Also called: ")]
+    assert also == [f"Also called: {'; '.join(risk['variants'])}"]
+
+
 def test_a_shorter_subject_stays_on_one_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     site = build_site(make_content(long_running_subject(THREAD_PAGE)), tmp_path / "site")
     topic = next(t for t in site.data("topics") if len(t["items"]) == THREAD_PAGE)
