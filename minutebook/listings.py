@@ -190,6 +190,39 @@ def topic_threads(topics: Iterable[Topic], meetings: dict[str, Meeting]) -> dict
     return threads
 
 
+TOPIC_INDEX_PAGE = 300
+"""More topics than this and the topics index lists them a letter to a page: a county's archive names
+thousands of subjects, megabytes in one list."""
+MOST_DISCUSSED = 20
+"""Topics with the most items, shown on a long index's own page."""
+
+
+@dataclass(frozen=True)
+class TopicLetter:
+    letter: str
+    """A to Z, or "#" for names that start with anything else."""
+    topics: tuple[Topic, ...]
+    """By name."""
+
+    @property
+    def slug(self) -> str:
+        return self.letter.lower() if self.letter.isalpha() else "other"
+
+
+def topics_a_to_z(topics: Iterable[Topic]) -> list[TopicLetter]:
+    """Topics by the first letter of their name, then by name."""
+    groups: dict[str, list[Topic]] = defaultdict(list)
+    for topic in topics:
+        first = topic.name[:1].upper()
+        groups[first if "A" <= first <= "Z" else "#"].append(topic)
+    ordered = sorted(groups, key=lambda letter: (letter == "#", letter))
+    return [TopicLetter(letter, tuple(sorted(groups[letter], key=lambda t: (t.name.lower(), t.id)))) for letter in ordered]
+
+
+def most_discussed(topics: Iterable[Topic], count: int = MOST_DISCUSSED) -> list[Topic]:
+    return sorted(topics, key=lambda t: (-len(t.items), t.name.lower(), t.id))[:count]
+
+
 def thread_years(thread: Sequence[ItemInMeeting]) -> list[ThreadYear]:
     """A thread cut into years, oldest first; undated meetings (last in the thread) make the last part."""
     years: dict[int | None, list[ItemInMeeting]] = defaultdict(list)

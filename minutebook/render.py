@@ -151,7 +151,16 @@ def page_jobs(
     page("people/index.html", "people.html", letters=listings.people_a_to_z(archive.people))
     for person in archive.people:
         page(f"people/{person.id}/index.html", "person.html", person=person, record=site.records[person.id])
-    page("topics/index.html", "topics.html", topics=sorted(archive.topics, key=lambda t: t.name.lower()))
+    if len(archive.topics) <= listings.TOPIC_INDEX_PAGE:
+        page("topics/index.html", "topics.html", topics=sorted(archive.topics, key=lambda t: t.name.lower()),
+             letters=[], busiest=[])
+    else:
+        letters = listings.topics_a_to_z(archive.topics)
+        page("topics/index.html", "topics.html", topics=archive.topics, letters=letters,
+             busiest=listings.most_discussed(archive.topics))
+        for previous_letter, letter, next_letter in listings.neighbours(letters):
+            page(f"topics/a-to-z/{letter.slug}/index.html", "topics-letter.html", letter=letter,
+                 previous=previous_letter, next=next_letter)
     threads = listings.topic_threads(archive.topics, site.meetings)
     for topic in archive.topics:
         thread = threads[topic.id]

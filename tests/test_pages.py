@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from minutebook.listings import THREAD_PAGE
+from minutebook.listings import THREAD_PAGE, TOPIC_INDEX_PAGE
 
 from .conftest import CONTENT, BuiltSite, build_site
 from .test_build_cli import MINUTES
@@ -240,6 +240,43 @@ def test_a_subject_discussed_for_years_gets_a_page_per_year(tmp_path: Path, make
     every_page = [page(site, f"{topic['url']}{y}/") for y in range(2019, 2028)]
     linked = [a.attributes["href"] for p in every_page for a in p.css(".mb-thread__entry h2 a")]
     assert linked == [f"/meetings/{i['meeting']}/#{i['anchor']}" for i in topic["items"]], "every item, once, in order"
+
+
+def many_subjects(count: int) -> dict[str, str]:
+    """A Harbour Committee meeting daily, each on the lease of a quay of its own ("Abton Quay Lease")."""
+    files = {}
+    for n in range(count):
+        date = dt.date(2020, 1, 7) + dt.timedelta(days=n)
+        place = f"{'ABCDEFGHJKLMNPRSTW'[n % 18]}{'aeiou'[n // 18 % 5]}{'bdglmnrs'[n // 90 % 8]}ton"
+        files[f"{date.isoformat()}.txt"] = f"""Riverside District Council
+MINUTES of a meeting of the Harbour Committee held on {date.day} {date:%B %Y} at 10.00 am at the Town Hall
+
+Present: Councillors Carol Hughes (Chair), Alan Xavier
+
+1. {place} Quay Lease
+
+The Committee considered the lease.
+"""
+    return files
+
+
+def test_a_long_topics_index_is_listed_a_letter_to_a_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    site = build_site(make_content(many_subjects(TOPIC_INDEX_PAGE + 30)), tmp_path / "site")
+    topics = site.data("topics")
+    assert len(topics) > TOPIC_INDEX_PAGE
+    index = page(site, "/topics/")
+    letters = [a.attributes["href"] for a in index.css("nav[aria-label='Topics A to Z'] a")]
+    assert letters[:2] == ["/topics/a-to-z/a/", "/topics/a-to-z/b/"]
+    assert len(index.css("main li")) < 60, "the index lists letters and the most discussed, not every topic"
+    listed = []
+    for link in letters:
+        listed += [a.attributes["href"] for a in page(site, link).css("main ul.govuk-list a")]
+    assert sorted(listed) == sorted(t["url"] for t in topics) and len(listed) == len(set(listed))
+    b_page = page(site, "/topics/a-to-z/b/")
+    names = [a.text() for a in b_page.css("main ul.govuk-list a")]
+    assert names and all(name.startswith("B") for name in names) and names == sorted(names, key=str.lower)
+    pager = {a.attributes["rel"]: a.attributes["href"] for a in b_page.css(".govuk-pagination a")}
+    assert pager == {"prev": "/topics/a-to-z/a/", "next": "/topics/a-to-z/c/"}
 
 
 def test_a_topic_page_names_its_other_titles_not_its_own(tmp_path: Path, make_content, seed_site: BuiltSite) -> None:  # type: ignore[no-untyped-def]
