@@ -169,10 +169,11 @@ def scan_source(data: bytes, *, markup: bool, path: str = "") -> Scan:
     ``markup`` is for HTML and Markdown, where a detail may be written with character references;
     ``path`` tells a PDF (its extracted lines are scanned) from a text file.
     """
-    return _scan_lines(file_lines(data, path), markup=markup)
+    return scan_lines(file_lines(data, path), markup=markup)
 
 
-def _scan_lines(lines: list[str], *, markup: bool) -> Scan:
+def scan_lines(lines: list[str], *, markup: bool) -> Scan:
+    """``lines`` (changed in place) with their contact details withheld, and what went."""
     emails = phones = first = 0
     for index in _suspects(lines, markup=markup):
         result = redact_line(lines[index], markup=markup)
@@ -245,7 +246,7 @@ def _scan_file(data: bytes | None, doc: SourceDocument, read: Scan) -> Scan:
     lines = file_lines(data, doc.path)
     if doc.format == "txt" and len(lines) == len(doc.lines) and tuple(lines) == doc.lines:
         return read
-    return _scan_lines(lines, markup=doc.format != "txt")
+    return scan_lines(lines, markup=doc.format != "txt")
 
 
 def _redact_value(value: Any) -> Any:

@@ -31,7 +31,7 @@ import pypdf
 import pypdfium2
 
 from . import contacts, pdfcopy, pdfrows, pdftext, sources
-from .contacts import redact_line, scan_source
+from .contacts import scan_lines, scan_source
 from .forked import map_shared
 from .model import Archive, LineRange, Problem, SourceSpan
 from .sources import file_lines, plain_chars
@@ -202,12 +202,12 @@ def _offer_pdf(job: _Job) -> _Offer:
         return _Offer(target, None, None, Problem("warning", SourceSpan(path), f"PDF not published: it {error}"))
     lines = [plain_chars(line) for line in text.lines]  # numbered as the reader did
     if not job.contact_details:
-        found = [redact_line(line) for line in lines]
+        found = scan_lines(list(lines), markup=False)
         unprinted = pdfcopy.unprinted(data)
-        beside = [redact_line(value) for value in unprinted or ()]
-        emails, phones = (sum(r.emails for r in [*found, *beside]), sum(r.phones for r in [*found, *beside]))
+        beside = scan_lines(list(unprinted or ()), markup=False)
+        emails, phones = found.emails + beside.emails, found.phones + beside.phones
         if emails or phones or unprinted is None:
-            return _text_copy(job, [r.text for r in found], (emails, phones))
+            return _text_copy(job, found.lines, (emails, phones))
     if not job.withheld:
         return _Offer(target, None, Download(path, "/" + quote(target), len(data), "PDF", False, pages=text.page_count))
     printed = pdfcopy.headings(job.headings)

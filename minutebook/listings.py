@@ -239,8 +239,6 @@ def latest_in_thread(thread: Sequence[ItemInMeeting], count: int = LATEST_ON_TOP
 REGISTER_PAGE = 300
 """A year of the register with more decisions than this gets a page per month: a county council
 records thousands of decisions a year, megabytes on one page."""
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
 
 
 @dataclass(frozen=True)
@@ -255,7 +253,7 @@ class MonthOfResolutions:
 
     @property
     def name(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}"
+        return f"{dt.date(self.year, self.month, 1):%B %Y}"
 
 
 def register_months(year: YearOfResolutions) -> list[MonthOfResolutions]:
