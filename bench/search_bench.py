@@ -88,7 +88,9 @@ class Run:
     max_rss_mb: float
     """Largest single process (ru_maxrss from wait4: the child and the children it waited for)."""
     tree_rss_mb: float
-    """Largest sum of RSS over the process tree, sampled every 0.1 s."""
+    """Largest sum of RSS over the process tree, sampled every 0.1 s (counts fork-shared pages once per process)."""
+    tree_pss_mb: float
+    """Largest sum of PSS over the process tree, sampled with it: the memory the tree really holds."""
     cpu_seconds: float
     """User + system CPU time of the child and the children it waited for (less sensitive than
     wall time to other work on the machine)."""
@@ -96,7 +98,13 @@ class Run:
     stderr: str
 
 
-def _tree_rss_kb(root: int) -> int:
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """(sum of RSS, sum of PSS) over ``root`` and its descendants, in kB.
+
+    Forked workers share their parent's pages until either writes to them, and RSS counts a
+    shared page in every process that maps it; PSS divides it among them, so the sum of PSS is
+    the memory the tree really holds (what a container's memory limit charges).
+    """
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -108,19 +116,21 @@ def _tree_rss_kb(root: int) -> int:
             continue
         ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [root]
+    rss = pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as handle:
                 for line in handle:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
         except OSError:
             continue
-    return total
+    return rss, pss
 
 
 def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
@@ -129,12 +139,13 @@ def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err)
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                rss, pss = _tree_memory_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -144,7 +155,8 @@ def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(argv, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0] / 1024, usage.ru_utime + usage.ru_stime,
+    return Run(argv, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0] / 1024, peak[1] / 1024,
+               usage.ru_utime + usage.ru_stime,
                out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
 
 
@@ -221,10 +233,10 @@ def build_child(content: str, out: str, stages_path: str) -> int:
     peaks: dict[str, int] = {}
     done = threading.Event()
 
-    def sample() -> None:  # peak RSS of this process and its children, by outermost stage running
+    def sample() -> None:  # peak PSS of this process and its children, by outermost stage running
         while not done.is_set():
             label = current[0]
-            peaks[label] = max(peaks.get(label, 0), _tree_rss_kb(os.getpid()))
+            peaks[label] = max(peaks.get(label, 0), _tree_memory_kb(os.getpid())[1])
             done.wait(0.1)
 
     def wrap(label: str, fn: Any) -> Any:
@@ -241,7 +253,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
                 times[label] = times.get(label, 0.0) + spent
                 if depth[0] == 0:
                     top[label] = top.get(label, 0.0) + spent
-                    peaks[label] = max(peaks.get(label, 0), _tree_rss_kb(os.getpid()))
+                    peaks[label] = max(peaks.get(label, 0), _tree_memory_kb(os.getpid())[1])
                     current[0] = "outside stages"
                 cpu[label] = cpu.get(label, 0.0) + time.process_time() - started_cpu
                 calls[label] = calls.get(label, 0) + 1
@@ -278,7 +290,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
         sampler.join()
         Path(stages_path).write_text(json.dumps({
             "total": time.perf_counter() - started,
-            "peak_rss_mb": {k: round(v / 1024, 1) for k, v in peaks.items()},
+            "peak_pss_mb": {k: round(v / 1024, 1) for k, v in peaks.items()},
             "stages": {k: round(v, 3) for k, v in times.items()},
             "top": {k: round(v, 3) for k, v in top.items()},
             "stages_cpu": {k: round(v, 3) for k, v in cpu.items()}, "calls": calls}, indent=1))
@@ -308,7 +320,8 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
     summary = _SUMMARY.search(run.stdout)
     result: dict[str, Any] = {
         "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "returncode": run.returncode,
-        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1), "cold": cold,
+        "max_rss_mb": round(run.max_rss_mb, 1), "tree_rss_mb": round(run.tree_rss_mb, 1),
+        "tree_pss_mb": round(run.tree_pss_mb, 1), "cold": cold,
         "summary": run.stdout.strip().splitlines()[-1] if run.stdout.strip() else "",
     }
     if summary:
@@ -319,7 +332,7 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
         result["in_process_seconds"] = round(data["total"], 2)
         result["stages"] = data["stages"]
         result["stages_top"] = data.get("top", data["stages"])
-        result["stage_peak_rss_mb"] = data.get("peak_rss_mb")
+        result["stage_peak_pss_mb"] = data.get("peak_pss_mb")
         result["stages_cpu"] = data.get("stages_cpu")
         result["stage_calls"] = data.get("calls")
     if run.returncode != 0:
@@ -395,7 +408,8 @@ def pagefind_index(n: int, site: Path) -> dict[str, Any]:
     return {
         "version": PAGEFIND_VERSION, "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2),
         "max_rss_mb": round(run.max_rss_mb, 1),
-        "tree_rss_mb": round(run.tree_rss_mb, 1), "pages": int(indexed.group(1)) if indexed else None,
+        "tree_rss_mb": round(run.tree_rss_mb, 1), "tree_pss_mb": round(run.tree_pss_mb, 1),
+        "pages": int(indexed.group(1)) if indexed else None,
         "words": int(words.group(1)) if words else None, "bundle_files": len(bundle),
         "bundle_bytes": sum(p.stat().st_size for p in bundle),
         "index_chunks": sum(1 for p in bundle if p.suffix == ".pf_index"),

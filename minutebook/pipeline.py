@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
+import pickle
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,15 +12,16 @@ from . import people, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
-from .downloads import offer_downloads
-from .errors import BuildError, ConfigError
+from .downloads import Offered, offer_downloads
+from .errors import ConfigError
 from .export import export_files
 from .feeds import feed_files
+from .forked import Background
 from .link import LinkInput, link_archive
 from .model import Archive, ParsedMeeting, Problem
 from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
-from .publish import publish
+from .publish import Staging, publish
 from .quality import QualityReport, assess
 from .render import render_site
 from .search import build_search
@@ -93,30 +94,46 @@ def _build(options: BuildOptions) -> BuildResult:
     quality = assess(archive, problems, options.content)
     blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
     if not blocked:
-        assets = collect_assets(ASSETS)
-        # Exports and calendars fork worker processes, which start as big as this one: before the search
-        # index and the pages are held here, they stay small.
-        data = export_files(archive, config=options.config, downloads=offered.downloads)
-        feeds = feed_files(archive, options.config)
-        calendars = calendar_files(archive, options.config)
-        index = build_search(archive, cache=options.cache, progress=options.progress)
-        pages = render_site(archive, options.templates, config=options.config, assets=assets, downloads=offered.downloads,
-                            search_manifest=index.manifest_url, quality=quality, progress=options.progress)
-        sitemap = sitemap_files(pages, options.config)
-        publish(_combine(pages, assets.files, offered.files, index.files, data, feeds, calendars, sitemap),
-                options.out, progress=options.progress)
+        staging = Staging(options.out)
+        try:
+            _write_site(archive, options, offered, quality, staging)
+        except BaseException:
+            staging.discard()
+            raise
+        publish(staging)
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started)
 
 
-def _combine(*groups: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
-    """All output files; two writers wanting one path is a bug to stop on, not to overwrite."""
-    files: dict[str, str | bytes] = {}
-    for group in groups:
-        for path, content in group.items():
-            if path in files:
-                raise BuildError(f"two outputs would be written to {path}; rename the source document")
-            files[path] = content
-    return files
+def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quality: QualityReport,
+                staging: Staging) -> None:
+    """Every output file, put into ``staging`` as each stage makes it.
+
+    The search index is built by a forked child while this process writes the data files and the
+    pages (two cores: about half the time); the search page, which names the index, comes last.
+    """
+    with Background(lambda: _search_files(archive, staging, options.cache)) as search:
+        assets = collect_assets(ASSETS)
+        staging.add(assets.files)
+        staging.add(offered.files)
+        staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
+        staging.add(feed_files(archive, options.config))
+        staging.add(calendar_files(archive, options.config))
+
+        def search_manifest() -> str:
+            manifest_url, digests = pickle.loads(search.result())
+            staging.adopt(digests)
+            return str(manifest_url)
+
+        pages = render_site(archive, options.templates, config=options.config, assets=assets,
+                            downloads=offered.downloads, into=staging, search_manifest=search_manifest,
+                            quality=quality, progress=options.progress)
+    staging.add(sitemap_files(pages, options.config))
+
+
+def _search_files(archive: Archive, staging: Staging, cache: Path | None) -> bytes:
+    """Build the search index and put its files; the manifest's URL and the files' digests, pickled."""
+    index = build_search(archive, cache=cache)
+    return pickle.dumps((index.manifest_url, {path: staging.put(path, body) for path, body in index.files.items()}))
 
 
 def understand(

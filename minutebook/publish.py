@@ -1,9 +1,9 @@
-"""Publishing: bring a complete copy of the new site together beside the old one, then swap it in.
+"""Publishing: write the new site beside the old one, file by file as stages make them, then swap it in.
 
 A failed or interrupted build never leaves a half-written site/: until the swap, the
 previous site stays where it was, untouched.
 
-Writing 30,000 files and deleting as many on every build is most of the time a rebuild takes,
+Writing 60,000 files and deleting as many on every build is most of the time a rebuild takes,
 so only what changed is written. Beside ``site/`` lives ``.site.spare/``: the site as it was one
 build earlier (the folder the last swap took out), with a manifest of every file's SHA-256. The
 next build brings that spare up to date, writing only the files whose bytes differ, and swaps
@@ -13,6 +13,10 @@ updating it) is never trusted: the build then makes a fresh staging folder, hard
 unchanged file from the live site (writing it when linking fails) and writing the rest.
 Files are never changed in place, only replaced, so a hard-linked file never changes under the
 live site.
+
+Stages hand their files to ``Staging.put`` as soon as they are made, so the build never holds
+the whole site in memory (over a gigabyte of pages at 10,000 meetings); forked workers put
+their files themselves and send back only each file's digest, which ``Staging.adopt`` records.
 """
 
 from __future__ import annotations
@@ -23,115 +27,115 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .forked import workers
-from .progress import SILENT, Progress
+from .errors import BuildError
 
 Manifest = dict[str, str]
 """Path under the site root -> SHA-256 of its bytes."""
 
 
-def publish(files: Mapping[str, str | bytes], out: Path, *, progress: Progress = SILENT) -> None:
-    """Write ``files`` (path under the site root -> content) as the new ``out`` folder."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(out)
-    contents = {rel: content.encode("utf-8") if isinstance(content, str) else content for rel, content in files.items()}
-    digests = _digests(contents)
-    spare = _Spare(out)
-    live = spare.manifest_of(out) if out.is_dir() else None
-    progress.stage("Writing the site", len(contents))
-    reusable = spare.manifest_of(spare.tree) if out.is_dir() else None
-    if reusable is not None:
-        staging = spare.tree
-        spare.forget(staging)  # from here until it is complete, a kill leaves a spare nobody trusts
-        _update(staging, reusable, contents, digests, out, live or {}, progress)
-    else:
-        spare.discard()
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
-        try:
-            _fill(staging, contents, digests, out, live or {}, progress)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    os.chmod(staging, 0o755)
-    spare.remember(staging, digests)
-    _swap(staging, out, spare, keep=live is not None)
-    spare.tidy(out)
+class Staging:
+    """The new site as it is being written: a folder beside ``out`` that ``publish`` swaps in.
 
-
-def _digests(contents: Mapping[str, bytes]) -> Manifest:
-    """SHA-256 of every file, on every core (hashlib lets go of the GIL on large buffers)."""
-    paths = sorted(contents)
-    chunks = [paths[start:start + 500] for start in range(0, len(paths), 500)]
-    with ThreadPoolExecutor(max_workers=max(1, workers())) as pool:
-        hashed = pool.map(lambda chunk: [hashlib.sha256(contents[rel]).hexdigest() for rel in chunk], chunks)
-        return dict(zip(paths, (digest for chunk in hashed for digest in chunk), strict=True))
-
-
-def _fill(staging: Path, contents: Mapping[str, bytes], digests: Manifest, live_root: Path, live: Manifest,
-          progress: Progress) -> None:
-    """A fresh staging folder: unchanged files linked from the live site, the rest written.
-
-    Paths are plain strings here: tens of thousands of files, and pathlib's objects cost more than the
-    system calls. Every folder is made once, parents first (sorted, "a" comes before "a/b").
+    Made only once a build is known to publish (no errors); ``discard`` it if the build fails later.
     """
-    folders: set[str] = set()
-    for rel in contents:
-        folder = os.path.dirname(rel)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = os.path.dirname(folder)
-    for folder in sorted(folders):
-        os.mkdir(os.path.join(staging, folder))
-    for rel in sorted(contents):
-        _place(os.path.join(staging, rel), rel, contents[rel], digests[rel], live_root, live)
-        progress.advance()
 
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(self.out)
+        self.spare = _Spare(self.out)
+        self.live: Manifest | None = self.spare.manifest_of(self.out) if self.out.is_dir() else None
+        self.reusable = self.spare.manifest_of(self.spare.tree) if self.out.is_dir() else None
+        """The spare's manifest when it can be brought up to date; None when a fresh folder is filled."""
+        if self.reusable is not None:
+            self.tree = self.spare.tree
+            self.spare.forget(self.tree)  # from here until it is published, a kill leaves a spare nobody trusts
+        else:
+            self.spare.discard()
+            self.tree = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-{os.getpid()}-", dir=self.out.parent))
+        self.files: Manifest = {}
+        """Every file put so far (by this process or adopted from workers)."""
+        self._folders: set[str] = set()
 
-def _update(tree: Path, manifest: Manifest, contents: Mapping[str, bytes], digests: Manifest, live_root: Path,
-            live: Manifest, progress: Progress) -> None:
-    """Make ``tree`` (holding ``manifest``) hold exactly ``contents``, touching only what differs."""
-    for rel in sorted(set(manifest) - set(contents), reverse=True):  # files of a deleted document
-        _clear(tree / rel)
-        _prune(tree, (tree / rel).parent)
-    for rel in sorted(contents):
-        if manifest.get(rel) != digests[rel]:
-            target = tree / rel
-            _clear(target)
-            _make_parents(tree, target)
-            _place(target, rel, contents[rel], digests[rel], live_root, live)
-    progress.advance(len(contents))
+    def put(self, rel: str, content: str | bytes) -> str:
+        """Write one file unless the folder already holds these bytes; its SHA-256.
 
+        Safe in forked workers: each writes its own files, and the parent adopts the digests.
+        Paths are plain strings: tens of thousands of files, and pathlib costs more than the system calls.
+        """
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha256(data).hexdigest()
+        if self.reusable is not None and self.reusable.get(rel) == digest:
+            return digest
+        target = os.path.join(self.tree, rel)
+        self._make_folder(os.path.dirname(rel))
+        if self.reusable is not None:
+            _clear(target)  # a hard link shared with the live site: replaced, never written through
+        if self.live and self.live.get(rel) == digest:
+            try:
+                os.link(os.path.join(self.out, rel), target)
+                return digest
+            except OSError:
+                pass
+        with open(target, "wb") as file:
+            file.write(data)
+        return digest
 
-def _place(target: str | Path, rel: str, content: bytes, digest: str, live_root: Path, live: Manifest) -> None:
-    """Link the live site's copy when it holds these very bytes; otherwise (or if linking fails) write them."""
-    if live.get(rel) == digest:
-        try:
-            os.link(os.path.join(live_root, rel), target)
+    def add(self, files: Mapping[str, str | bytes]) -> None:
+        """Put and record a stage's files."""
+        for rel in sorted(files):
+            self._record(rel, self.put(rel, files[rel]))
+
+    def adopt(self, digests: Mapping[str, str]) -> None:
+        """Record files a forked worker has put."""
+        for rel in sorted(digests):
+            self._record(rel, digests[rel])
+
+    def discard(self) -> None:
+        """The build failed after writing began: a fresh folder goes; a spare stays untrusted (no manifest)."""
+        if self.reusable is None:
+            shutil.rmtree(self.tree, ignore_errors=True)
+
+    def _record(self, rel: str, digest: str) -> None:
+        if rel in self.files:  # two writers wanting one path is a bug to stop on, not to overwrite
+            raise BuildError(f"two outputs would be written to {rel}; rename the source document")
+        self.files[rel] = digest
+
+    def _make_folder(self, folder: str) -> None:
+        """``folder`` and those above it; a file left where a folder must now be is removed first."""
+        if not folder or folder in self._folders:
             return
-        except OSError:
-            pass
-    with open(target, "wb") as file:
-        file.write(content)
+        parent = os.path.dirname(folder)
+        self._make_folder(parent)
+        path = os.path.join(self.tree, folder)
+        if os.path.isfile(path) or os.path.islink(path):
+            os.unlink(path)
+        os.makedirs(path, exist_ok=True)
+        self._folders.add(folder)
 
 
-def _clear(path: Path) -> None:
+def publish(staging: Staging) -> None:
+    """The staged site becomes ``out``: files of pages no longer made are removed first."""
+    if staging.reusable is not None:
+        for rel in sorted(set(staging.reusable) - set(staging.files), reverse=True):  # a deleted document's files
+            path = os.path.join(staging.tree, rel)
+            if os.path.isfile(path) or os.path.islink(path):  # a folder now, if new files live under it
+                os.unlink(path)
+            _prune(staging.tree, Path(path).parent)
+    os.chmod(staging.tree, 0o755)
+    staging.spare.remember(staging.tree, staging.files)
+    _swap(staging.tree, staging.out, staging.spare, keep=staging.live is not None)
+    staging.spare.tidy(staging.out)
+
+
+def _clear(path: str) -> None:
     """Nothing left at ``path``: a file is unlinked (never rewritten in place), a folder removed."""
-    if path.is_dir() and not path.is_symlink():
+    if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
-
-
-def _make_parents(tree: Path, target: Path) -> None:
-    """The folders above ``target``, removing a file that stands where a folder must be."""
-    for folder in reversed(target.relative_to(tree).parents[:-1]):
-        if (tree / folder).is_file():
-            (tree / folder).unlink()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    elif os.path.lexists(path):
+        os.unlink(path)
 
 
 def _prune(tree: Path, folder: Path) -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import gc
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .forked import map_shared
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
 from .progress import SILENT, Progress
+from .publish import Staging
 from .quality import QualityReport
 from .records import PersonRecord, person_records
 
@@ -49,6 +51,9 @@ class Site:
             if when and spell.first_seen and spell.last_seen and spell.first_seen <= when <= spell.last_seen:
                 return spell.title
         return spells[-1].title if spells else None
+
+
+SEARCH_PAGE = "search/index.html"
 
 
 @dataclass(frozen=True)
@@ -82,28 +87,36 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
 
 def render_site(
     archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download],
-    search_manifest: str, quality: QualityReport | None = None, progress: Progress = SILENT,
-) -> dict[str, bytes]:
-    """Path under the site root -> the page as UTF-8 bytes, for every page of the site.
+    into: Staging, search_manifest: Callable[[], str], quality: QualityReport | None = None,
+    progress: Progress = SILENT,
+) -> list[str]:
+    """Every page of the site, put into ``into`` as it is rendered; the paths of the pages.
 
-    Pages are encoded as they are rendered: half the memory of str for pages that hold any
-    character beyond Latin-1 (every title has an en dash), and publish writes bytes anyway.
+    Forked workers put their own pages, so no process holds the site's pages at once (over a
+    gigabyte at 10,000 meetings). The search page comes last: ``search_manifest`` names the index
+    it loads, which is built alongside the pages and may only be ready once they are done.
     """
     collecting = gc.isenabled()
     gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
     try:
         env = environment(templates)
         site = site_for(archive, config=config, assets=assets, downloads=downloads)
-        jobs = page_jobs(archive, site, search_manifest=search_manifest, quality=quality)
-        progress.stage("Writing pages", len(jobs))
-        for name in {job.template for job in jobs}:
+        jobs = page_jobs(archive, site, quality=quality)
+        progress.stage("Writing pages", len(jobs) + 1)
+        for name in {job.template for job in jobs} | {"search.html"}:
             env.get_template(name)  # compiled once, before any worker process is forked
 
         def render(job: PageJob) -> bytes:
             url = "/" + job.path.removesuffix("index.html")
-            return env.get_template(job.template).render(site=site, url=url, **job.values).encode("utf-8")
+            page = env.get_template(job.template).render(site=site, url=url, **job.values).encode("utf-8")
+            return into.put(job.path, page).encode("ascii")
 
-        return dict(zip((job.path for job in jobs), map_shared(render, jobs, progress=progress), strict=True))
+        digests = map_shared(render, jobs, progress=progress)
+        into.adopt({job.path: digest.decode("ascii") for job, digest in zip(jobs, digests, strict=True)})
+        search = PageJob(SEARCH_PAGE, "search.html", {"manifest": search_manifest()})
+        into.adopt({search.path: render(search).decode("ascii")})
+        progress.advance()
+        return [job.path for job in jobs] + [search.path]
     finally:
         if collecting:
             gc.enable()
@@ -125,10 +138,8 @@ def site_for(archive: Archive, *, config: SiteConfig, assets: Assets, downloads:
     )
 
 
-def page_jobs(
-    archive: Archive, site: Site, *, search_manifest: str, quality: QualityReport | None
-) -> list[PageJob]:
-    """Every page as (path, template, values), in the order the site has always been written."""
+def page_jobs(archive: Archive, site: Site, *, quality: QualityReport | None) -> list[PageJob]:
+    """Every page but the search page as (path, template, values), in the order the site has always been written."""
     jobs: list[PageJob] = []
 
     def page(path: str, template: str, **values: object) -> None:
@@ -182,7 +193,6 @@ def page_jobs(
         for newer_month, month, older_month in listings.neighbours(months):
             page(f"resolutions/{register_year.slug}/{month.slug}/index.html", "resolutions-month.html", month=month,
                  newer=newer_month, older=older_month)
-    page("search/index.html", "search.html", manifest=search_manifest)
     page("accessibility/index.html", "accessibility.html")
     page("data/index.html", "data.html")
     page("404.html", "404.html")
