@@ -29,11 +29,18 @@ FORK_FROM = 300
 """Fewer items than this are done in this process: forking costs more than it saves."""
 
 
+_taken = 0
+"""Cores taken by this process's Background children while they run (every core, in such a child):
+work shared out meanwhile uses the rest, so no more processes run than there are cores, each one
+holding its own copy of every page of the archive it touches."""
+
+
 def workers() -> int:
     """Cores this process may use; 1 where processes cannot be forked."""
     if sys.platform == "win32" or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores - _taken)
 
 
 def map_shared(
@@ -90,19 +97,42 @@ class Background:
     def __init__(self, work: Callable[[], bytes]) -> None:
         self.work = work
         self.child: _Child | None = None
+        self.holds_core = False
 
     def __enter__(self) -> Background:
+        global _taken
         if workers() > 1:
-            self.child = _fork(lambda _: self.work(), [None])
+            self.child = _fork(self._alone, [None])
+            self.holds_core = True
+            _taken += 1
         return self
+
+    def _alone(self, _: None) -> bytes:
+        """In the child: the work, forking nothing more (the parent goes on with the other cores)."""
+        global _taken
+        _taken = 1 << 16
+        return self.work()
 
     def result(self) -> bytes:
         """What ``work()`` returned, once the child has ended; BuildError if it failed."""
-        return self.work() if self.child is None else self.child.answers(SILENT)[0]
+        if self.child is None:
+            return self.work()
+        try:
+            return self.child.answers(SILENT)[0]
+        finally:
+            self._released()
 
     def __exit__(self, *exc: object) -> None:
         if self.child is not None:
             self.child.end()
+            self._released()
+
+    def _released(self) -> None:
+        """The child has ended: its core is free again."""
+        global _taken
+        if self.holds_core and self.child is not None and not self.child.running:
+            self.holds_core = False
+            _taken -= 1
 
 
 _ANSWER, _FAILED, _DONE = b"a", b"f", b"d"

@@ -108,19 +108,17 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
                 staging: Staging) -> None:
     """Every output file, put into ``staging`` as each stage makes it.
 
-    The search index is built by a forked child while this process writes the data files and the
-    pages (two cores: about half the time); the search page, which names the index, comes last.
+    On two cores or more, a forked child builds the search index and writes the data files while
+    this process writes the pages (about as long, at any size); the search page, which names the
+    index, comes last.
     """
-    with Background(lambda: _search_files(archive, staging, options.cache)) as search:
+    with Background(lambda: _search_and_data_files(archive, offered, staging, options)) as other_files:
         assets = collect_assets(ASSETS)
         staging.add(assets.files)
         staging.add(offered.files)
-        staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
-        staging.add(feed_files(archive, options.config))
-        staging.add(calendar_files(archive, options.config))
 
         def search_manifest() -> str:
-            manifest_url, digests = pickle.loads(search.result())
+            manifest_url, digests = pickle.loads(other_files.result())
             staging.adopt(digests)
             return str(manifest_url)
 
@@ -130,10 +128,15 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(sitemap_files(pages, options.config))
 
 
-def _search_files(archive: Archive, staging: Staging, cache: Path | None) -> bytes:
-    """Build the search index and put its files; the manifest's URL and the files' digests, pickled."""
-    index = build_search(archive, cache=cache)
-    return pickle.dumps((index.manifest_url, {path: staging.put(path, body) for path, body in index.files.items()}))
+def _search_and_data_files(archive: Archive, offered: Offered, staging: Staging, options: BuildOptions) -> bytes:
+    """Put the search index, exports, feeds and calendars; the index manifest's URL and every file's
+    digest, pickled for the parent."""
+    index = build_search(archive, cache=options.cache)
+    digests = staging.put_all(index.files)
+    digests += staging.put_all(export_files(archive, config=options.config, downloads=offered.downloads))
+    digests += staging.put_all(feed_files(archive, options.config))
+    digests += staging.put_all(calendar_files(archive, options.config))
+    return pickle.dumps((index.manifest_url, digests))
 
 
 def understand(

@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import BuildError
@@ -85,13 +85,16 @@ class Staging:
 
     def add(self, files: Mapping[str, str | bytes]) -> None:
         """Put and record a stage's files."""
-        for rel in sorted(files):
-            self._record(rel, self.put(rel, files[rel]))
+        self.adopt(self.put_all(files))
 
-    def adopt(self, digests: Mapping[str, str]) -> None:
-        """Record files a forked worker has put."""
-        for rel in sorted(digests):
-            self._record(rel, digests[rel])
+    def put_all(self, files: Mapping[str, str | bytes]) -> list[tuple[str, str]]:
+        """Put a stage's files; (path, digest) of each, to record in the parent if this is a worker."""
+        return [(rel, self.put(rel, files[rel])) for rel in sorted(files)]
+
+    def adopt(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Record files put by a forked worker (or by ``put_all``): (path, digest) pairs."""
+        for rel, digest in digests:
+            self._record(rel, digest)
 
     def discard(self) -> None:
         """The build failed after writing began: a fresh folder goes; a spare stays untrusted (no manifest)."""

@@ -112,9 +112,9 @@ def render_site(
             return into.put(job.path, page).encode("ascii")
 
         digests = map_shared(render, jobs, progress=progress)
-        into.adopt({job.path: digest.decode("ascii") for job, digest in zip(jobs, digests, strict=True)})
+        into.adopt((job.path, digest.decode("ascii")) for job, digest in zip(jobs, digests, strict=True))
         search = PageJob(SEARCH_PAGE, "search.html", {"manifest": search_manifest()})
-        into.adopt({search.path: render(search).decode("ascii")})
+        into.adopt([(search.path, render(search).decode("ascii"))])
         progress.advance()
         return [job.path for job in jobs] + [search.path]
     finally:
