@@ -108,17 +108,20 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
                 staging: Staging) -> None:
     """Every output file, put into ``staging`` as each stage makes it.
 
-    On two cores or more, a forked child builds the search index and writes the data files while
-    this process writes the pages (about as long, at any size); the search page, which names the
-    index, comes last.
+    On two cores or more, a forked child builds the search index while this process writes the
+    data files and the pages (about as long, at any size); the search page, which names the index,
+    comes last.
     """
-    with Background(lambda: _search_and_data_files(archive, offered, staging, options)) as other_files:
+    with Background(lambda: _search_files(archive, staging, options.cache)) as search:
         assets = collect_assets(ASSETS)
         staging.add(assets.files)
         staging.add(offered.files)
+        staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
+        staging.add(feed_files(archive, options.config))
+        staging.add(calendar_files(archive, options.config))
 
         def search_manifest() -> str:
-            manifest_url, digests = pickle.loads(other_files.result())
+            manifest_url, digests = pickle.loads(search.result())
             staging.adopt(digests)
             return str(manifest_url)
 
@@ -128,15 +131,10 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(sitemap_files(pages, options.config))
 
 
-def _search_and_data_files(archive: Archive, offered: Offered, staging: Staging, options: BuildOptions) -> bytes:
-    """Put the search index, exports, feeds and calendars; the index manifest's URL and every file's
-    digest, pickled for the parent."""
-    index = build_search(archive, cache=options.cache)
-    digests = staging.put_all(index.files)
-    digests += staging.put_all(export_files(archive, config=options.config, downloads=offered.downloads))
-    digests += staging.put_all(feed_files(archive, options.config))
-    digests += staging.put_all(calendar_files(archive, options.config))
-    return pickle.dumps((index.manifest_url, digests))
+def _search_files(archive: Archive, staging: Staging, cache: Path | None) -> bytes:
+    """Put the search index's files; the manifest's URL and (path, digest) of every file, pickled."""
+    index = build_search(archive, cache=cache)
+    return pickle.dumps((index.manifest_url, staging.put_all(index.files)))
 
 
 def understand(
