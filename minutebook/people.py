@@ -16,6 +16,7 @@ Staff correct the result in ``content/people.toml``; this block can be pasted in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -399,6 +400,15 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
                        tuple(sorted(problems, key=lambda p: (p.source, p.level, p.message))))
 
 
+def mentions_digest(mentions: Sequence[Mention], overrides: PeopleOverrides | None = None) -> bytes:
+    """Everything resolve_people reads, as a digest: the same digest gives the same PeopleIndex,
+    so a rebuild can keep the last one (repr, unlike pickle, gives equal values equal bytes)."""
+    read = [(m.ref.text, m.ref.role, m.ref.job_title, m.ref.source.path, m.ref.source.line, m.ref.source.page,
+             m.context, m.date, m.group) for m in mentions]
+    text = repr((read, overrides or PeopleOverrides()))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _line_of(text: str, needle: str) -> int:
     return next((n for n, line in enumerate(text.splitlines(), 1) if needle in line), 0)
 
@@ -549,11 +559,14 @@ class _MentionFinder:
     """Text words met so far that hold one."""
     lines: dict[str, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
     """Line of text -> what ``_in_line`` found in it; filled as lines are met."""
+    folded: dict[str, str] = field(default_factory=dict)
+    """Line of text -> the line folded; filled as surnames of several words are looked for."""
 
     def candidates(self, text: str) -> set[int]:
         chosen: set[int] = set()
         spaced: set[int] = set()
-        for line in text.split("\n"):  # no word spans a line break
+        lines = text.split("\n")
+        for line in lines:  # no word spans a line break
             found = self.lines.get(line)
             if found is None:
                 found = self.lines[line] = self._in_line(line)
@@ -561,9 +574,17 @@ class _MentionFinder:
             spaced |= found[1]
         spaced -= chosen
         if spaced:
-            folded = _fold(text)
+            folded = " ".join(f for f in map(self._fold_line, lines) if f)  # _fold(text), from lines that recur
             chosen.update(i for i in spaced if any(s in folded for s in self.sought[i].surnames if " " in s))
         return chosen
+
+    def _fold_line(self, line: str) -> str:
+        """_fold works character by character, then joins the words with one space: folding the lines
+        of a text and joining those that hold a word gives _fold(text)."""
+        found = self.folded.get(line)
+        if found is None:
+            found = self.folded[line] = _fold(line)
+        return found
 
     def _in_line(self, line: str) -> tuple[frozenset[int], frozenset[int]]:
         """People one of whose one-word surnames is in the line, and people the last word of whose

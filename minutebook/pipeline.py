@@ -171,7 +171,7 @@ def _understand(
             skipped.append((outcome.path, outcome.skipped))
         else:
             parsed.append((outcome.path, list(outcome.meetings)))
-    archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides))
+    archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides, cache=cache))
     problems.extend(archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered
