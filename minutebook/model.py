@@ -18,7 +18,7 @@ Role = Literal["member", "officer", "unknown"]
 BlockKind = Literal["paragraph", "heading", "list", "table"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceSpan:
     """Where something came from: a path relative to the content dir and a 1-based line."""
 
@@ -37,7 +37,7 @@ END_OF_FILE = 10**9
 """``LineRange.last`` for a range that runs to the end of its file."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class LineRange:
     """Lines ``first`` to ``last`` (1-based, inclusive) of one source file."""
 
@@ -46,7 +46,7 @@ class LineRange:
     last: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something the user should fix, printed as ``path:line: message``."""
 
@@ -61,7 +61,7 @@ class Problem:
         return f"{self.source}: {self.level}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One piece of an item's text, kept structured so pages can render real lists and tables."""
 
@@ -82,7 +82,7 @@ class Block:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameRef:
     """A person as one document names them, before the archive decides who they are."""
 
@@ -93,7 +93,7 @@ class NameRef:
     source: SourceSpan = SourceSpan("")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """A declaration of interest: who, which interest, and what they did about it."""
 
@@ -102,7 +102,7 @@ class Declaration:
     action: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedItem:
     """An agenda item or minute as read from one document."""
 
@@ -127,7 +127,7 @@ class ParsedItem:
         return "\n".join(block.plain_text() for block in self.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExemptItem:
     """A Part II item. Deliberately has no text field: its content never leaves the reader."""
 
@@ -140,7 +140,7 @@ class ExemptItem:
     """The source lines that hold its content: never published, not even in a download."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NextMeeting:
     """What a document says about the following meeting ("Date of Next Meeting")."""
 
@@ -150,7 +150,7 @@ class NextMeeting:
     source: SourceSpan = SourceSpan("")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedMeeting:
     """What one document (or one part of an agenda pack) says about one meeting."""
 
@@ -171,7 +171,7 @@ class ParsedMeeting:
     signed_by: NameRef | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """One "Resolved:" decision, with an id that stays the same across rebuilds."""
 
@@ -181,7 +181,7 @@ class Resolution:
     anchor: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeclarationOfInterest:
     person: str
     """Person id."""
@@ -189,7 +189,7 @@ class DeclarationOfInterest:
     action: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """An agenda item of a linked meeting. Exempt items carry title and reason only."""
 
@@ -221,7 +221,7 @@ class Item:
         return "\n".join(block.plain_text() for block in self.blocks)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MeetingRef:
     """A link to another meeting: its id when it is in the archive, its date either way."""
 
@@ -231,7 +231,7 @@ class MeetingRef:
     venue: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meeting:
     id: str
     body: str | None
@@ -265,7 +265,7 @@ class Meeting:
         return f"{name}, {when}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RoleSpell:
     """A role someone held as seen in the documents: member, or officer with a job title."""
 
@@ -275,7 +275,7 @@ class RoleSpell:
     last_seen: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
@@ -290,7 +290,7 @@ class Person:
         return f"/people/{self.id}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     id: str
     name: str
@@ -303,7 +303,7 @@ class Topic:
         return f"/topics/{self.id}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Committee:
     id: str
     name: str
@@ -317,7 +317,7 @@ class Committee:
         return f"/committees/{self.id}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceAccount:
     """What happened to one source document: published into which meetings, or why not."""
 
@@ -327,7 +327,7 @@ class SourceAccount:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Archive:
     meetings: tuple[Meeting, ...]
     people: tuple[Person, ...]
