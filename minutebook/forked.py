@@ -39,8 +39,11 @@ def workers() -> int:
     """Cores this process may use; 1 where processes cannot be forked."""
     if sys.platform == "win32" or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, cores - _taken)
+    return max(1, _cores() - _taken)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def map_shared(
@@ -110,7 +113,7 @@ class Background:
     def _alone(self, _: None) -> bytes:
         """In the child: the work, forking nothing more (the parent goes on with the other cores)."""
         global _taken
-        _taken = 1 << 16
+        _taken = _cores()
         return self.work()
 
     def result(self) -> bytes:
