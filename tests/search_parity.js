@@ -6,8 +6,10 @@
 //    "queries": ["risk", "title:brexit", ...],   // lunr's query language, as Index.search takes it
 //    "words": ["risk register", ...],             // plain words, as the search page asks for them
 //    "limit": 10}
-// and writes {"queries": [{"lunr": [[ref, score]...], "split": [[ref, score]...], "files": n}...],
-//             "words": [...same...]}: each side's top `limit`, and how many files the split side read.
+// and writes {"queries": [{"lunr": [[ref, score]...], "split": [[ref, score]...], "files": n,
+//                          "early": [[ref...]...]}...], "words": [...same...]}: each side's top `limit`,
+// how many files the split side read, and after each of its rounds of fetches, the results it
+// said were certain of their place (what the search page shows before the rest are worked out).
 "use strict";
 
 const fs = require("fs");
@@ -65,9 +67,10 @@ async function main() {
       continue;
     }
     const plan = await split.plan(split.parse(text));
-    const found = await split.top(plan, limit, null);
+    const early = [];
+    const found = await split.top(plan, limit, null, { progress: (outcome) => early.push(outcome.fixed.map(String)) });
     out.queries.push({ lunr: expected, split: round(found.results), files: reads(), total: found.total,
-                       complete: found.complete, all: unsplit.search(text).length });
+                       complete: found.complete, all: unsplit.search(text).length, early });
   }
   for (const text of request.words || []) {
     const { split, reads } = engine();
@@ -79,9 +82,10 @@ async function main() {
       return words.every(({ word, stem }) => matched.some((t) => t === stem || (word.length > 1 && t.startsWith(word))));
     });
     const plan = await split.plan(query, groups);
-    const found = await split.top(plan, limit, null);
+    const early = [];
+    const found = await split.top(plan, limit, null, { progress: (outcome) => early.push(outcome.fixed.map(String)) });
     out.words.push({ lunr: round(every), split: round(found.results), files: reads(), total: found.total,
-                     complete: found.complete, all: every.length });
+                     complete: found.complete, all: every.length, early });
   }
   process.stdout.write(JSON.stringify(out));
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -449,4 +450,75 @@ def test_a_search_fetches_only_its_words_and_the_results_it_shows(chromium: Brow
     more = fetched() - files
     assert {f.split("/")[3] for f in more} <= {"t", "r"}, more
     assert len(fetched()) < len(published) / 3
+    context.close()
+
+
+def parish_minutes(number: int) -> str:
+    """A parish meeting whose items all mention the budget, some more often than others: over
+    a season of them, "budget" has more postings than its dictionary bucket carries. One item
+    is about the budget by name."""
+    day = date(2023, 1, 2) + timedelta(days=7 * number)
+    items = []
+    for n in range(1, 6):
+        title = "Budget Monitoring" if (number, n) == (17, 3) else f"Item {n} of meeting {number}"
+        mentions = " ".join(["The budget was discussed."] * (1 + (number * n) % 4))
+        items.append(f"{n}. {title}\n\nThe clerk reported. {mentions}\n\nResolved: That the report be noted.\n")
+    return (f"Anytown Parish Council\n\nMinutes of the Meeting of Anytown Parish Council held on "
+            f"{day:%A} {day.day} {day:%B %Y} at 7.30pm in the Village Hall\n\n"
+            "Present: Cllrs A Smith (Chairman), B Jones\n\n" + "\n".join(items))
+
+
+@pytest.fixture(scope="module")
+def parish_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    content = tmp_path_factory.mktemp("parish") / "content"
+    content.mkdir()
+    for number in range(40):
+        (content / f"meeting-{number:02d}.txt").write_text(parish_minutes(number), encoding="utf-8")
+    site = build_site(content, content.parent / "site")
+    assert site.result.published
+    with serve(site.out) as base_url:
+        yield base_url
+
+
+def test_the_best_results_show_while_the_rest_are_worked_out(chromium: Browser, parish_server: str) -> None:
+    def answer(reader: Reader) -> tuple[str, list[str]]:
+        return reader.status(), [r.href for r in reader.results()]
+
+    context = chromium.new_context()
+    whole = Reader(context.new_page(), parish_server)
+    whole.open(q="budget monitoring")
+    expected = answer(whole)
+    assert any("/p/" in url for url in whole.requests), "budget's further postings were never needed"
+    assert expected[0] == "3 results for ‘budget monitoring’" and len(expected[1]) == 3
+    context.close()
+
+    # The first results are certain before budget's further postings are in: they are shown,
+    # in their places, while those postings are held back; the count waits for the answer.
+    context = chromium.new_context()
+    held: list[Route] = []
+    released: list[bool] = []
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    early = Reader(context.new_page(), parish_server)
+    early.page.route("**/p/*.json", hold)
+    early.page.goto(f"{parish_server}/search/?q=budget+monitoring")
+    early.page.wait_for_selector("#search-results li")
+    early.page.wait_for_timeout(200)
+    while not held:
+        early.page.wait_for_timeout(20)
+    shown = [r.href for r in early.results()]
+    assert 0 < len(shown) < 3 and shown == expected[1][: len(shown)]
+    assert early.status() == "" and early.page.is_hidden("#search-no-results")
+    since = early.writes()
+    released.append(True)
+    for route in held:
+        route.continue_()
+    early.settle("budget monitoring", since)
+    assert answer(early) == expected
+    assert early.errors == []
     context.close()

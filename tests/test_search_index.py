@@ -126,6 +126,11 @@ def compare(site: BuiltSite, tmp_path: Path, queries: list[str], words: list[str
             keep = len(lunr_top) - tied if len(lunr_top) == 10 and tied > 1 else len(lunr_top)
             if lunr_top[:keep] != split_top[:keep] or len(lunr_top) != len(split_top):
                 differences.append(f"  {text!r}:\n    lunr  {lunr_top}\n    split {split_top}")
+            # what the page shows before the last round is the start of the answer, and only grows
+            refs = [ref for ref, _ in outcome["split"]]
+            for before, after in zip(outcome["early"], outcome["early"][1:] + [refs], strict=True):
+                if after[:len(before)] != before:
+                    differences.append(f"  {text!r}: shown early {before}, then {after}")
     assert differences == [], "the split index and an unsplit lunr disagree:\n" + "\n".join(differences)
     return found
 
@@ -195,6 +200,8 @@ def test_the_split_index_gives_lunrs_own_top_ten_on_100_meetings(synthetic_site:
     outcomes = found["queries"] + found["words"]
     # Common words' postings are split: the top ten were certain before everything was read ...
     assert any(not o["complete"] and o["all"] > 128 for o in outcomes)
+    # ... and the best of them before the last round of fetches, so the page could show them.
+    assert any(len(o["early"]) > 1 and o["early"][0] for o in outcomes)
     # ... and a query reads a few files of the hundreds published.
     published = sum(1 for _ in split_index(synthetic_site.out).folder.rglob("*.json"))
     texts = QUERIES + WORDS

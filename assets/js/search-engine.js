@@ -5,7 +5,10 @@
  * each term's ranked best-first in tiers. A query fetches the dictionary bucket of each
  * of its words (with the best postings), then further tiers only while a document it
  * has not seen could still beat the results it has: the top results it returns are
- * exactly lunr.Index.query's. It fetches what a result shows only for the results shown.
+ * exactly lunr.Index.query's. Each round of fetches asks at once for the tier after the
+ * next too when the results so far say it will be wanted, and tells which of the top
+ * results no other document can overtake any more, so a page can show those while the
+ * rest are worked out. It fetches what a result shows only for the results shown.
  *
  * Runs in the browser (window.MinutebookSearch) and in Node for the parity tests
  * (module.exports, called with lunr). Nothing here touches the DOM.
@@ -23,6 +26,7 @@
   var PROHIBITED = lunr.Query.presence.PROHIBITED;
   var EMPTY = new Int32Array(0);
   var PREFETCH = 50;  // at most this many results have their records fetched ahead
+  var LOOKAHEAD = 1;  // tiers fetched with the next one, when the results so far say they will be wanted too
 
   /* An index at ``base`` (the folder of manifest.json); ``fetchJson(url)`` returns a
    * promise of the parsed file. Every file is fetched once and kept. */
@@ -138,11 +142,6 @@
     });
   };
 
-  /* The next tier of a term's postings, decoded. */
-  Engine.prototype.loadTier = function (entry) {
-    return this.tier(entry, entry.loaded);
-  };
-
   /* Tier ``n`` of a term's further postings (an index into entry.rest), decoded after the
    * tiers before it. Fetched once, even when two searches want it at the same time; a term
    * counts a tier as loaded only once its postings are in. */
@@ -254,11 +253,15 @@
    * fetching further tiers until no unseen posting could change them. ``allowed`` is an
    * optional function(doc) -> bool (the filters). Resolves to {results, total, complete}:
    * total is exact when complete, else the number of documents known to match.
-   * With ``ahead``, the records of results are fetched while further tiers are: those sure
-   * to be shown at once, the likeliest ones from the second round on (by then they seldom
-   * change), so showing the results waits for no further round trip. */
-  Engine.prototype.top = function (plan, limit, allowed, ahead) {
+   * Options: ``progress(outcome)`` is called after each round, so a page can show the
+   * results whose place is already certain (outcome.fixed) while the rest are worked out;
+   * with ``ahead``, the records of the likeliest results are fetched along with the tiers
+   * from the second round on (by then they seldom change), so showing all of them seldom
+   * waits for a further round trip. */
+  Engine.prototype.top = function (plan, limit, allowed, options) {
     var engine = this;
+    var ahead = options && options.ahead;
+    var progress = options && options.progress;
     var prohibitedFirst = [];
     var round = 0;
     plan.clauses.forEach(function (clause) {
@@ -271,10 +274,14 @@
     }
     return Promise.all(prohibitedFirst).then(function step() {
       var outcome = engine.rank(plan, limit, allowed);
+      if (progress) { progress(outcome); }
       if (outcome.certain) { return outcome; }
-      var tiers = Promise.all(outcome.wanted.map(function (entry) { return engine.loadTier(entry); }));
-      if (ahead) {  // asked for after the tiers, which the browser then sends first
-        engine.records(round ? outcome.likely : outcome.surely).catch(function () { /* fetched again when shown */ });
+      var tiers = Promise.all(outcome.wanted.map(function (entry) {
+        var last = Math.min(entry.loaded + outcome.further, entry.rest.length - 1);
+        return engine.tier(entry, last);  // the tiers before it come with it
+      }));
+      if (ahead && round) {  // asked for after the tiers, which the browser then sends first
+        engine.records(outcome.likely).catch(function () { /* fetched again when shown */ });
       }
       round += 1;
       return tiers.then(step);
@@ -306,7 +313,7 @@
     var width = this.manifest.fields.length;
     var count = this.manifest.documents;
     if (plan.empty) {
-      return { certain: true, results: [], total: 0, complete: true, wanted: [] };
+      return { certain: true, results: [], total: 0, complete: true, wanted: [], likely: [], fixed: [], further: 0 };
     }
     var scoring = [];  // [entry, per-field coefficient] for terms in the query vectors
     plan.terms.forEach(function (entry) {
@@ -316,9 +323,10 @@
       });
       if (coefficients.some(function (c) { return c > 0; })) { scoring.push([entry, coefficients]); }
     });
-    function most(entry, coefficients) {  // the most an unfetched posting of entry can add
-      if (complete(entry)) { return 0; }
-      var tier = entry.rest[entry.loaded];
+    function most(entry, coefficients, from) {  // the most a posting of entry not yet fetched can add
+      var n = from === undefined ? entry.loaded : from;
+      if (n >= entry.rest.length) { return 0; }
+      var tier = entry.rest[n];
       var byField = 0;
       var top = 0;
       for (var f = 0; f < width; f++) {
@@ -479,25 +487,43 @@
       });
     }
     var results = best.map(function (doc) { return { doc: doc, score: score[doc] }; });
-    // while uncertain: the documents sure to be among the top ones, and the likeliest top ones
-    var surely = [];
+    // while uncertain, the likeliest top results (their records are fetched with the tiers) and
+    // those whose place is already certain, best first: each scores, even at its least, more
+    // than any document but those above it could at its most (a page may show them at once)
     var likely = [];
+    var fixed = wanted.length ? [] : best;
     if (wanted.length && limit <= PREFETCH) {
-      for (var q = 0; q < best.length; q++) {
-        var least = score[best[q]] - close;
-        var rivals = q;
-        if (unseenPossible && unseenMost >= least) { break; }
-        for (var v = 0; v < undecided.length && rivals < limit; v++) {
-          if (score[undecided[v]] + (unseenMost - covered[undecided[v]]) >= least) { rivals++; }
-        }
-        if (rivals >= limit) { break; }
-        surely.push(best[q]);
-      }
       likely = bestOf(sure.concat(undecided), score, limit);
+      // in the order of their scores so far, which only a document still undecided can change
+      var contenders = bestOf(sure.concat(undecided.filter(function (doc, u) { return !pendingOf[u]; })), score, limit);
+      for (var k = 0; k < contenders.length; k++) {
+        var candidate = contenders[k];
+        var least = score[candidate] - 1e-9 * Math.max(1, Math.abs(score[candidate]));
+        var overtaken = unseenPossible && unseenMost >= least;
+        for (var u = 0; u < undecided.length && !overtaken; u++) {
+          var other = undecided[u];
+          overtaken = score[other] + (unseenMost - covered[other]) >= least && other !== candidate && fixed.indexOf(other) < 0;
+        }
+        if (overtaken) { break; }
+        fixed.push(candidate);
+      }
+    }
+    // how many tiers past the next the round after would want too, if the cut stayed where it is
+    var further = 0;
+    if (unseenPossible && wanted.length) {
+      for (var depth = 1; depth <= LOOKAHEAD; depth++) {
+        var possible = 0;
+        scoring.forEach(function (pair) {
+          var skip = wanted.indexOf(pair[0]) >= 0 ? depth : 0;
+          possible += most(pair[0], pair[1], pair[0].loaded + skip);
+        });
+        if (!(possible > cut)) { break; }
+        further = depth;
+      }
     }
     var decided = !undecided.length && !unseenPossible;
     return { certain: !wanted.length, results: results, total: sure.length, complete: decided, wanted: wanted,
-             surely: surely, likely: likely };
+             likely: likely, fixed: fixed, further: further };
   };
 
   /* Per-document scratch arrays for rank, made once and cleared for each use: a search

@@ -105,18 +105,32 @@
   }
 
   /* The top ``limit`` results of a query; one without filters is kept, so the search the
-   * head start ran is not run again when the page asks for it. */
-  function search(text, asked, groups, limit, allowed) {
+   * head start ran is not run again when the page asks for it. ``certain(docs)``, if given,
+   * hears of the results whose place is settled while the rest are still being worked out. */
+  function search(text, asked, groups, limit, allowed, certain) {
     var key = text + "\u0000" + (groups ? "all" : "some") + "\u0000" + limit;
-    if (!allowed && searches[key]) { return searches[key]; }
-    var found = engine.plan(asked.query, groups).then(function (plan) {
-      return engine.top(plan, limit, allowed || null, true);  // the results' records fetched ahead
-    });
-    if (!allowed) {
-      searches[key] = found;
-      found.catch(function () { delete searches[key]; });
+    var known = !allowed && searches[key];
+    if (!known) {
+      known = { fixed: [], listeners: [] };
+      known.found = engine.plan(asked.query, groups).then(function (plan) {
+        return engine.top(plan, limit, allowed || null, { ahead: true, progress: function (outcome) {
+          if (outcome.fixed.length > known.fixed.length) {
+            known.fixed = outcome.fixed;
+            known.listeners.forEach(function (listener) { listener(known.fixed); });
+          }
+        } });
+      });
+      known.found.then(function () { known.listeners = []; }, function () {
+        known.listeners = [];
+        if (searches[key] === known) { delete searches[key]; }
+      });
+      if (!allowed) { searches[key] = known; }
     }
-    return found;
+    if (certain) {
+      known.listeners.push(certain);
+      if (known.fixed.length) { certain(known.fixed); }
+    }
+    return known.found;
   }
 
   // --- the page --------------------------------------------------------------------------
@@ -220,16 +234,28 @@
     }
 
     function fillFixedFilters() {
-      var committee = selects.committee.value;
-      engine.manifest.committees.forEach(function (pair) { ensureOption(selects.committee, pair[0], pair[1]); });
-      Array.prototype.forEach.call(selects.committee.options, function (option) {
-        var known = engine.manifest.committees.filter(function (pair) { return pair[0] === option.value; })[0];
-        if (known) { option.textContent = known[1]; }
+      addOptions(selects.committee, engine.manifest.committees);
+      addOptions(selects.year, engine.manifest.years.slice().reverse().map(function (entry) {
+        return [entry[0], entry[0] === "undated" ? "Undated" : entry[0]];
+      }));
+    }
+
+    /* [value, label] pairs as options of a select, after those it has, in one change of the
+     * page (the one the address chose keeps its place, with its proper label). */
+    function addOptions(select, pairs) {
+      var current = select.value;
+      var have = Object.create(null);
+      Array.prototype.forEach.call(select.options, function (option) { have[option.value] = option; });
+      var fragment = document.createDocumentFragment();
+      pairs.forEach(function (pair) {
+        if (have[pair[0]]) {
+          have[pair[0]].textContent = pair[1];
+        } else {
+          fragment.appendChild(new Option(pair[1], pair[0]));
+        }
       });
-      selects.committee.value = committee;
-      engine.manifest.years.slice().reverse().forEach(function (entry) {
-        ensureOption(selects.year, entry[0], entry[0] === "undated" ? "Undated" : entry[0]);
-      });
+      select.appendChild(fragment);
+      select.value = current;
     }
 
     // --- searching -------------------------------------------------------------------------
@@ -251,14 +277,16 @@
       }
       var byDate = selects.sort.value === "date";
       var limit = byDate ? Infinity : shown;
+      var early = !byDate && !list.firstChild ? earlyResults(run, asked) : null;
       announce("working", null);
       allowedFor()
         .then(function (allowed) {
-          return search(text, asked, asked.groups, limit, allowed).then(function (outcome) {
+          var certain = early && early.add;
+          return search(text, asked, asked.groups, limit, allowed, certain).then(function (outcome) {
             if (outcome.total || !asked.groups || asked.groups.length < 2 || !outcome.complete) {
               return outcome;
             }
-            return search(text, asked, null, limit, allowed).then(function (some) {  // none has every word
+            return search(text, asked, null, limit, allowed, certain).then(function (some) {  // none has every word
               some.partial = some.total > 0;
               return some;
             });
@@ -280,7 +308,8 @@
               order.sort(function (a, b) { return a[0] !== b[0] ? (a[0] < b[0] ? 1 : -1) : b[1] - a[1] || a[2] - b[2]; });
               records = order.map(function (o) { return records[o[2]]; });
             }
-            show(asked, outcome, records);
+            if (early) { early.stop(); }
+            show(asked, outcome, records, early);
           });
         })
         .catch(function () {
@@ -292,12 +321,46 @@
 
     // --- results ---------------------------------------------------------------------------
 
-    function show(asked, outcome, records) {
+    /* Into an empty list (the page just opened), each result goes in as soon as no other
+     * document can take its place and its record is in, those above it first: the best are
+     * there to read while the rest are worked out. A list already showing results is
+     * replaced all at once instead, so typing never makes it shrink and grow. */
+    function earlyResults(run, asked) {
+      var taken = 0;
+      var stopped = false;
+      var early = { shown: 0 };
+      var chain = Promise.resolve();
+      early.add = function (docs) {
+        docs.slice(taken).forEach(function (doc) {
+          var record = engine.records([doc]);
+          chain = chain.then(function () { return record; }).then(function (found) {
+            if (stopped || run !== generation) { return; }
+            list.appendChild(resultItem(found[0], asked.terms));
+            early.shown += 1;
+            noResults.hidden = true;
+          });
+        });
+        taken = Math.max(taken, docs.length);
+        chain = chain.catch(function () { stopped = true; });  // the whole answer shows them, or says it failed
+      };
+      early.stop = function () { stopped = true; };
+      return early;
+    }
+
+    /* The answer; the ``early`` results already shown stay where they are: they are the
+     * first of these. */
+    function show(asked, outcome, records, early) {
+      var kept = 0;
+      while (early && kept < early.shown && kept < records.length &&
+             list.children[kept].querySelector("a").getAttribute("href") === records[kept].u) {
+        kept++;
+      }
+      while (list.children.length > kept) { list.removeChild(list.lastChild); }
       var fragment = document.createDocumentFragment();
-      records.forEach(function (record) {
+      records.slice(kept).forEach(function (record) {
         fragment.appendChild(resultItem(record, asked.terms));
       });
-      list.replaceChildren(fragment);
+      list.appendChild(fragment);
       moreButton.hidden = outcome.complete ? outcome.total <= shown : false;
       noResults.hidden = records.length > 0;
       announce("done", outcome);
@@ -409,14 +472,13 @@
       var message = "";
       if (state === "failed") {
         message = "Search could not load. Check your connection and try again, or browse the archive instead.";
-      } else if (state === "loading") {
-        message = "Loading the search index…";
       } else if (state === "nothing") {
         message = "Type a word to search for: ‘" + query + "’ " + (/\w/.test(query) ?
           "has only common words, which are not searched." : "has no letters or numbers in it.");
-      } else if (state === "working") {
+      } else if (state === "working" || state === "loading") {  // said only if it takes a while
+        var waiting = state === "working" ? "Searching…" : "Loading the search index…";
         window.clearTimeout(announceTimer);
-        announceTimer = window.setTimeout(function () { statusBox.textContent = "Searching…"; }, 400);
+        announceTimer = window.setTimeout(function () { statusBox.textContent = waiting; }, 400);
         return;
       } else if (state === "done") {
         var count = outcome.total;
@@ -487,9 +549,9 @@
     loading
       .then(function () {
         ready = true;
+        update();  // the search in the address is already under way: the filters' lists can wait
         fillFixedFilters();
         if (selects.person.value || selects.topic.value) { loadNames(); }
-        update();
       })
       .catch(function () {
         failed = true;
