@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from .layout import Line
-from .model import Block
+from .model import Block, BlockKind
 from .sources import html_to_lines, lowered, plain_chars
 
 _BULLET = re.compile(r"^(?:[-•·*▪◦]|(?:\(?(?:[ivx]{1,5}|[a-z])[.)])|\d{1,2}\))\s+", re.IGNORECASE)
@@ -21,55 +24,77 @@ _MOTION_LOWER = re.compile(_MOTION.pattern)
 """_MOTION for lower-cased text (see sources.lowered)."""
 
 
+@dataclass(slots=True)
+class _Draft:
+    """A block while its lines are read: a list or table at the end stays open to more entries or rows,
+    so each block is made once, at the end (a Block is frozen, and costly to make again and again)."""
+
+    kind: BlockKind
+    line: int
+    parts: list[Any]
+    """A paragraph's line texts, a list's entries or a table's rows (lists of cells)."""
+
+
 def to_blocks(lines: list[Line]) -> list[Block]:
     """Group lines into blocks: blank lines end paragraphs, tabbed lines form tables."""
-    blocks: list[Block] = []
-    paragraph: list[Line] = []
-
-    def flush() -> None:
-        if paragraph:
-            text = " ".join(line.text for line in paragraph)
-            blocks.append(Block("paragraph", text=clean_fragment(text), line=paragraph[0].number))
-            paragraph.clear()
-
+    drafts: list[_Draft] = []
+    paragraph: list[str] = []
+    paragraph_line = 0
     for line in lines:
-        if not line.text:
-            flush()
+        text = line.text
+        if not text:
+            if paragraph:
+                drafts.append(_Draft("paragraph", paragraph_line, paragraph))
+                paragraph = []
             continue
-        if not paragraph and blocks and blocks[-1].kind == "table" and _continues_row(line, blocks[-1]):
-            blocks[-1] = _merge_into_last_row(blocks[-1], line)
+        last = drafts[-1] if drafts else None
+        if not paragraph and last is not None and last.kind == "table" and _continues_row(line, last.parts[-1]):
+            _merge_into_row(last.parts[-1], line)
             continue
-        if _is_table_row(line):
-            flush()
-            cells = tuple(clean_fragment(cell) for cell in line.raw.split("\t"))
+        if "\t" in line.raw and _is_table_row(line):
+            if paragraph:
+                drafts.append(last := _Draft("paragraph", paragraph_line, paragraph))
+                paragraph = []
+            cells = [clean_fragment(cell) for cell in line.raw.split("\t")]
             while cells and not cells[-1]:
-                cells = cells[:-1]
-            if blocks and blocks[-1].kind == "table":
-                last = blocks[-1]
-                blocks[-1] = Block("table", rows=(*last.rows, cells), line=last.line)
+                cells.pop()
+            if last is not None and last.kind == "table":
+                last.parts.append(cells)
             else:
-                blocks.append(Block("table", rows=(cells,), line=line.number))
+                drafts.append(_Draft("table", line.number, [cells]))
             continue
-        bullet = _BULLET.match(line.text)
+        bullet = _BULLET.match(text)
         if bullet:
-            flush()
-            rest = line.text[bullet.end() :]
+            if paragraph:
+                drafts.append(last := _Draft("paragraph", paragraph_line, paragraph))
+                paragraph = []
+            rest = text[bullet.end() :]
             rest = rest[m.end() :] if (m := _ROMAN_OR_LETTER.match(rest)) else rest
-            entry = clean_fragment(rest)
-            if blocks and blocks[-1].kind == "list":
-                last = blocks[-1]
-                blocks[-1] = Block("list", entries=(*last.entries, entry), line=last.line)
+            if last is not None and last.kind == "list":
+                last.parts.append(clean_fragment(rest))
             else:
-                blocks.append(Block("list", entries=(entry,), line=line.number))
+                drafts.append(_Draft("list", line.number, [clean_fragment(rest)]))
             continue
-        if blocks and blocks[-1].kind == "list" and not paragraph and line.text[:1].islower():
-            last = blocks[-1]
-            entries = (*last.entries[:-1], f"{last.entries[-1]} {clean_fragment(line.text)}")
-            blocks[-1] = Block("list", entries=entries, line=last.line)
+        if not paragraph and last is not None and last.kind == "list" and text[:1].islower():
+            last.parts[-1] = f"{last.parts[-1]} {clean_fragment(text)}"
             continue
-        paragraph.append(line)
-    flush()
-    return _mark_headings(_pad_tables(blocks))
+        if not paragraph:
+            paragraph_line = line.number
+        paragraph.append(text)
+    if paragraph:
+        drafts.append(_Draft("paragraph", paragraph_line, paragraph))
+    return [_block(draft, followed=n + 1 < len(drafts)) for n, draft in enumerate(drafts)]
+
+
+def _block(draft: _Draft, *, followed: bool) -> Block:
+    """The Block a draft makes; a short title-like paragraph followed by more text is a sub-heading ("Start Well")."""
+    if draft.kind == "paragraph":
+        text = clean_fragment(" ".join(draft.parts))
+        return Block("heading" if followed and is_heading_text(text) else "paragraph", text=text, line=draft.line)
+    if draft.kind == "list":
+        return Block("list", entries=tuple(draft.parts), line=draft.line)
+    width = max(len(row) for row in draft.parts)  # every row gets the same number of cells, so pages can render it
+    return Block("table", rows=tuple(tuple(row) + ("",) * (width - len(row)) for row in draft.parts), line=draft.line)
 
 
 def _is_table_row(line: Line) -> bool:
@@ -79,56 +104,34 @@ def _is_table_row(line: Line) -> bool:
     return len([c for c in cells if c.strip()]) >= 2 or (len(cells) >= 3 and any(c.strip() for c in cells))
 
 
-def _continues_row(line: Line, table: Block) -> bool:
+def _continues_row(line: Line, row: list[str]) -> bool:
     """PDF text breaks a tall cell over lines: a tab-led line filling few cells carries on the row above."""
-    cells = line.raw.split("\t")
-    filled = sum(1 for cell in cells if cell.strip())
-    width = len(table.rows[-1])
-    return line.raw.startswith("\t") and filled <= max(1, width // 2)
+    if not line.raw.startswith("\t"):
+        return False
+    filled = sum(1 for cell in line.raw.split("\t") if cell.strip())
+    return filled <= max(1, len(row) // 2)
 
 
-def _merge_into_last_row(table: Block, line: Line) -> Block:
+def _merge_into_row(row: list[str], line: Line) -> None:
     extra = [clean_fragment(cell) for cell in line.raw.split("\t")]
-    last = list(table.rows[-1]) + [""] * max(0, len(extra) - len(table.rows[-1]))
+    row.extend([""] * max(0, len(extra) - len(row)))
     for index, cell in enumerate(extra):
         if cell:
-            last[index] = f"{last[index]} {cell}".strip()
-    return Block("table", rows=(*table.rows[:-1], tuple(last)), line=table.line)
-
-
-def _pad_tables(blocks: list[Block]) -> list[Block]:
-    """Give every row of a table the same number of cells so pages can render it."""
-    out = []
-    for block in blocks:
-        if block.kind == "table":
-            width = max(len(row) for row in block.rows)
-            rows = tuple(row + ("",) * (width - len(row)) for row in block.rows)
-            block = Block("table", rows=rows, line=block.line)
-        out.append(block)
-    return out
-
-
-def _mark_headings(blocks: list[Block]) -> list[Block]:
-    """A short title-like line followed by more text is a sub-heading ("Start Well")."""
-    out = []
-    for index, block in enumerate(blocks):
-        if block.kind == "paragraph" and index + 1 < len(blocks) and is_heading_text(block.text):
-            block = Block("heading", text=block.text, line=block.line)
-        out.append(block)
-    return out
+            row[index] = f"{row[index]} {cell}".strip()
 
 
 def is_heading_text(text: str) -> bool:
+    if not text[:1].isupper() or text.endswith((".", ":", ";", ",", "?")):  # most paragraphs: a sentence
+        return False
     words = text.split(None, 10)  # all the words when there are 10 or fewer, and 11 pieces when there are more
     return (
         0 < len(words) <= 10
-        and text[:1].isupper()
-        and not text.endswith((".", ":", ";", ",", "?"))
         and not RESOLUTION_START.match(text)
         and sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha()) >= max(1, len(words) // 2)
     )
 
 
+@lru_cache(maxsize=1 << 16)  # minutes repeat their set paragraphs from meeting to meeting
 def clean_fragment(text: str) -> str:
     """Stray HTML in PDF-extracted text becomes plain text; tags never survive."""
     if ("<" in text and _TAG.search(text)) or ("&" in text and not _as_html_reads(text)):
@@ -176,4 +179,4 @@ def _split_enumerated(text: str) -> list[str]:
 
 
 def _tidy(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())  # the same as re.sub(r"\s+", " ", text).strip(), faster

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .dates import has_date
 from .sources import lines_matching
@@ -47,6 +48,8 @@ _PAGE_FURNITURE = re.compile(
 _FURNITURE = re.compile(f"{_MARKER.pattern}|{_PAGE_FURNITURE.pattern}", re.IGNORECASE)
 """_MARKER or _PAGE_FURNITURE, in one go."""
 _NUMBER_ALONE = re.compile(r"^(?:item\s+)?(\d{1,3}(?:[./]\d{1,3}){0,2}[a-z]?)[.)]?$", re.IGNORECASE)
+_ITEM_FIRST = frozenset("iI\u0130\u0131")
+"""What _NUMBER_ALONE's first character is when it is no digit: "item" (re matches İ and ı to i)."""
 _ITEM_STAMP = re.compile(r"^agenda\s+item\s+(\d{1,3}[a-z]?)$", re.IGNORECASE)
 _MINUTES_ANCHOR = re.compile(r"^(?:the\s+)?minutes\s+of\s+(?:the|a|an)\b.*\b(?:held|meeting)\b", re.IGNORECASE)
 _AGENDA_ANCHOR = re.compile(r"^(?:agenda|notice of meeting|summons(?: to attend)?|agenda and notice)$", re.IGNORECASE)
@@ -61,9 +64,15 @@ _PAGE_ROW = re.compile(r"^page\s+\d+", re.IGNORECASE)
 _PAGE_WORD = re.compile(r"[pP][aA][gG][eE]")
 """What _PAGE_ROW matches holds: "page" in any case (no other character matches these letters with IGNORECASE),
 written so re skips quickly to a p or P."""
+_HYPHEN_END = re.compile(r"-[^\S\n]*$", re.MULTILINE)
+"""A line that ends with a hyphen, once stripped: only then may _join_hyphenation change anything."""
+_ANCHOR_START = re.compile(r"(?:the\s+)?minutes\s+of|agenda|notice of meeting|summons|meeting to be held|report ",
+                           re.IGNORECASE)
+"""How every line _MINUTES_ANCHOR, _AGENDA_ANCHOR or _REPORT_ANCHOR matches begins: one quick match spares
+_anchor_kind the many lines that only begin with the same letter."""
 _ANCHOR_FIRST = frozenset("tmansrTMANSR\u017f")
-"""The first character of every line _anchor_kind takes for a minutes, agenda or report anchor ("The minutes",
-"Minutes", "Meeting to be held", "Agenda", "Notice", "Summons", "Report"; re matches ſ to s)."""
+"""The first character of every line _ANCHOR_START matches ("The minutes", "Minutes", "Meeting to be held",
+"Agenda", "Notice", "Summons", "Report"; re matches ſ to s)."""
 _RESTRICTED_HINT = re.compile(r" (?:for publication|is (?:exempt|restricted|confidential))", re.IGNORECASE)
 """What every RESTRICTED match holds; it starts at a space, which has no case, so re skips ahead quickly."""
 _HEADER_LIKE = re.compile(
@@ -75,25 +84,34 @@ _HEADER_LIKE = re.compile(
 
 def clean_lines(lines: tuple[str, ...], numbers: tuple[int, ...]) -> list[Line]:
     """Drop layout furniture and rejoin what the layout split, keeping original line numbers."""
-    furniture = _running_furniture(lines)
+    joined = "\n".join(lines)
+    furniture = _running_furniture(lines) if _PAGE_WORD.search(joined) else set()  # most text has no page numbers
     cleaned: list[Line] = []
     for text, number in zip(lines, numbers, strict=False):
         if not text:  # most blank lines are empty already: nothing to strip or match
             cleaned.append(Line("", "", number))
             continue
-        raw = text.rstrip()
-        stripped = raw.strip()
-        if _FURNITURE.match(stripped) or stripped in furniture:
-            cleaned.append(Line("", "", number))
-            continue
-        cleaned.append(Line(stripped, raw.lstrip(" ") if "\t" in raw.strip(" \t") else stripped, number))
-    return _join_number_lines(_join_hyphenation(cleaned))
+        stripped, raw = _cleaned(text)
+        if furniture and stripped in furniture:
+            stripped = raw = ""
+        cleaned.append(Line(stripped, raw, number))
+    if _HYPHEN_END.search(joined):
+        cleaned = _join_hyphenation(cleaned)
+    return _join_number_lines(cleaned)
+
+
+@lru_cache(maxsize=1 << 16)  # minutes repeat their set lines from meeting to meeting
+def _cleaned(text: str) -> tuple[str, str]:
+    """A line's (text, raw) for Line: stripped, with inner tabs kept in raw; ("", "") for page furniture."""
+    raw = text.rstrip()
+    stripped = raw.strip()
+    if _FURNITURE.match(stripped):
+        return "", ""
+    return stripped, raw.lstrip(" ") if "\t" in raw.strip(" \t") else stripped
 
 
 def _running_furniture(lines: tuple[str, ...]) -> set[str]:
     """Running headers and footers: short lines repeated next to page numbers in PDF text."""
-    if not _PAGE_WORD.search("\n".join(lines)):  # most text has no page numbers
-        return set()
     stripped = [line.strip() for line in lines]
     page_rows = [i for i, text in enumerate(stripped) if _PAGE_ROW.match(text)]
     if len(page_rows) < 2:
@@ -153,7 +171,8 @@ def _join_number_lines(lines: list[Line]) -> list[Line]:
             out.append(Line(text, text, pending.number))
             pending = None
             continue
-        if _NUMBER_ALONE.match(line.text) and not _ITEM_STAMP.match(line.text):
+        first = line.text[:1]
+        if (first.isdigit() or first in _ITEM_FIRST) and _NUMBER_ALONE.match(line.text) and not _ITEM_STAMP.match(line.text):
             pending = line
             continue
         out.append(line)
@@ -172,7 +191,8 @@ def split_parts(lines: list[Line]) -> list[Part]:
     """
     starts: list[tuple[int, str, str | None]] = []
     restricted = _maybe_restricted(lines)
-    for index in sorted({row for row, line in enumerate(lines) if line.text[:1] in _ANCHOR_FIRST} | restricted):
+    anchors = {row for row, line in enumerate(lines) if line.text[:1] in _ANCHOR_FIRST and _ANCHOR_START.match(line.text)}
+    for index in sorted(anchors | restricted):
         kind = _anchor_kind(lines, index, index in restricted)
         if kind is None:
             continue

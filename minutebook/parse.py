@@ -40,10 +40,13 @@ _HEADING = re.compile(
     r"^(?:[-•·*]\s*)?(?:(?:item|minute|agenda item)\s+)?(?P<number>" + _NUMBER + r")(?:[.):]|\s*[-–—]\s|\t|\s)\s*"
     r"(?P<title>[A-Z‘'\"(][^\t]{1,250}|[a-z][^\t]{1,60})$"
 )
+_HEADING_FIRST = frozenset("-•·*ima")
+"""What _HEADING's first character is when it is no digit: a bullet, "item", "minute" or "agenda item"."""
 _PART_TWO = re.compile(r"^part\s+(?:ii|2|b)\b", re.IGNORECASE)
 _PART_ONE = re.compile(r"^part\s+(?:i|1|a)\b(?!i)", re.IGNORECASE)
 _PAGES = re.compile(r"\s*\((?:pages?|tudalen(?:nau)?)\s*[\d\s,–—-]+\)\s*", re.IGNORECASE)
 _NEXT_MEETING = re.compile(r"\bdates?\s+(?:and\s+(?:time|venue)\s+)?of\s+(?:the\s+)?(?:next|future|forthcoming)\s+meetings?", re.IGNORECASE)
+_NEXT_MEETING_WORDS = re.compile(r"\bnext\s+(?:regular\s+|ordinary\s+|scheduled\s+)?meeting\b", re.IGNORECASE)
 _APOLOGIES_TITLE = re.compile(r"\bapologies\b|\bymddiheuriadau\b|\babsence\b", re.IGNORECASE)
 _EXCLUSION = re.compile(r"exclusion of (?:the )?press|intention to conduct business in private|private session", re.IGNORECASE)
 _EXEMPT_REASON = re.compile(
@@ -88,6 +91,8 @@ _EXEMPT_HINT = re.compile(r" (?:for publication|is (?:exempt|restricted|confiden
 _DECLARATIONS = re.compile(r"\b(?:declarations?|disclosures?|datgan)\b.*\b(?:interests?|buddiant)\b", re.IGNORECASE)
 _MINUTES_TITLE = re.compile(r"^(?:confirmation of (?:the )?)?minutes\b", re.IGNORECASE)
 _ITEM_PAGE = re.compile(r"^agenda item$", re.IGNORECASE)
+_TO_BE_HELD = re.compile(r"^meeting to be held on", re.IGNORECASE)
+_CONTACT = re.compile(r"^(?:contact for further information|\(appendi)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _STARS = re.compile(r"\s*\*+\s*")
 
@@ -264,6 +269,9 @@ def _item_headings(lines: list[Line]) -> list[int]:
     rows: list[int] = []
     current: tuple[int, int | None] | None = None
     for index, line in enumerate(lines):
+        first = line.text[:1]
+        if not (first.isdigit() or first in _HEADING_FIRST):
+            continue
         match = _HEADING.match(line.text)
         if not match or _looks_like_sentence(match.group("title")):
             continue
@@ -390,8 +398,21 @@ def _is_exempt(title: str, body: list[Line]) -> bool:
         return False
     if _EXEMPT_TITLE.search(title):
         return True
-    opening = " ".join(line.text for line in body if line.text)[:600]
+    opening = _opening(body, 600)
     return bool(_EXEMPT_HINT.search(opening) and _EXEMPT_OPENING.search(opening))
+
+
+def _opening(body: list[Line], size: int) -> str:
+    """The first ``size`` characters of the body's text, lines joined by spaces, without joining all of it."""
+    texts: list[str] = []
+    length = -1
+    for line in body:
+        if line.text:
+            texts.append(line.text)
+            length += len(line.text) + 1
+            if length >= size:
+                break
+    return " ".join(texts)[:size]
 
 
 def _exempt_reason(body: list[Line]) -> str | None:
@@ -538,9 +559,7 @@ def _next_meeting(reader: _Reader, text: str, date: dt.date | None, span: Source
 def _next_meeting_line(reader: _Reader, lines: list[Line], date: dt.date | None) -> NextMeeting | None:
     """An unnumbered "Date of next meeting: ..." line, as parish minutes often end."""
     for line in lines:
-        if _NEXT_MEETING.search(line.text) or re.search(
-            r"\bnext\s+(?:regular\s+|ordinary\s+|scheduled\s+)?meeting\b", line.text, re.IGNORECASE
-        ):
+        if _NEXT_MEETING.search(line.text) or _NEXT_MEETING_WORDS.search(line.text):
             found = _next_meeting(reader, line.text, date, reader.span(line.number))
             if found:
                 return found
@@ -562,12 +581,12 @@ def _parse_report(reader: _Reader, part: Part, earlier: list[ParsedMeeting]) -> 
     committee = owner.committee if owner else None
     title_row = None
     for index, line in enumerate(lines[:40]):
-        if date is None and re.match(r"^meeting to be held on", line.text, re.IGNORECASE):
+        if date is None and _TO_BE_HELD.match(line.text):
             date = next((d.date for d in find_dates(line.text) if d.date), None)
             continue
-        if COMMITTEE_WORDS.search(line.text) and index < 4 and not committee:
+        if index < 4 and not committee and COMMITTEE_WORDS.search(line.text):
             committee = line.text
-        if title_row is None and re.match(r"^(?:contact for further information|\(appendi)", line.text, re.IGNORECASE):
+        if title_row is None and _CONTACT.match(line.text):
             title_row = _title_above(lines, index)
     if title_row is None:
         title_row = next(i for i, line in enumerate(lines) if line.text)

@@ -188,18 +188,20 @@ def _read(path: Path, rel: str, fmt: str, max_bytes: int, problems: list[Problem
     raw_lines = split_lines(text)
     front_matter, start = _front_matter(raw_lines, rel, problems) if fmt != "html" else ({}, 0)
     if fmt == "txt":
-        pairs = [(start + i + 1, line if line.strip() else "") for i, line in enumerate(raw_lines[start:])]
-    elif fmt == "md":
-        pairs = markdown_to_lines("\n".join(raw_lines[start:]), first_line=start + 1)
+        body = raw_lines[start:]
+        lines = tuple([line if line.strip() else "" for line in body])
+        numbers = tuple(range(start + 1, start + 1 + len(body)))
     else:
-        pairs = html_to_lines(text)
-    if not any(line for _, line in pairs):
+        pairs = markdown_to_lines("\n".join(raw_lines[start:]), first_line=start + 1) if fmt == "md" else html_to_lines(text)
+        lines = tuple(line for _, line in pairs)
+        numbers = tuple(number for number, _ in pairs)
+    if not any(lines):
         raise _Bad("no text to read: the file has only front matter or markup")
     return SourceDocument(
         path=rel,
         format=fmt,
-        lines=tuple(line for _, line in pairs),
-        line_numbers=tuple(number for number, _ in pairs),
+        lines=lines,
+        line_numbers=numbers,
         front_matter=front_matter,
         sha256=hashlib.sha256(data).hexdigest(),
     )
