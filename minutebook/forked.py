@@ -17,8 +17,8 @@ import signal
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, BinaryIO, TypeVar
 
 from .errors import BuildError
 from .progress import SILENT, Progress
@@ -37,9 +37,11 @@ holding its own copy of every page of the archive it touches."""
 
 def workers() -> int:
     """Cores this process may use; 1 where processes cannot be forked."""
-    if sys.platform == "win32" or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, _cores() - _taken)
+    return max(1, _cores() - _taken) if _can_fork() else 1
+
+
+def _can_fork() -> bool:
+    return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _cores() -> int:
@@ -88,6 +90,62 @@ def _run(work: Callable[[T], bytes], items: Sequence[T], progress: Progress) -> 
         answers.append(work(item))
         progress.advance()
     return answers
+
+
+class Queue:
+    """The numbers 0 .. count-1, each handed to whichever process asks first.
+
+    Made before processes are forked, it is shared by all of them: work is taken as each process
+    has time for it, so one that starts late (a Background child, once its own work is done) still
+    takes its share. Where it cannot be shared (no fork, no shared memory) ``shared`` is False and
+    only the process that made it may take from it.
+    """
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._taken = 0
+        self._next: Any = None
+        if _can_fork():
+            try:
+                self._next = multiprocessing.get_context("fork").Value("q", 0)
+            except (OSError, ValueError):  # no shared memory or semaphores here
+                self._next = None
+        self.shared = self._next is not None
+
+    def __iter__(self) -> Iterator[int]:
+        while (number := self._take()) < self.count:
+            yield number
+
+    def _take(self) -> int:
+        if self._next is None:
+            self._taken += 1
+            return self._taken - 1
+        with self._next.get_lock():
+            number = int(self._next.value)
+            self._next.value = number + 1
+        return number
+
+
+def everyone(work: Callable[[Progress], bytes], *, progress: Progress = SILENT) -> list[bytes]:
+    """``work`` run at once in this process and in a forked child on each other free core: for work
+    that takes its items from a shared Queue. This process's answer first; children report no progress."""
+    count = workers()
+    collecting = gc.isenabled()
+    gc.disable()
+    children: list[_Child] = []
+    try:
+        if count > 1:
+            gc.freeze()
+            children = [_fork(lambda _: work(SILENT), [None]) for _ in range(1, count)]
+        own = work(progress)
+        return [own] + [child.answers(SILENT)[0] for child in children]
+    finally:
+        if count > 1:
+            gc.unfreeze()
+        for child in children:
+            child.end()
+        if collecting:
+            gc.enable()
 
 
 class Background:

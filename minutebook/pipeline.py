@@ -25,7 +25,7 @@ from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
 from .publish import Staging, publish
 from .quality import QualityReport, assess
-from .render import render_site
+from .render import PageWriter
 from .search import build_search
 from .sitemap import sitemap_files
 from .sources import discover
@@ -136,32 +136,36 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     """Every output file, put into ``staging`` as each stage makes it.
 
     On two cores or more, a forked child builds the search index while this process writes the
-    data files and the pages (about as long, at any size); the search page, which names the index,
-    comes last.
+    data files and the pages; once the index is written, the child writes pages too, until none
+    are left. The search page, which names the index, comes last.
     """
-    with Background(lambda: _search_files(archive, staging, options.cache)) as search:
-        assets = collect_assets(ASSETS)
+    assets = collect_assets(ASSETS)
+    pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
+                       downloads=offered.downloads, quality=quality)
+    with Background(lambda: _search_files(archive, staging, options.cache, pages)) as search:
         staging.add(assets.files)
         staging.add(offered.files)
         staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
         staging.add(feed_files(archive, options.config))
         staging.add(calendar_files(archive, options.config))
-
-        def search_manifest() -> str:
-            manifest_url, digests = pickle.loads(search.result())
-            staging.adopt(digests)
-            return str(manifest_url)
-
-        pages = render_site(archive, options.templates, config=options.config, assets=assets,
-                            downloads=offered.downloads, into=staging, search_manifest=search_manifest,
-                            quality=quality, progress=options.progress)
-    staging.add(sitemap_files(pages, options.config))
+        staging.adopt(pages.write(staging, progress=options.progress))
+        manifest_url, written, helped = pickle.loads(search.result())
+    staging.adopt(written)
+    staging.adopt(helped)
+    options.progress.advance(len(helped))
+    staging.adopt([pages.write_search_page(staging, manifest_url)])
+    options.progress.advance()
+    staging.add(sitemap_files(pages.paths, options.config))
 
 
-def _search_files(archive: Archive, staging: Staging, cache: Path | None) -> bytes:
-    """Put the search index's files; the manifest's URL and (path, digest) of every file, pickled."""
+def _search_files(archive: Archive, staging: Staging, cache: Path | None, pages: PageWriter) -> bytes:
+    """Put the search index's files, then help with the pages: the manifest's URL, and (path, digest)
+    of every search file and of every page written here, pickled."""
     index = build_search(archive, cache=cache)
-    return pickle.dumps((index.manifest_url, staging.put_all(index.files)))
+    written = staging.put_all(index.files)
+    manifest_url = index.manifest_url
+    del index  # hundreds of megabytes at 10,000 meetings, not needed while pages are written
+    return pickle.dumps((manifest_url, written, pages.help(staging)))
 
 
 def understand(

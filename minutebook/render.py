@@ -1,6 +1,6 @@
 """HTML pages from the archive with Jinja2: autoescaped, strict, no HTML built in Python.
 
-One function renders the whole site; each page is a template given model objects and
+A PageWriter renders the whole site; each page is a template given model objects and
 the listings it shows. Paths are under the site root, URLs root-relative.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import pickle
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from . import listings
 from .assets import Assets
 from .config import SiteConfig
 from .downloads import Download
-from .forked import map_shared
+from .forked import Queue, everyone
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
 from .progress import SILENT, Progress
@@ -85,41 +85,66 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
     return config.council or (bodies.most_common(1)[0][0] if bodies else "Council")
 
 
-def render_site(
-    archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download],
-    into: Staging, search_manifest: Callable[[], str], quality: QualityReport | None = None,
-    progress: Progress = SILENT,
-) -> list[str]:
-    """Every page of the site, put into ``into`` as it is rendered; the paths of the pages.
+PAGE_CHUNK = 8
+"""Pages a process takes from the queue at a time: few enough turns, and the last ones end together."""
 
-    Forked workers put their own pages, so no process holds the site's pages at once (over a
-    gigabyte at 10,000 meetings). The search page comes last: ``search_manifest`` names the index
-    it loads, which is built alongside the pages and may only be ready once they are done.
+
+class PageWriter:
+    """Every page of the site, put into a Staging by whichever processes have time for it.
+
+    Made before any process is forked (templates compiled, the pages listed), so that every process
+    forked afterwards can write pages: this one, workers on other free cores, and the search child once
+    the index is written. Each takes the next PAGE_CHUNK pages from a shared queue until none are left,
+    and puts its own pages, so no process holds the site's pages at once (over a gigabyte at 10,000
+    meetings). The search page comes last, on its own: it names the index.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
-    try:
-        env = environment(templates)
-        site = site_for(archive, config=config, assets=assets, downloads=downloads)
-        jobs = page_jobs(archive, site, quality=quality)
-        progress.stage("Writing pages", len(jobs) + 1)
-        for name in {job.template for job in jobs} | {"search.html"}:
-            env.get_template(name)  # compiled once, before any worker process is forked
 
-        def render(job: PageJob) -> bytes:
-            url = "/" + job.path.removesuffix("index.html")
-            page = env.get_template(job.template).render(site=site, url=url, **job.values).encode("utf-8")
-            return into.put(job.path, page).encode("ascii")
+    def __init__(self, archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets,
+                 downloads: dict[str, Download], quality: QualityReport | None = None) -> None:
+        self.env = environment(templates)
+        self.site = site_for(archive, config=config, assets=assets, downloads=downloads)
+        self.jobs = page_jobs(archive, self.site, quality=quality)
+        for name in {job.template for job in self.jobs} | {"search.html"}:
+            self.env.get_template(name)  # compiled once, before any worker process is forked
+        self.queue = Queue(-(-len(self.jobs) // PAGE_CHUNK))
 
-        digests = map_shared(render, jobs, progress=progress)
-        into.adopt((job.path, digest.decode("ascii")) for job, digest in zip(jobs, digests, strict=True))
-        search = PageJob(SEARCH_PAGE, "search.html", {"manifest": search_manifest()})
-        into.adopt([(search.path, render(search).decode("ascii"))])
-        progress.advance()
-        return [job.path for job in jobs] + [search.path]
-    finally:
-        if collecting:
-            gc.enable()
+    @property
+    def paths(self) -> list[str]:
+        """Every page's path, the search page's last."""
+        return [job.path for job in self.jobs] + [SEARCH_PAGE]
+
+    def write(self, into: Staging, *, progress: Progress = SILENT) -> list[tuple[str, str]]:
+        """Write pages here and on other free cores until the queue is empty; (path, digest) of each written."""
+        progress.stage("Writing pages", len(self.jobs) + 1)
+        written: list[tuple[str, str]] = []
+        for answer in everyone(lambda shown: pickle.dumps(self._take(into, shown)), progress=progress):
+            written += pickle.loads(answer)
+        return written
+
+    def help(self, into: Staging) -> list[tuple[str, str]]:
+        """In a forked child that has finished its own work: the pages still waiting, if the queue is shared."""
+        return self._take(into, SILENT) if self.queue.shared else []
+
+    def write_search_page(self, into: Staging, manifest: str) -> tuple[str, str]:
+        return SEARCH_PAGE, self._put(into, PageJob(SEARCH_PAGE, "search.html", {"manifest": manifest}))
+
+    def _take(self, into: Staging, progress: Progress) -> list[tuple[str, str]]:
+        collecting = gc.isenabled()
+        gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
+        try:
+            written = []
+            for chunk in self.queue:
+                for job in self.jobs[chunk * PAGE_CHUNK:(chunk + 1) * PAGE_CHUNK]:
+                    written.append((job.path, self._put(into, job)))
+                    progress.advance()
+            return written
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _put(self, into: Staging, job: PageJob) -> str:
+        url = "/" + job.path.removesuffix("index.html")
+        return into.put(job.path, self.env.get_template(job.template).render(site=self.site, url=url, **job.values))
 
 
 def site_for(archive: Archive, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download]) -> Site:
