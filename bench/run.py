@@ -22,7 +22,7 @@ For each size N, in bench/out/run<N>/:
    PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.1 s: forked workers share their parent's
    pages, which RSS counts once per process and PSS divides among them, so the PSS sum is what the
    tree holds and what the 2 GB target is judged on), and seconds and peak PSS per stage group: read (read_sources, withhold_contacts,
-   parse_document), link, index (build_search), render (render_site, exports, feeds,
+   parse_document), link, index (build_search), render (render_pages, exports, feeds,
    calendars, sitemap, downloads, quality, assets), publish; functions with other names
    are "other" (listed by name in the JSON), and time outside every wrapped function is
    counted in "other" too.
@@ -223,7 +223,7 @@ def word_published(site: Path, word: str) -> bool:
 EXACT_GROUPS = {
     "read_sources": "read", "withhold_contacts": "read", "parse_document": "read", "load_overrides": "read",
     "link_archive": "link", "build_search": "index",
-    "render_site": "render", "export_files": "render", "feed_files": "render", "calendar_files": "render",
+    "render_pages": "render", "export_files": "render", "feed_files": "render", "calendar_files": "render",
     "sitemap_files": "render", "offer_downloads": "render", "assess": "render", "collect_assets": "render",
     "publish": "publish",
 }

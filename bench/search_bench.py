@@ -98,6 +98,12 @@ class Run:
     stderr: str
 
 
+SAMPLE_SECONDS = 0.5
+"""How often memory is sampled. Reading smaps_rollup walks a process's page tables (some 8 ms for two
+processes of 1.6 GB here), and two samplers watch a build (the whole run's and the stages'): every
+0.1 s they took a tenth or more of a core from the build being timed. Peaks last seconds."""
+
+
 def _tree_memory_kb(root: int) -> tuple[int, int]:
     """(sum of RSS, sum of PSS) over ``root`` and its descendants, in kB.
 
@@ -146,7 +152,7 @@ def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
             while not done.is_set():
                 rss, pss = _tree_memory_kb(proc.pid)
                 peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
-                done.wait(0.1)
+                done.wait(SAMPLE_SECONDS)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -237,7 +243,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
         while not done.is_set():
             label = current[0]
             peaks[label] = max(peaks.get(label, 0), _tree_memory_kb(os.getpid())[1])
-            done.wait(0.1)
+            done.wait(SAMPLE_SECONDS)
 
     def wrap(label: str, fn: Any) -> Any:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -263,6 +269,9 @@ def build_child(content: str, out: str, stages_path: str) -> int:
         module = getattr(obj, "__module__", "") or ""
         if isinstance(obj, types.FunctionType) and module.startswith("minutebook.") and module != pipeline.__name__:
             setattr(pipeline, name, wrap(name, obj))
+    from minutebook.render import PageWriter  # pages are written by whichever process takes them, through this method
+
+    PageWriter.write = wrap("render_pages", PageWriter.write)  # type: ignore[method-assign]
     for module_name, names in (("minutebook.people", ("resolve_people", "find_mentions")),
                                ("minutebook.topics", ("assign_topics",))):
         try:
@@ -994,7 +1003,7 @@ def markdown(reports: list[dict[str, Any]]) -> str:
     row("peak RSS, MB: largest process / process tree", [
         f"{get(r, 'build', 'max_rss_mb'):,.0f} / {get(r, 'build', 'tree_rss_mb'):,.0f}" for r in reports])
     stages = ["read_sources", "parse_document", "link_archive", "link.find_mentions", "link.assign_topics",
-              "link.resolve_people", "build_search", "render_site", "export_files", "publish"]
+              "link.resolve_people", "build_search", "render_pages", "export_files", "publish"]
     for stage in stages:
         if any(get(r, "build", "stages", stage) is not None for r in reports):
             label = f"&nbsp;&nbsp;{stage.replace('link.', 'of which ')} s"
