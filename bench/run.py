@@ -19,7 +19,7 @@ For each size N, in bench/out/run<N>/:
    from another module.  Cold (cache emptied), then again after appending a sentence to one
    meeting's item (same cache: "rebuild after one edit"), then again after restoring the
    file.  Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
-   PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.1 s: forked workers share their parent's
+   PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.5 s: forked workers share their parent's
    pages, which RSS counts once per process and PSS divides among them, so the PSS sum is what the
    tree holds and what the 2 GB target is judged on), and seconds and peak PSS per stage group: read (read_sources, withhold_contacts,
    parse_document), link, index (build_search), render (render_pages, exports, feeds,
