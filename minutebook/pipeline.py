@@ -142,7 +142,7 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     assets = collect_assets(ASSETS)
     pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
                        downloads=offered.downloads, quality=quality)
-    with Background(lambda: _search_files(archive, staging, options.cache, pages)) as search:
+    with Background(lambda: _search_files(archive, staging, pages)) as search:
         staging.add(assets.files)
         staging.add(offered.files)
         staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
@@ -158,14 +158,19 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(sitemap_files(pages.paths, options.config))
 
 
-def _search_files(archive: Archive, staging: Staging, cache: Path | None, pages: PageWriter) -> bytes:
-    """Put the search index's files, then help with the pages: the manifest's URL, and (path, digest)
-    of every search file and of every page written here, pickled."""
-    index = build_search(archive, cache=cache)
-    written = staging.put_all(index.files)
-    manifest_url = index.manifest_url
-    del index  # hundreds of megabytes at 10,000 meetings, not needed while pages are written
-    return pickle.dumps((manifest_url, written, pages.help(staging)))
+def _search_files(archive: Archive, staging: Staging, pages: PageWriter) -> bytes:
+    """Put the search index's files as they are made (or keep the last build's, if they are the same
+    index), then help with the pages: the manifest's URL, and (path, digest) of every search file and
+    of every page written here, pickled."""
+    written: list[tuple[str, str]] = []
+
+    def kept(folder: str) -> bool:
+        found = staging.keep(folder)
+        written.extend(found or ())
+        return found is not None
+
+    index = build_search(archive, put=lambda path, body: written.append((path, staging.put(path, body))), kept=kept)
+    return pickle.dumps((index.manifest_url, written, pages.help(staging)))
 
 
 def understand(

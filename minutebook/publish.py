@@ -84,6 +84,31 @@ class Staging:
             file.write(data)
         return digest
 
+    def keep(self, folder: str) -> list[tuple[str, str]] | None:
+        """Every file the live site has under ``folder``, as it is, without its bytes being made again:
+        (path, digest) of each, or None when the live site has none (or one cannot be linked).
+
+        For a folder whose name changes whenever any file in it would (the search index's), so
+        having the name is having the files. Like ``put``, a file is linked from the live site
+        unless the reused spare already has it."""
+        prefix = folder.rstrip("/") + "/"
+        found = sorted((rel, digest) for rel, digest in (self.live or {}).items() if rel.startswith(prefix))
+        linked: list[str] = []
+        for rel, digest in found:
+            if self.reusable is not None and self.reusable.get(rel) == digest:
+                continue
+            target = os.path.join(self.tree, rel)
+            self._make_folder(os.path.dirname(rel))
+            try:
+                _clear(target)
+                os.link(os.path.join(self.out, rel), target)
+            except OSError:
+                for made in linked:  # written afresh after all: no link to the live site may be left to write through
+                    os.unlink(made)
+                return None
+            linked.append(target)
+        return found or None
+
     def add(self, files: Mapping[str, str | bytes]) -> None:
         """Put and record a stage's files."""
         self.adopt(self.put_all(files))

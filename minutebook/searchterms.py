@@ -4,15 +4,15 @@ Every field of every document goes through lunr.js's tokenizer and pipeline into
 numpy arrays of term ids, then one row per (term, field of a document), never a Python
 object per token or row: an archive of 10,000 meetings has some 14 million tokens and 7
 million rows. Weights, ranks and tiers are then worked out a block of terms at a time, in
-dictionary order, and written out as text at once, so memory holds one block's arrays and
-the finished files, not every posting's intermediate numbers together.
+dictionary order, and each file is handed on as soon as it is finished, so memory holds one
+block's arrays, never every posting's numbers or every file together.
 """
 
 from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,18 +39,20 @@ Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
 
+Put = Callable[[str, bytes], object]
+"""Takes one finished file: its path (t/<n>.json, p/<term>-<tier>.json) and its JSON text."""
+
+
 @dataclass
 class Dictionary:
-    files: dict[str, bytes] = field(default_factory=dict)
-    """t/<n>.json dictionary buckets and p/<term>-<tier>.json later tiers, as JSON text."""
     bucket_starts: list[str] = field(default_factory=list)
     """Where each bucket starts, as the manifest lists them."""
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
-               progress: Progress = SILENT) -> Dictionary:
+               put: Put, progress: Progress = SILENT) -> Dictionary:
     """lunr.js's field vectors for every document (its fields in ``fields``), as ranked
-    postings in dictionary files."""
+    postings in dictionary files, each given to ``put`` once written."""
     vocabulary = Vocabulary()
     tokens, segments = tokenize(fields, len(field_boosts), vocabulary, progress)
     names = sorted(vocabulary.terms, key=lambda t: t.encode("utf-16-be"))
@@ -67,7 +69,7 @@ def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float]
     weights = Weights(np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5))), segments.lengths,
                       np.where(average > 0, average, 1), np.array(field_boosts, dtype=np.float64),
                       np.array(document_boosts, dtype=np.float64))
-    writer = Writer(names, term_ids)
+    writer = Writer(names, term_ids, put)
     row_starts = np.r_[0, np.cumsum(term_rows)]
     start = 0
     while start < len(names):
@@ -287,8 +289,8 @@ def decimal(values: Ints) -> tuple[bytes, Ints]:
 class Writer:
     """Dictionary entries and later tiers as JSON, the entries cut into buckets in dictionary order."""
 
-    def __init__(self, names: list[str], term_ids: list[int]) -> None:
-        self.names, self.term_ids = names, term_ids
+    def __init__(self, names: list[str], term_ids: list[int], put: Put) -> None:
+        self.names, self.term_ids, self.put = names, term_ids, put
         self.out = Dictionary()
         self.bucket: list[bytes] = []
         self.size = 0
@@ -307,8 +309,7 @@ class Writer:
             if last - first > 1:
                 best, field_best = tiers.best[first + 1:last].tolist(), tiers.field_best[first + 1:last].tolist()
                 for piece in range(first + 1, last):
-                    self.out.files[f"p/{term_id}-{tier[piece]}.json"] = (
-                        b"[" + text[piece_start[piece]:piece_end[piece]] + b"]")
+                    self.put(f"p/{term_id}-{tier[piece]}.json", b"[" + text[piece_start[piece]:piece_end[piece]] + b"]")
                 for m in range(len(best) - 2, -1, -1):  # the most this tier or any after it can add
                     best[m] = max(best[m], best[m + 1])
                     field_best[m] = [max(a, b) for a, b in zip(field_best[m], field_best[m + 1], strict=True)]
@@ -332,7 +333,7 @@ class Writer:
 
     def flush(self) -> None:
         if self.bucket:
-            self.out.files[f"t/{len(self.out.bucket_starts) - 1}.json"] = b"[" + b",".join(self.bucket) + b"]"
+            self.put(f"t/{len(self.out.bucket_starts) - 1}.json", b"[" + b",".join(self.bucket) + b"]")
             self.bucket, self.size = [], 0
 
     def finish(self) -> Dictionary:

@@ -21,7 +21,7 @@ import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 from minutebook.config import load_config
 from minutebook.pipeline import BuildOptions, build
+from minutebook.search import build_search
 
 from .browser import CONTENT, NETLIFY_TOML, ROOT, NetlifyHeaders, serve, url_path
 from .conftest import BuiltSite
@@ -295,7 +296,7 @@ def test_only_names_that_carry_a_hash_of_their_content_are_cached_for_good(publi
                 continue
             assert cache == IMMUTABLE, f"{path}: {cache}"
             forever.append(file)
-            if SEARCH_FOLDER.match(file):  # the search index: its folder is named by the hash of all of it
+            if SEARCH_FOLDER.match(file):  # the search index: its folder is named by a digest of what it indexes
                 continue
             named = HASHED_NAME.search(file)
             assert named, f"{path} is cached for a year but its name carries no content hash"
@@ -307,10 +308,13 @@ def test_only_names_that_carry_a_hash_of_their_content_are_cached_for_good(publi
     shards = [file for file in site_files(published.out) if file.startswith("search/") and file.endswith(".json")]
     assert shards and set(shards) <= set(forever)
     (folder,) = {SEARCH_FOLDER.match(file)["hash"] for file in shards}  # type: ignore[index]
-    digest = hashlib.sha256()
-    for file in sorted(file.split("/", 2)[2] for file in shards):
-        digest.update(file.encode() + b"\0" + (published.out / "search" / folder / file).read_bytes() + b"\0")
-    assert digest.hexdigest().startswith(folder), "the search folder's name is not the hash of what it holds"
+    # The folder is named by the digest of what is indexed: the same archive gives the same name;
+    # one meeting fewer gives other files, and another name.
+    archive = published.result.archive
+    assert build_search(archive).folder == f"search/{folder}"
+    fewer = build_search(replace(archive, meetings=archive.meetings[1:]))
+    assert fewer.folder != f"search/{folder}"
+    assert fewer.files[f"{fewer.folder}/manifest.json"] != (published.out / "search" / folder / "manifest.json").read_bytes()
 
 
 def test_no_two_rules_that_meet_on_a_path_set_the_same_header(published: BuiltSite) -> None:

@@ -8,7 +8,10 @@ file it was (same inode: it was neither rewritten nor copied). Real builds into 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+
+from minutebook.pipeline import TEMPLATES, BuildOptions, build
 
 from .conftest import build_site
 from .test_build_cli import MINUTES, snapshot
@@ -95,3 +98,41 @@ def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tmp_path: Pa
     assert build_site(content, out).result.published
     assert snapshot(out) == fresh(content, tmp_path / "expected")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-")] == []
+
+
+def search_files(out: Path) -> dict[str, int]:
+    return {path: inode for path, inode in inodes(out).items() if path.startswith("search/") and path != "search/index.html"}
+
+
+def test_a_rebuild_that_changes_nothing_searchable_keeps_the_search_index_files_as_they_were(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    """A new footer changes every page but nothing a search finds: the index is not made again,
+    its files are the very files the last build wrote. An edited minute makes a new index."""
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    out = tmp_path / "site"
+    assert build(BuildOptions(content=content, out=out, templates=templates)).published
+    before = search_files(out)
+    assert any(path.endswith("/manifest.json") for path in before) and len(before) > 20
+
+    footer = templates / "base.html"
+    for round_ in ("first", "second"):  # the second rebuild publishes through the spare
+        footer.write_text(footer.read_text(encoding="utf-8").replace(
+            "Accessibility statement", f"Accessibility statement ({round_} edit)"), encoding="utf-8")
+        assert build(BuildOptions(content=content, out=out, templates=templates)).published
+        assert f"({round_} edit)" in (out / MEETING).read_text(encoding="utf-8")
+        assert search_files(out) == before
+        assert snapshot(out) == snapshot_of_fresh_build(content, templates, tmp_path / f"fresh-{round_}")
+
+    (content / "parish.txt").write_text(MINUTES.replace("be supported", "be refused"), encoding="utf-8")
+    assert build(BuildOptions(content=content, out=out, templates=templates)).published
+    after = search_files(out)
+    assert after and not set(after) & set(before)  # a new folder, the old one gone
+    records = "".join((out / path).read_text(encoding="utf-8") for path in after if "/r/" in path)
+    assert "That the application be refused." in records
+    assert "That the application be supported." not in records
+
+
+def snapshot_of_fresh_build(content: Path, templates: Path, folder: Path) -> dict[str, bytes]:
+    assert build(BuildOptions(content=content, out=folder, templates=templates)).published
+    return snapshot(folder)

@@ -261,8 +261,10 @@ def test_the_files_do_not_depend_on_how_the_terms_are_cut_into_blocks(synthetic_
     documents = [d for group in meetings for d in group.documents] + directory
 
     def files() -> tuple[dict[str, bytes], list[str]]:
-        made = searchterms.dictionary([d.fields for d in documents], [d.boost for d in documents], BOOSTS)
-        return made.files, made.bucket_starts
+        made: dict[str, bytes] = {}
+        starts = searchterms.dictionary([d.fields for d in documents], [d.boost for d in documents], BOOSTS,
+                                        made.__setitem__).bucket_starts
+        return made, starts
 
     whole = files()
     assert any(path.startswith("p/") for path in whole[0])  # later tiers are there to compare
