@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import pickle
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -153,7 +154,7 @@ def build_search(archive: Archive, *, put: Put | None = None, kept: Callable[[st
 
 _CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
                                 for name in ("search.py", "searchterms.py", "lunrjs.py"))
-                       + f"lunr {version('lunr')} numpy {np.__version__}".encode()).digest()
+                       + f"lunr {version('lunr')} numpy {np.__version__} python {sys.version}".encode()).digest()
 """The code that turns documents into files: a new version may write other files from the same documents."""
 
 

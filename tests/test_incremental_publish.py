@@ -136,3 +136,16 @@ def test_a_rebuild_that_changes_nothing_searchable_keeps_the_search_index_files_
 def snapshot_of_fresh_build(content: Path, templates: Path, folder: Path) -> dict[str, bytes]:
     assert build(BuildOptions(content=content, out=folder, templates=templates)).published
     return snapshot(folder)
+
+
+def test_a_kept_search_index_missing_a_file_is_made_again_in_full(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    """Someone deleted one of the live site's search files: the next build cannot keep that folder
+    as it is, so it indexes again and publishes every file, the lost one included."""
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+    files = snapshot(out)
+    lost = next(path for path in files if path.startswith("search/") and "/r/" in path)
+    (out / lost).unlink()
+    assert build_site(content, out).result.published
+    assert snapshot(out) == files
