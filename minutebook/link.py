@@ -85,9 +85,9 @@ def link_archive(given: LinkInput) -> Archive:
     memo = _Memo.load(given.cache)
 
     def assign() -> bytes:
-        inputs, themes = _with_themes(_topic_inputs(merged, ids, texts), memo.themes)
+        inputs = _topic_inputs(merged, ids, texts)
         key = topics_mod.inputs_digest(inputs, given.topic_overrides)
-        return pickle.dumps((key, memo.topics.get(key) or _assigned(inputs, given.topic_overrides), themes),
+        return pickle.dumps((key, memo.topics.get(key) or _assigned(inputs, given.topic_overrides)),
                             protocol=pickle.HIGHEST_PROTOCOL)
 
     with Background(assign) as topic_work:  # topics need no people: a second core works them out meanwhile
@@ -95,16 +95,16 @@ def link_archive(given: LinkInput) -> Archive:
         people_key = people_mod.mentions_digest(mentions, given.people_overrides)
         index = memo.people.get(people_key) or people_mod.resolve_people(mentions, given.people_overrides)
         problems.extend(index.problems)
-        mentioned, named = _named_in(texts, index.people, memo.mentions)
         by_committee_date = {
             (slugify(m.committee) if m.committee else None, m.date): ids[g.key]
             for g, m in zip(groups, merged, strict=False) if m.date
         }
         accounts = _accounts(given, groups, ids)
-        topic_key, topic_answer, themes = pickle.loads(topic_work.result())
+        topic_key, topic_answer = pickle.loads(topic_work.result())
+    mentioned, named = _named_in(texts, index.people, memo.mentions)  # after the topics: then on every core
     topic_index = topics_mod.TopicIndex(*pickle.loads(topic_answer))
     problems.extend(topic_index.problems)
-    memo.keep(given.cache, _Memo(themes, named, {topic_key: topic_answer}, {people_key: index}))
+    memo.keep(given.cache, _Memo(named, {topic_key: topic_answer}, {people_key: index}))
 
     meetings = []
     for group, part, own, at in zip(groups, merged, texts, positions, strict=True):
@@ -237,7 +237,9 @@ def _merge_item(items: list[ParsedItem | ExemptItem], extra: ParsedItem | Exempt
                 item,
                 blocks=item.blocks + extra.blocks,
                 resolutions=item.resolutions or extra.resolutions,
-                themes=None,  # worked out again for the joined text
+                themes=None,  # worked out again for the joined text, from the counts of its parts
+                theme_hits=(topics_mod.joined_hits(item.theme_hits, extra.theme_hits)
+                            if item.theme_hits is not None and extra.theme_hits is not None else None),
                 presenters=item.presenters + extra.presenters,
                 mentioned=item.mentioned + extra.mentioned,
                 lines=item.lines + extra.lines,
@@ -331,28 +333,11 @@ def _topic_inputs(
                 inputs.append(topics_mod.TopicInput(key, item.title, "", (), part.date))
                 continue
             headings = tuple(block.text for block in item.blocks if block.kind == "heading")
-            inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date, item.themes))
+            themes = item.themes
+            if themes is None and item.theme_hits is not None:  # joined to its report: add up what the reader counted
+                themes = topics_mod.themes_from(item.title, headings, item.theme_hits)
+            inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date, themes))
     return inputs
-
-
-def _with_themes(
-    inputs: list[topics_mod.TopicInput], known: dict[bytes, tuple[str, ...]]
-) -> tuple[list[topics_mod.TopicInput], dict[bytes, tuple[str, ...]]]:
-    """Themes for the items the reader left without (a report joined to its agenda item): looked up
-    by digest of title, headings and text where an earlier build worked them out, else worked out.
-    Also returns every answer used, to keep for the next build."""
-    used: dict[bytes, tuple[str, ...]] = {}
-    out = []
-    for item in inputs:
-        if item.themes is None and not topics_mod.is_procedural(item.title):
-            key = _digest(item.title, *item.headings, item.text)
-            themes = known.get(key)
-            if themes is None:
-                themes = topics_mod.themes_of(item.title, item.text, item.headings)
-            used[key] = themes
-            item = replace(item, themes=themes)
-        out.append(item)
-    return out, used
 
 
 def _named_in(
@@ -591,8 +576,6 @@ class _Memo:
     of linking's time. Like parsecache, pickle is the format: the file is this machine's own, and
     anything wrong with it only means the answers are worked out again."""
 
-    themes: dict[bytes, tuple[str, ...]]
-    """Themes of an item joined from several documents, by digest of its title, headings and text."""
     mentions: dict[bytes, tuple[str, ...]]
     """People a text names, by digest of everyone looked for and the text."""
     topics: dict[bytes, bytes]
@@ -602,7 +585,7 @@ class _Memo:
 
     @classmethod
     def load(cls, folder: Path | None) -> _Memo:
-        empty = cls({}, {}, {}, {})
+        empty = cls({}, {}, {})
         if folder is None:
             return empty
         try:

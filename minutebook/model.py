@@ -122,6 +122,9 @@ class ParsedItem:
     themes: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
     """Theme ids its title, headings and text name (topics.themes_of), worked out while reading so
     that linking need not; None when not worked out (linking then does)."""
+    theme_hits: tuple[tuple[tuple[str, tuple[str, ...]], int], ...] | None = field(default=None, compare=False, repr=False)
+    """The theme synonyms its text names, counted (topics.text_hits): an agenda item joined to its
+    report adds up both counts instead of reading both texts again. None when not worked out."""
 
     def plain_text(self) -> str:
         return "\n".join(block.plain_text() for block in self.blocks)

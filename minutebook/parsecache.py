@@ -38,11 +38,11 @@ import pypdfium2 as pdfium
 import yaml
 
 from .contacts import withhold_document
-from .model import ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .model import ExemptItem, ParsedItem, ParsedMeeting, Problem, SourceSpan
 from .parse import parse_document
 from .progress import SILENT, Progress
 from .sources import FORMATS, MAX_BYTES, SourceDocument, read_source, readable_bytes
-from .topics import is_procedural, themes_of
+from .topics import Hits, is_procedural, text_hits, themes_from
 
 CACHE_FILE = "parsed.pickle"
 READER_MODULES = ("attendance", "blocks", "contacts", "dates", "errors", "header", "layout", "model", "parse",
@@ -229,18 +229,20 @@ def read_document(
 
 def _with_themes(meeting: ParsedMeeting) -> ParsedMeeting:
     """Work out each item's themes here, where documents are read in parallel and the answer is cached."""
-    items = tuple(
-        replace(item, themes=_themes(item.title, item.plain_text(),
-                                     tuple(block.text for block in item.blocks if block.kind == "heading")))
-        if isinstance(item, ParsedItem) and not is_procedural(item.title) else item
-        for item in meeting.items
-    )
-    return replace(meeting, items=items)
+    items: list[ParsedItem | ExemptItem] = []
+    for item in meeting.items:
+        if isinstance(item, ParsedItem) and not is_procedural(item.title):
+            headings = tuple(block.text for block in item.blocks if block.kind == "heading")
+            themes, hits = _themes(item.title, item.plain_text(), headings)
+            item = replace(item, themes=themes, theme_hits=hits)
+        items.append(item)
+    return replace(meeting, items=tuple(items))
 
 
 @lru_cache(maxsize=1 << 12)  # a pack reprints its reports and last minutes, and agendas repeat their standing items
-def _themes(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ...]:
-    return themes_of(title, text, headings)
+def _themes(title: str, text: str, headings: tuple[str, ...]) -> tuple[tuple[str, ...], Hits]:
+    hits = text_hits(text)
+    return themes_from(title, headings, hits), hits
 
 
 def _bytes_now(path: Path) -> bytes | None:

@@ -179,11 +179,34 @@ def _themes_of(item: TopicInput) -> list[str]:
     return list(themes_of(item.title, item.text, item.headings))
 
 
+Hits = tuple[tuple[tuple[str, tuple[str, ...]], int], ...]
+"""((theme id, synonym), how often) for each theme synonym a running text names, in order."""
+
+
 def themes_of(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ...]:
     """Theme ids for an item's title, text and headings (the reader works them out for linking)."""
-    marked = {t[1:] for f in (title, *headings) for t in _mark(f) if t[0] == "§"}
-    counts = Counter((words, tid) for _, words, tid in _hits(_tokens(text), titles=False))
-    return tuple(tid for tid in _THEMES if tid in marked or any(n >= 2 for (_, t), n in counts.items() if t == tid))
+    return themes_from(title, headings, text_hits(text))
+
+
+def text_hits(text: str) -> Hits:
+    """The theme synonyms a running text names, counted: reading the text is the costly part, so the
+    reader does it once and an item joined from several documents adds up its parts' counts."""
+    return tuple(sorted(Counter((tid, words) for _, words, tid in _hits(_tokens(text), titles=False)).items()))
+
+
+def joined_hits(*parts: Hits) -> Hits:
+    """The hits of texts read one after another (a synonym split across two texts is not counted)."""
+    total: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    for hits in parts:
+        total.update(dict(hits))
+    return tuple(sorted(total.items()))
+
+
+def themes_from(title: str, headings: tuple[str, ...], hits: Hits) -> tuple[str, ...]:
+    """Theme ids: a synonym in the title or a heading, or one synonym twice in the text."""
+    named = {t[1:] for f in (title, *headings) for t in _mark(f) if t[0] == "§"}
+    named.update(tid for (tid, _), n in hits if n >= 2)
+    return tuple(tid for tid in _THEMES if tid in named)
 
 
 def _display(cleaned: str) -> str:

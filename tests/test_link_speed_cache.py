@@ -48,7 +48,7 @@ def _renamed(given: LinkInput, old: str, new: str) -> LinkInput:
 
     def item(it: ParsedItem) -> ParsedItem:
         blocks = tuple(replace(b, text=b.text.replace(old, new)) for b in it.blocks)
-        return replace(it, blocks=blocks, themes=None)
+        return replace(it, blocks=blocks, themes=None, theme_hits=None)
 
     def ref(r: NameRef) -> NameRef:
         return replace(r, text=r.text.replace(old, new))

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from minutebook import topics
+from minutebook.link import LinkInput, link_archive
 from minutebook.model import SourceSpan
+from minutebook.parsecache import read_documents
+from minutebook.sources import discover
 from minutebook.topics import (
     OverrideEntry,
     TopicIndex,
@@ -18,6 +22,8 @@ from minutebook.topics import (
     is_procedural,
     load_overrides,
 )
+
+from .conftest import build_site
 
 # Item texts as the 27 June 2017 minutes (content/000_*.txt) write them.
 RISK_TEXT_2017 = """Paul Bond, Head of Service Legal and Democratic Services, presented the report on the Risk and
@@ -349,3 +355,52 @@ def test_an_override_naming_no_item_is_a_warning():
     overrides = TopicOverrides(topics=(OverrideEntry("Risk", ("No Such Item",), 2),))
     index = assign_topics([item("a#1", "Risk Register")], overrides)
     assert [(p.level, p.source) for p in index.problems] == [("warning", SourceSpan("topics.toml", 2))]
+
+
+AGENDA_MD = """---
+date: 2024-06-04
+committee: Harbour Committee
+kind: agenda
+---
+# Harbour Committee
+
+2. Library Opening Hours
+
+Visitor numbers have fallen since Brexit.
+"""
+
+REPORT_MD = """---
+date: 2024-06-04
+committee: Harbour Committee
+kind: reports
+---
+2. Library Opening Hours
+
+Funding for the mobile library after Brexit is uncertain.
+"""
+
+
+def test_a_theme_named_once_in_an_agenda_item_and_once_in_its_report_tags_the_joined_item(make_content, tmp_path):
+    """The reader counts each document's theme words; the joined item adds the counts up, as one text would."""
+    alone = build_site(make_content({"agenda.md": AGENDA_MD}), tmp_path / "alone").result.archive
+    assert "brexit" not in {t.id for t in alone.topics}, "one passing mention is no theme"
+
+    joined = build_site(make_content({"agenda.md": AGENDA_MD, "report.md": REPORT_MD}), tmp_path / "joined").result.archive
+    [meeting] = joined.meetings
+    [item] = [i for i in meeting.items if i.title == "Library Opening Hours"]
+    assert "Funding for the mobile library" in item.plain_text(), "the report is joined to its agenda item"
+    brexit = next(t for t in joined.topics if t.id == "brexit")
+    assert brexit.items == ((meeting.id, item.anchor),)
+
+
+def test_linking_does_not_read_a_joined_items_text_again(make_content, monkeypatch):
+    files, _ = discover(make_content({"agenda.md": AGENDA_MD, "report.md": REPORT_MD}))
+    parsed = [(o.path, list(o.meetings)) for o in read_documents(files) if o.meetings is not None]
+
+    def read_again(*args: object) -> None:
+        raise AssertionError("the reader already counted these theme words")
+
+    monkeypatch.setattr(topics, "text_hits", read_again)
+    monkeypatch.setattr(topics, "themes_of", read_again)
+    archive = link_archive(LinkInput(parsed))
+    assert [t.id for t in archive.topics if t.id == "brexit"] == ["brexit"]
