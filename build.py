@@ -19,7 +19,8 @@ from minutebook.serve import running_server, watch_sources
 from minutebook.sitecheck import check_site
 
 CACHE = Path("build/cache")
-"""Search indexes kept between builds, so adding one document re-indexes one year only."""
+"""What earlier builds worked out (documents as read, linking's answers, downloads), so a rebuild
+reads and links again only what changed."""
 F = TypeVar("F", bound=Callable[..., object])
 
 

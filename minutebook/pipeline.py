@@ -50,7 +50,8 @@ class BuildOptions:
     config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
     cache: Path | None = None
-    """Where search indexes and parsed documents are kept between builds; None builds every one afresh."""
+    """Where documents as read, linking's answers and downloads are kept between builds; None works
+    everything out afresh. (The search index is kept by the live site: see search.build_search.)"""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 
