@@ -317,11 +317,15 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
     """One instrumented `build.py build` run with ``folder`` as its working folder.
 
     Its cache is ``folder/build/cache`` (build.py keeps it relative to the working folder);
-    ``cold`` empties it first.  Wall and CPU time, peak RSS (largest process and process
-    tree), seconds per stage, and the build's summary line.
+    ``cold`` empties it first, and removes the last build's site and its spare copy, which a
+    build otherwise brings up to date (minutebook/publish.py): a cold build starts from nothing,
+    so it cannot keep the last search index or leave unchanged files unwritten.  Wall and CPU
+    time, peak RSS (largest process and process tree), seconds per stage, and the build's
+    summary line.
     """
     if cold:
-        shutil.rmtree(folder / "build" / "cache", ignore_errors=True)
+        for earlier in (folder / "build" / "cache", site, site.parent / f".{site.name}.spare"):
+            shutil.rmtree(earlier, ignore_errors=True)
     stages = folder / f"{label}-stages.json"
     stages.unlink(missing_ok=True)
     run = run_measured([python, str(Path(__file__).resolve()), "--_build-child", str(content.resolve()),
@@ -355,7 +359,7 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
 def build_site(n: int, content: Path, python: str) -> dict[str, Any]:
     folder = OUT / f"syn{n}"
     site = folder / "site"
-    result = measured_build(folder, content, site, python)  # cold: no cached search shards
+    result = measured_build(folder, content, site, python)  # cold: nothing from an earlier build
     result["site"] = site_stats(site)
     return result
 
