@@ -102,6 +102,10 @@ class Declaration:
     action: str = ""
 
 
+ThemeHits = tuple[tuple[tuple[str, tuple[str, ...]], int], ...]
+"""((theme id, synonym), how often) for each theme synonym a running text names, in order (topics.text_hits)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedItem:
     """An agenda item or minute as read from one document."""
@@ -122,7 +126,7 @@ class ParsedItem:
     themes: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
     """Theme ids its title, headings and text name (topics.themes_of), worked out while reading so
     that linking need not; None when not worked out (linking then does)."""
-    theme_hits: tuple[tuple[tuple[str, tuple[str, ...]], int], ...] | None = field(default=None, compare=False, repr=False)
+    theme_hits: ThemeHits | None = field(default=None, compare=False, repr=False)
     """The theme synonyms its text names, counted (topics.text_hits): an agenda item joined to its
     report adds up both counts instead of reading both texts again. None when not worked out."""
 

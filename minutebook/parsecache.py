@@ -38,11 +38,11 @@ import pypdfium2 as pdfium
 import yaml
 
 from .contacts import withhold_document
-from .model import ExemptItem, ParsedItem, ParsedMeeting, Problem, SourceSpan
+from .model import ExemptItem, ParsedItem, ParsedMeeting, Problem, SourceSpan, ThemeHits
 from .parse import parse_document
 from .progress import SILENT, Progress
 from .sources import FORMATS, MAX_BYTES, SourceDocument, read_source, readable_bytes
-from .topics import Hits, is_procedural, text_hits, themes_from
+from .topics import is_procedural, text_hits, themes_from
 
 CACHE_FILE = "parsed.pickle"
 READER_MODULES = ("attendance", "blocks", "contacts", "dates", "errors", "header", "layout", "model", "parse",
@@ -240,7 +240,7 @@ def _with_themes(meeting: ParsedMeeting) -> ParsedMeeting:
 
 
 @lru_cache(maxsize=1 << 12)  # a pack reprints its reports and last minutes, and agendas repeat their standing items
-def _themes(title: str, text: str, headings: tuple[str, ...]) -> tuple[tuple[str, ...], Hits]:
+def _themes(title: str, text: str, headings: tuple[str, ...]) -> tuple[tuple[str, ...], ThemeHits]:
     hits = text_hits(text)
     return themes_from(title, headings, hits), hits
 

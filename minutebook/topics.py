@@ -15,7 +15,7 @@ from itertools import count, pairwise
 from pathlib import Path
 from types import MappingProxyType
 
-from .model import Problem, SourceSpan
+from .model import Problem, SourceSpan, ThemeHits
 from .slugs import slugify
 
 OVERRIDES = "topics.toml"
@@ -179,22 +179,18 @@ def _themes_of(item: TopicInput) -> list[str]:
     return list(themes_of(item.title, item.text, item.headings))
 
 
-Hits = tuple[tuple[tuple[str, tuple[str, ...]], int], ...]
-"""((theme id, synonym), how often) for each theme synonym a running text names, in order."""
-
-
 def themes_of(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ...]:
     """Theme ids for an item's title, text and headings (the reader works them out for linking)."""
     return themes_from(title, headings, text_hits(text))
 
 
-def text_hits(text: str) -> Hits:
+def text_hits(text: str) -> ThemeHits:
     """The theme synonyms a running text names, counted: reading the text is the costly part, so the
     reader does it once and an item joined from several documents adds up its parts' counts."""
     return tuple(sorted(Counter((tid, words) for _, words, tid in _hits(_tokens(text), titles=False)).items()))
 
 
-def joined_hits(*parts: Hits) -> Hits:
+def joined_hits(*parts: ThemeHits) -> ThemeHits:
     """The hits of texts read one after another (a synonym split across two texts is not counted)."""
     total: Counter[tuple[str, tuple[str, ...]]] = Counter()
     for hits in parts:
@@ -202,7 +198,7 @@ def joined_hits(*parts: Hits) -> Hits:
     return tuple(sorted(total.items()))
 
 
-def themes_from(title: str, headings: tuple[str, ...], hits: Hits) -> tuple[str, ...]:
+def themes_from(title: str, headings: tuple[str, ...], hits: ThemeHits) -> tuple[str, ...]:
     """Theme ids: a synonym in the title or a heading, or one synonym twice in the text."""
     named = {t[1:] for f in (title, *headings) for t in _mark(f) if t[0] == "§"}
     named.update(tid for (tid, _), n in hits if n >= 2)
