@@ -5,19 +5,26 @@ templates), so nothing has to be sent to them; only the answers, bytes, come bac
 writes each answer to a temporary file as soon as it is done, so it never holds more than the
 answer it is working on (hundreds of megabytes of pages otherwise), and the parent reads them
 once its own share is done. The result is the same list, in the same order, as doing everything
-in one process, which is what happens with one core, few items, or no fork.
+in one process, which is what happens with one core, few items, or no fork. (A Worker is forked
+before there is anything to share, and is sent its input.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import pickle
+import queue
 import signal
 import sys
 import tempfile
+import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from typing import Any, BinaryIO, TypeVar
 
 from .errors import BuildError
@@ -25,19 +32,25 @@ from .progress import SILENT, Progress
 
 T = TypeVar("T")
 
+PIPE_BYTES = 1 << 20
+"""What a Worker's pipe holds (Linux's limit for unprivileged processes; 64 kB by default)."""
 FORK_FROM = 300
 """Fewer items than this are done in this process: forking costs more than it saves."""
 
 
-_taken = 0
-"""Cores taken by this process's Background children while they run (every core, in such a child):
-work shared out meanwhile uses the rest, so no more processes run than there are cores, each one
-holding its own copy of every page of the archive it touches."""
+_holding: list[_Child] = []
+"""This process's Background and Worker children, each holding a core while it works: work shared out
+meanwhile uses the rest, so no more processes run than there are cores, each one holding its own copy
+of every page of the archive it touches."""
+_forked = False
+"""True in a forked child: only the first process forks, so a child works on its one core."""
 
 
 def workers() -> int:
-    """Cores this process may use; 1 where processes cannot be forked."""
-    return max(1, _cores() - _taken) if _can_fork() else 1
+    """Cores this process may use now; 1 in a forked child and where processes cannot be forked."""
+    if _forked or not _can_fork():
+        return 1
+    return max(1, _cores() - sum(not child.ended() for child in _holding))
 
 
 def _can_fork() -> bool:
@@ -126,26 +139,39 @@ class Queue:
         return number
 
 
-def everyone(work: Callable[[Progress], bytes], *, progress: Progress = SILENT) -> list[bytes]:
-    """``work`` run at once in this process and in a forked child on each other free core: for work
-    that takes its items from a shared Queue. This process's answer first; children report no progress."""
-    count = workers()
+Recruit = Callable[[], None]
+"""Called by shared work between its items: a core freed meanwhile gets a child doing the work too."""
+
+
+def everyone(work: Callable[[Progress, Recruit], bytes], *, progress: Progress = SILENT) -> list[bytes]:
+    """``work(progress, recruit)`` run at once in this process and in a forked child on each other
+    free core, for work that takes its items from a shared Queue. This process calls ``recruit``
+    between items: when a Background or Worker child has ended since, its core gets a child too,
+    which takes what is left. This process's answer first; children report no progress."""
     collecting = gc.isenabled()
     gc.disable()
     children: list[_Child] = []
+
+    def recruit() -> None:
+        while workers() > len(children) + 1:
+            gc.freeze()  # the archive moves to a generation no collection visits: children do not copy it
+            children.append(_fork(lambda _: work(SILENT, _no_recruits), [None]))
+
     try:
-        if count > 1:
-            gc.freeze()
-            children = [_fork(lambda _: work(SILENT), [None]) for _ in range(1, count)]
-        own = work(progress)
+        recruit()
+        own = work(progress, recruit)
         return [own] + [child.answers(SILENT)[0] for child in children]
     finally:
-        if count > 1:
+        if children:
             gc.unfreeze()
         for child in children:
             child.end()
         if collecting:
             gc.enable()
+
+
+def _no_recruits() -> None:
+    """In a child: it forks nobody."""
 
 
 class Background:
@@ -158,42 +184,118 @@ class Background:
     def __init__(self, work: Callable[[], bytes]) -> None:
         self.work = work
         self.child: _Child | None = None
-        self.holds_core = False
 
     def __enter__(self) -> Background:
-        global _taken
         if workers() > 1:
-            self.child = _fork(self._alone, [None])
-            self.holds_core = True
-            _taken += 1
+            self.child = _fork(lambda _: self.work(), [None])
+            _holding.append(self.child)
         return self
-
-    def _alone(self, _: None) -> bytes:
-        """In the child: the work, forking nothing more (the parent goes on with the other cores)."""
-        global _taken
-        _taken = _cores()
-        return self.work()
 
     def result(self) -> bytes:
         """What ``work()`` returned, once the child has ended; BuildError if it failed."""
         if self.child is None:
             return self.work()
-        try:
-            return self.child.answers(SILENT)[0]
-        finally:
-            self._released()
+        return self.child.answers(SILENT)[0]
 
     def __exit__(self, *exc: object) -> None:
         if self.child is not None:
-            self.child.end()
-            self._released()
+            _let_go(self.child)
 
-    def _released(self) -> None:
-        """The child has ended: its core is free again."""
-        global _taken
-        if self.holds_core and self.child is not None and not self.child.running:
-            self.holds_core = False
-            _taken -= 1
+
+class Worker:
+    """``work(receive)`` done by a child forked early, while this process is small, and sent its
+    input later: each ``receive()`` returns the next value this process has ``send``-ed, pickled over.
+
+    A child forked once this process holds the whole archive touches, and so copies, much of it
+    (742 MB for the search index at 10,000 meetings, and more system time than the work itself).
+    Forked before the archive is read, it starts from the imported modules alone and is sent only
+    what it needs. It holds no core until ``working`` is called (until then it waits for input), and
+    frees it when it ends. With one core, or where processes cannot be forked, ``result`` does the
+    work here, receiving what was sent. Used as a context manager, so the child is ended however
+    the block is left.
+    """
+
+    def __init__(self, work: Callable[[Callable[[], Any]], bytes]) -> None:
+        self.work = work
+        self.child: _Child | None = None
+        self.pipe: Connection | None = None
+        self.sent: deque[Any] = deque()
+
+    def __enter__(self) -> Worker:
+        if workers() > 1:
+            receiving, sending = multiprocessing.Pipe(duplex=False)
+            _widen(sending)
+
+            def in_child(_: None) -> bytes:
+                sending.close()
+                sys.setswitchinterval(0.0005)  # the thread receiving gets its turn soon: the parent never waits long
+                inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+                threading.Thread(target=_receive_all, args=(receiving, inbox), daemon=True).start()
+                return self.work(lambda: _unpickled(inbox.get()))
+
+            self.child = _fork(in_child, [None])
+            receiving.close()
+            self.pipe = sending
+        return self
+
+    def send(self, value: Any) -> None:
+        """Hand the child its next input (it may still be taking the last one)."""
+        if self.pipe is None or self.child is None:
+            self.sent.append(value)
+            return
+        try:
+            self.pipe.send_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the child has stopped listening: what it reported, if it failed
+            self.child.answers(SILENT)
+            raise BuildError("a worker process ended before it was sent all of its work") from None
+
+    def working(self) -> None:
+        """From here the child works: it holds a core until it ends."""
+        if self.child is not None and self.child not in _holding:
+            _holding.append(self.child)
+
+    def result(self) -> bytes:
+        """What ``work`` returned, once the child has ended; BuildError if it failed."""
+        if self.child is None:
+            return self.work(self.sent.popleft)
+        return self.child.answers(SILENT)[0]
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pipe is not None:
+            self.pipe.close()
+        if self.child is not None:
+            _let_go(self.child)
+
+
+def _widen(pipe: Connection) -> None:
+    """A bigger pipe, where the system allows it: fewer turns to receive a message."""
+    with contextlib.suppress(ImportError, OSError, AttributeError):
+        import fcntl  # Linux's, and only there with F_SETPIPE_SZ
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
+def _receive_all(pipe: Connection, inbox: queue.SimpleQueue[bytes | None]) -> None:
+    """In a Worker's child, on a thread of its own: everything sent, as soon as it is sent, so the
+    parent never waits for the child to finish with its last input before sending the next."""
+    try:
+        while True:
+            inbox.put(pipe.recv_bytes())
+    except (EOFError, OSError):
+        inbox.put(None)
+
+
+def _unpickled(message: bytes | None) -> Any:
+    if message is None:
+        raise EOFError("the build stopped sending")
+    return pickle.loads(message)
+
+
+def _let_go(child: _Child) -> None:
+    """A child this process has done with: stopped if still working, its core and file released."""
+    child.end()
+    if child in _holding:
+        _holding.remove(child)
 
 
 _ANSWER, _FAILED, _DONE = b"a", b"f", b"d"
@@ -202,12 +304,15 @@ _ANSWER, _FAILED, _DONE = b"a", b"f", b"d"
 
 def _fork(work: Callable[[T], bytes], share: Sequence[T]) -> _Child:
     """Start a child doing ``share``, writing each answer to a temporary file as soon as it has it."""
+    global _forked
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- kept open until _Child.end, after the child has ended
     pid = os.fork()
     if pid:
         return _Child(pid, spool)
     status = 1  # the child never returns into the parent's code, whatever happens
     try:
+        _forked = True
+        _holding.clear()  # the parent's children, not this one's
         gc.disable()  # a collection would touch, and so copy, every page of the parent's memory
         with open(spool.fileno(), "wb", closefd=False) as out:
             try:
@@ -235,10 +340,17 @@ class _Child:
         self.spool = spool
         self.running = True
 
+    def ended(self) -> bool:
+        """Whether the child has ended (it is then reaped), without waiting."""
+        if self.running and os.waitpid(self.pid, os.WNOHANG)[0]:
+            self.running = False
+        return not self.running
+
     def answers(self, progress: Progress) -> list[bytes]:
         """Every answer, once the child has ended; BuildError if it failed or died."""
-        os.waitpid(self.pid, 0)
-        self.running = False
+        if self.running:
+            os.waitpid(self.pid, 0)
+            self.running = False
         self.spool.seek(0)
         answers: list[bytes] = []
         while len(header := self.spool.read(9)) == 9:

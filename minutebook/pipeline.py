@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import pickle
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,15 +15,15 @@ from .downloads import Offered, offer_downloads
 from .errors import ConfigError
 from .export import export_files
 from .feeds import feed_files
-from .forked import Background
 from .link import LinkInput, link_archive
+from .memory import give_back_freed_memory, keep_freed_memory
 from .model import Archive, ParsedMeeting, Problem
 from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
 from .publish import Staging, publish
 from .quality import QualityReport, assess
 from .render import PageWriter
-from .search import build_search
+from .searchworker import SearchWorker
 from .sitemap import sitemap_files
 from .sources import discover
 
@@ -51,7 +48,7 @@ class BuildOptions:
     templates: Path = TEMPLATES
     cache: Path | None = None
     """Where documents as read, linking's answers and downloads are kept between builds; None works
-    everything out afresh. (The search index is kept by the live site: see search.build_search.)"""
+    everything out afresh. (The search index is kept by the live site: see search.write_index.)"""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 
@@ -77,7 +74,7 @@ def build(options: BuildOptions) -> BuildResult:
     """Build the site; publish only when there are no errors (and, with strict, no warnings)."""
     collecting = gc.isenabled()
     gc.disable()  # the archive is millions of small records and no cycles: each collection would walk it all
-    _keep_freed_memory()
+    keep_freed_memory()
     try:
         return _build(options)
     finally:
@@ -85,93 +82,58 @@ def build(options: BuildOptions) -> BuildResult:
             gc.enable()
 
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-"""glibc's mallopt parameters (malloc.h)."""
-
-
-def _keep_freed_memory() -> None:
-    """Ask glibc's malloc to keep the memory a build frees for its next allocations.
-
-    By default every block over 128 kB (32 MB once it adapts) is mapped afresh and unmapped when
-    freed, and the top of the heap is handed back: the search index's arrays, the texts and the
-    pages are made and freed thousands of times, and every page of them faulted in again, zeroed.
-    At 10,000 meetings that was 8 s of system time in the search child and 3 s in the exports
-    (a cold build 77 -> 72 s); the largest process's peak stays about 1.7 GB. Elsewhere (another C
-    library, another system) nothing changes.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(M_MMAP_THRESHOLD, 1 << 30)
-    mallopt(M_TRIM_THRESHOLD, 1 << 31)
-
-
 def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
-    archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
-                                   progress=options.progress, cache=options.cache)
-    # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
-    offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
-                              cache=options.cache)
-    problems = (*problems, *offered.problems)
-    quality = assess(archive, problems, options.content)
-    blocked = any(p.level == "error" for p in problems) or (options.strict and any(p.level == "warning" for p in problems))
-    if not blocked:
-        staging = Staging(options.out)
-        try:
-            _write_site(archive, options, offered, quality, staging)
-        except BaseException:
-            staging.discard()
-            raise
-        publish(staging)
+    with SearchWorker(options.out) as search:
+        archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
+                                       progress=options.progress, cache=options.cache)
+        give_back_freed_memory()  # the documents as read, now linked
+        search.feed(archive)
+        give_back_freed_memory()
+        # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
+        offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
+                                  cache=options.cache)
+        problems = (*problems, *offered.problems)
+        quality = assess(archive, problems, options.content)
+        blocked = any(p.level == "error" for p in problems) or (
+            options.strict and any(p.level == "warning" for p in problems))
+        if not blocked:
+            staging = Staging(options.out)
+            search.stage(staging)
+            try:
+                _write_site(archive, options, offered, quality, staging, search)
+            except BaseException:
+                staging.discard()
+                raise
+            publish(staging)
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started)
 
 
 def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quality: QualityReport,
-                staging: Staging) -> None:
+                staging: Staging, search: SearchWorker) -> None:
     """Every output file, put into ``staging`` as each stage makes it.
 
-    On two cores or more, a forked child builds the search index while this process writes the
-    data files and the pages; once the index is written, the child writes pages too, until none
-    are left. The search page, which names the index, comes last.
+    The search worker makes the index meanwhile; once it is done, its core writes pages too, until
+    none are left. The search page, which names the index, comes last.
     """
     assets = collect_assets(ASSETS)
     pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
                        downloads=offered.downloads, quality=quality)
-    with Background(lambda: _search_files(archive, staging, pages)) as search:
-        staging.add(assets.files)
-        staging.add(offered.files)
-        staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
-        staging.add(feed_files(archive, options.config))
-        staging.add(calendar_files(archive, options.config))
-        staging.adopt(pages.write(staging, progress=options.progress))
-        manifest_url, written, helped = pickle.loads(search.result())
+    staging.add(assets.files)
+    staging.add(offered.files)
+    staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
+    give_back_freed_memory()  # the exports are whole files, 150 MB at 10,000 meetings
+    staging.add(feed_files(archive, options.config))
+    staging.add(calendar_files(archive, options.config))
+    give_back_freed_memory()
+    staging.adopt(pages.write(staging, progress=options.progress))
+    manifest_url, written = search.files()
     staging.adopt(written)
-    staging.adopt(helped)
-    options.progress.advance(len(helped))
     staging.adopt([pages.write_search_page(staging, manifest_url)])
     options.progress.advance()
     staging.add(sitemap_files(pages.paths, options.config))
-
-
-def _search_files(archive: Archive, staging: Staging, pages: PageWriter) -> bytes:
-    """Put the search index's files as they are made (or keep the last build's, if they are the same
-    index), then help with the pages: the manifest's URL, and (path, digest) of every search file and
-    of every page written here, pickled."""
-    written: list[tuple[str, str]] = []
-
-    def kept(folder: str) -> bool:
-        found = staging.keep(folder)
-        written.extend(found or ())
-        return found is not None
-
-    index = build_search(archive, put=lambda path, body: written.append((path, staging.put(path, body))), kept=kept)
-    return pickle.dumps((index.manifest_url, written, pages.help(staging)))
 
 
 def understand(

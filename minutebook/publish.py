@@ -145,6 +145,13 @@ class Staging:
         self._folders.add(folder)
 
 
+def published_files(out: Path) -> Manifest:
+    """Every file of the live site at ``out`` with its digest, as the build that published it recorded;
+    empty when there is no site there (or its manifest is lost)."""
+    out = out.resolve()
+    return (_Spare(out).manifest_of(out) or {}) if out.is_dir() else {}
+
+
 def publish(staging: Staging) -> None:
     """The staged site becomes ``out``: files of pages no longer made are removed first."""
     if staging.reusable is not None:

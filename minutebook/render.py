@@ -20,7 +20,7 @@ from . import listings
 from .assets import Assets
 from .config import SiteConfig
 from .downloads import Download
-from .forked import Queue, everyone
+from .forked import Queue, Recruit, everyone
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
 from .progress import SILENT, Progress
@@ -93,8 +93,8 @@ class PageWriter:
     """Every page of the site, put into a Staging by whichever processes have time for it.
 
     Made before any process is forked (templates compiled, the pages listed), so that every process
-    forked afterwards can write pages: this one, workers on other free cores, and the search child once
-    the index is written. Each takes the next PAGE_CHUNK pages from a shared queue until none are left,
+    forked afterwards can write pages: this one, and children on other free cores, including a core
+    freed while the pages are written (the search worker's). Each takes the next PAGE_CHUNK pages from a shared queue until none are left,
     and puts its own pages, so no process holds the site's pages at once (over a gigabyte at 10,000
     meetings). The search page comes last, on its own: it names the index.
     """
@@ -114,21 +114,23 @@ class PageWriter:
         return [job.path for job in self.jobs] + [SEARCH_PAGE]
 
     def write(self, into: Staging, *, progress: Progress = SILENT) -> list[tuple[str, str]]:
-        """Write pages here and on other free cores until the queue is empty; (path, digest) of each written."""
+        """Write pages here and on every core free now or freed meanwhile, until the queue is empty;
+        (path, digest) of each written."""
         progress.stage("Writing pages", len(self.jobs) + 1)
-        written: list[tuple[str, str]] = []
-        for answer in everyone(lambda shown: pickle.dumps(self._take(into, shown)), progress=progress):
-            written += pickle.loads(answer)
+        if not self.queue.shared:  # other processes could not tell which pages are taken
+            return self._take(into, progress, lambda: None)
+        answers = everyone(lambda shown, recruit: pickle.dumps(self._take(into, shown, recruit)), progress=progress)
+        written: list[tuple[str, str]] = pickle.loads(answers[0])
+        for answer in answers[1:]:
+            helped = pickle.loads(answer)
+            progress.advance(len(helped))
+            written += helped
         return written
-
-    def help(self, into: Staging) -> list[tuple[str, str]]:
-        """In a forked child that has finished its own work: the pages still waiting, if the queue is shared."""
-        return self._take(into, SILENT) if self.queue.shared else []
 
     def write_search_page(self, into: Staging, manifest: str) -> tuple[str, str]:
         return SEARCH_PAGE, self._put(into, PageJob(SEARCH_PAGE, "search.html", {"manifest": manifest}))
 
-    def _take(self, into: Staging, progress: Progress) -> list[tuple[str, str]]:
+    def _take(self, into: Staging, progress: Progress, recruit: Recruit) -> list[tuple[str, str]]:
         collecting = gc.isenabled()
         gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
         try:
@@ -137,6 +139,7 @@ class PageWriter:
                 for job in self.jobs[chunk * PAGE_CHUNK:(chunk + 1) * PAGE_CHUNK]:
                     written.append((job.path, self._put(into, job)))
                     progress.advance()
+                recruit()
             return written
         finally:
             if collecting:

@@ -30,8 +30,9 @@ import io
 import json
 import pickle
 import sys
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -39,9 +40,9 @@ from typing import Any
 
 import numpy as np
 
+from .memory import give_back_freed_memory
 from .model import Archive, Item, Meeting
-from .progress import SILENT, Progress
-from .searchterms import TIERS, Put, dictionary
+from .searchterms import TIERS, Put, Tokenizer, postings
 
 FIELDS: list[dict[str, Any]] = [
     {"field_name": "title", "boost": 10},
@@ -96,60 +97,148 @@ class SearchIndex:
         return f"/{self.folder}/manifest.json"
 
 
-def build_search(archive: Archive, *, put: Put | None = None, kept: Callable[[str], bool] | None = None,
-                 progress: Progress = SILENT) -> SearchIndex:
-    """Every search file, under one folder named by what is indexed and the code that indexes it.
+@dataclass(frozen=True)
+class Listed:
+    """[id, name] of every person, topic and committee: what the filter lists may offer."""
 
-    Each file goes to ``put(path, JSON text)`` as soon as it is made, so the 300 MB of files an
-    archive of 10,000 meetings has are never all held at once; without ``put`` they are kept in
-    the result. The folder's name is known before the first file is made: a digest of every
-    document's fields and record and of this stage's code, so it changes whenever a file would.
-    If ``kept(folder)`` says the last build's files of that folder are still there (a rebuild
-    where nothing searchable changed), nothing is made: indexing is most of a rebuild's time.
+    people: list[list[str]]
+    topics: list[list[str]]
+    committees: list[list[str]]
+
+
+def listed(archive: Archive) -> Listed:
+    return Listed([[p.id, p.name] for p in archive.people], [[t.id, t.name] for t in archive.topics],
+                  [[c.id, c.name] for c in archive.committees])
+
+
+def build_search(archive: Archive, *, put: Put | None = None, kept: Callable[[str], bool] | None = None) -> SearchIndex:
+    """Every search file of ``archive``: see Indexer.write."""
+    indexer = Indexer()
+    for group in meeting_groups(archive):
+        indexer.add_meeting(group)
+    indexer.add_directory(directory_documents(archive))
+    return indexer.write(listed(archive), put=put, kept=kept)
+
+
+DIGEST_CHUNK = 1024
+"""Documents hashed together for the folder's name."""
+
+
+class Indexer:
+    """The search index of documents given one at a time: meetings oldest first, each with its items,
+    then the directory of people, topics and committees.
+
+    Each document is tokenized, hashed, its record and filters noted as it comes, and nothing
+    else of it is kept: at 10,000 meetings the documents are 400 MB as objects, what is kept of
+    them (term ids, records as JSON) less than half that.
     """
-    meetings, directory = collect(archive)
-    documents = [d for g in meetings for d in g.documents] + directory
-    names = _dumps({
-        "people": _names(archive.people, documents, "people"),
-        "topics": _names(archive.topics, documents, "topics"),
-    })
-    committees = [[c.id, c.name] for c in archive.committees]
-    folder = f"search/{_digest(documents, names, committees)}"
-    files: dict[str, bytes] = {}
-    if kept is not None and kept(folder):
+
+    def __init__(self) -> None:
+        self.tokenizer = Tokenizer(len(FIELDS))
+        self.boosts = array("d")
+        self.digest = hashlib.sha256(_CODE)
+        self.unhashed: list[tuple[Any, ...]] = []
+        self.stores: list[bytes] = []
+        """The record files' JSON, RECORD_CHUNK documents each (the last one still in ``shown``)."""
+        self.shown: list[dict[str, Any]] = []
+        self.filters: dict[str, list[int]] = {}
+        """Per committee, person and topic id: the documents a filter on it keeps."""
+        self.named: dict[str, Counter[str]] = {"people": Counter(), "topics": Counter()}
+        self.years: list[list[Any]] = []
+        """[year, first document, documents] of the meetings' documents, year by year."""
+        self.directory: int | None = None
+        """The first document of the directory, once it has come."""
+
+    def add_meeting(self, group: Group) -> None:
+        if self.years and self.years[-1][0] == group.year:
+            self.years[-1][2] += len(group.documents)
+        else:
+            self.years.append([group.year, self.tokenizer.documents, len(group.documents)])
+        for document in group.documents:
+            self._add(document)
+
+    def add_directory(self, documents: list[Document]) -> None:
+        self.directory = self.tokenizer.documents
+        for document in documents:
+            self._add(document)
+
+    def _add(self, document: Document) -> None:
+        doc_id = self.tokenizer.documents
+        self.tokenizer.add(document.fields)
+        self.boosts.append(document.boost)
+        self.unhashed.append((document.fields, document.record, document.people, document.topics,
+                              document.committee, document.boost))
+        if len(self.unhashed) == DIGEST_CHUNK:
+            self._hash()
+        self.shown.append(document.record)
+        if len(self.shown) == RECORD_CHUNK:
+            self.stores.append(_dumps(self.shown))
+            self.shown = []
+        if document.committee:
+            self.filters.setdefault(f"c-{document.committee}", []).append(doc_id)
+        for person in document.people:
+            self.filters.setdefault(f"p-{person}", []).append(doc_id)
+        for topic in document.topics:
+            self.filters.setdefault(f"o-{topic}", []).append(doc_id)
+        self.named["people"].update(document.people)
+        self.named["topics"].update(document.topics)
+
+    def _hash(self) -> None:
+        """Pickled without the memo, so the bytes depend on the values alone, not on which objects
+        are shared. Pickle, not JSON: a quarter of the time over the 150 MB of text 10,000 meetings have."""
+        if self.unhashed:
+            self.digest.update(_pickled(self.unhashed))
+            self.unhashed = []
+
+    def write(self, listing: Listed, *, put: Put | None = None, kept: Callable[[str], bool] | None = None) -> SearchIndex:
+        """Every search file, under one folder named by what is indexed and the code that indexes it.
+
+        Each file goes to ``put(path, JSON text)`` as soon as it is made, so the 300 MB of files an
+        archive of 10,000 meetings has are never all held at once; without ``put`` they are kept in
+        the result. The folder's name is known before the first file is made: a digest of every
+        document's fields and record and of this stage's code, so it changes whenever a file would.
+        If ``kept(folder)`` says the last build's files of that folder are still there (a rebuild
+        where nothing searchable changed), nothing is made: indexing is most of a rebuild's time.
+        """
+        names = _dumps({"people": _names(listing.people, self.named["people"]),
+                        "topics": _names(listing.topics, self.named["topics"])})
+        self._hash()
+        self.digest.update(_pickled((names, listing.committees)))
+        folder = f"search/{self.digest.hexdigest()[:12]}"
+        files: dict[str, bytes] = {}
+        if kept is not None and kept(folder):
+            return SearchIndex(folder, files)
+
+        def out(path: str, body: bytes) -> None:
+            if put is None:
+                files[f"{folder}/{path}"] = body
+            else:
+                put(f"{folder}/{path}", body)
+
+        if self.shown:
+            self.stores.append(_dumps(self.shown))
+        for n, store in enumerate(self.stores):  # first, so that they are let go before the postings are weighed
+            out(f"r/{n}.json", store)
+        self.stores, self.shown = [], []
+        for name, ids in self.filters.items():
+            out(f"f/{name}.json", _dumps(list(_gaps(ids))))
+        self.filters = {}
+        give_back_freed_memory()  # the records, now written: the postings' arrays take fresh memory
+        documents = self.tokenizer.documents
+        terms = postings(self.tokenizer, self.boosts, BOOSTS, out)
+        out("names.json", names)
+        out("manifest.json", _dumps({
+            "version": 1,
+            "documents": documents,
+            "fields": FIELD_NAMES,
+            "tiers": list(TIERS),
+            "buckets": terms.bucket_starts,
+            "recordChunk": RECORD_CHUNK,
+            "directory": documents if self.directory is None else self.directory,
+            "years": self.years,
+            "committees": listing.committees,
+        }))
         return SearchIndex(folder, files)
-
-    def out(path: str, body: bytes) -> None:
-        if put is None:
-            files[f"{folder}/{path}"] = body
-        else:
-            put(f"{folder}/{path}", body)
-
-    progress.stage("Indexing for search", len(documents))
-    terms = dictionary([d.fields for d in documents], [d.boost for d in documents], BOOSTS, out, progress)
-    _stores(documents, out)
-    _filters(documents, out)
-    out("names.json", names)
-    years: list[list[Any]] = []
-    start = 0
-    for group in meetings:
-        if years and years[-1][0] == group.year:
-            years[-1][2] += len(group.documents)
-        else:
-            years.append([group.year, start, len(group.documents)])
-        start += len(group.documents)
-    out("manifest.json", _dumps({
-        "version": 1,
-        "documents": len(documents),
-        "fields": FIELD_NAMES,
-        "tiers": list(TIERS),
-        "buckets": terms.bucket_starts,
-        "recordChunk": RECORD_CHUNK,
-        "directory": start,
-        "years": years,
-        "committees": committees,
-    }))
-    return SearchIndex(folder, files)
 
 
 _CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
@@ -158,19 +247,7 @@ _CODE = hashlib.sha256(b"".join(Path(__file__).with_name(name).read_bytes()
 """The code that turns documents into files: a new version may write other files from the same documents."""
 
 
-def _digest(documents: list[Document], *more: object) -> str:
-    """Equal digests, equal files: the digest of the code and of everything the files are made from."""
-    digest = hashlib.sha256(_CODE)
-    for start in range(0, len(documents), 1024):
-        digest.update(_pickled([(d.fields, d.record, d.people, d.topics, d.committee, d.boost)
-                                for d in documents[start:start + 1024]]))
-    digest.update(_pickled(more))
-    return digest.hexdigest()[:12]
-
-
 def _pickled(value: object) -> bytes:
-    """Pickled without the memo, so the bytes depend on the values alone, not on which objects are shared.
-    Pickle, not JSON: a quarter of the time over the 150 MB of text 10,000 meetings have."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
@@ -188,9 +265,13 @@ def oldest_first_key(meeting: Meeting) -> tuple[bool, int, str]:
 
 def collect(archive: Archive) -> tuple[list[Group], list[Document]]:
     """Meetings oldest first, each followed by its items; then people, topics and committees."""
+    return list(meeting_groups(archive)), directory_documents(archive)
+
+
+def meeting_groups(archive: Archive) -> Iterator[Group]:
+    """Meetings oldest first, each followed by its items, one meeting at a time."""
     people = {p.id: p.name for p in archive.people}
     topics = {t.id: t.name for t in archive.topics}
-    groups = []
     for meeting in sorted(archive.meetings, key=oldest_first_key):
         group = Group(str(meeting.date.year) if meeting.date else "undated")
         attendees = tuple(sorted({*meeting.present, *meeting.apologies, *meeting.officers}))
@@ -201,14 +282,18 @@ def collect(archive: Archive) -> tuple[list[Group], list[Document]]:
             record, people=attendees, committee=meeting.committee_id or ""))
         for item in meeting.items:
             group.documents.append(_item(meeting, record, item, people, topics))
-        groups.append(group)
+        yield group
+
+
+def directory_documents(archive: Archive) -> list[Document]:
+    """People, topics and committees: the pages that gather everything about a name."""
     directory = [Document((p.name, "", " ".join(p.variants), "", ""), _record("person", p.name, p.url),
                           boost=DIRECTORY_BOOST) for p in archive.people]
     directory += [Document((t.name, " ".join(t.variants), "", "", ""), _record("topic", t.name, t.url),
                            boost=DIRECTORY_BOOST) for t in archive.topics]
     directory += [Document((c.name, "", "", c.body or "", ""), _record("committee", c.name, c.url),
                            boost=DIRECTORY_BOOST) for c in archive.committees]
-    return groups, directory
+    return directory
 
 
 def _item(meeting: Meeting, shown: dict[str, Any], item: Item, people: dict[str, str],
@@ -240,30 +325,10 @@ def _record(kind: str, title: str, url: str, meeting: Meeting | None = None) -> 
 # --- what results show, and what filters keep --------------------------------------------
 
 
-def _stores(documents: list[Document], put: Put) -> None:
-    for n in range(0, len(documents), RECORD_CHUNK):
-        put(f"r/{n // RECORD_CHUNK}.json", _dumps([d.record for d in documents[n:n + RECORD_CHUNK]]))
-
-
-def _filters(documents: list[Document], put: Put) -> None:
-    """Per committee, person and topic id: the documents a filter on it keeps, as gaps between ids."""
-    kept: dict[str, list[int]] = {}
-    for doc_id, document in enumerate(documents):
-        if document.committee:
-            kept.setdefault(f"c-{document.committee}", []).append(doc_id)
-        for person in document.people:
-            kept.setdefault(f"p-{person}", []).append(doc_id)
-        for topic in document.topics:
-            kept.setdefault(f"o-{topic}", []).append(doc_id)
-    for name, ids in kept.items():
-        put(f"f/{name}.json", _dumps(list(_gaps(ids))))
-
-
-def _names(things: Iterable[Any], documents: list[Document], attribute: str) -> list[list[str]]:
+def _names(things: list[list[str]], counts: Counter[str]) -> list[list[str]]:
     """[id, name] of the NAMED_OPTIONS people or topics most often named, for the filter lists."""
-    counts = Counter(named for document in documents for named in getattr(document, attribute))
-    ranked = sorted(things, key=lambda t: (-counts[t.id], t.name.casefold(), t.id))
-    return [[t.id, t.name] for t in ranked[:NAMED_OPTIONS] if counts[t.id]]
+    ranked = sorted(things, key=lambda t: (-counts[t[0]], t[1].casefold(), t[0]))
+    return [[thing_id, name] for thing_id, name in ranked[:NAMED_OPTIONS] if counts[thing_id]]
 
 
 def _gaps(ids: list[int]) -> Iterator[int]:

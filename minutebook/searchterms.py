@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .lunrjs import term_of
-from .progress import SILENT, Progress
 
 K1 = 1.2
 B = 0.75
@@ -50,14 +49,23 @@ class Dictionary:
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
-               put: Put, progress: Progress = SILENT) -> Dictionary:
+               put: Put) -> Dictionary:
     """lunr.js's field vectors for every document (its fields in ``fields``), as ranked
     postings in dictionary files, each given to ``put`` once written."""
-    vocabulary = Vocabulary()
-    tokens, segments = tokenize(fields, len(field_boosts), vocabulary, progress)
-    names = sorted(vocabulary.terms, key=lambda t: t.encode("utf-16-be"))
-    term_ids = [vocabulary.terms[name] for name in names]
-    del vocabulary
+    tokenizer = Tokenizer(len(field_boosts))
+    for texts in fields:
+        tokenizer.add(texts)
+    return postings(tokenizer, document_boosts, field_boosts, put)
+
+
+def postings(tokenizer: Tokenizer, document_boosts: Sequence[float], field_boosts: Sequence[float],
+             put: Put) -> Dictionary:
+    """The dictionary files of every document ``tokenizer`` was given (it is used up)."""
+    terms = tokenizer.vocabulary.terms
+    tokens, segments = tokenizer.finish()
+    names = sorted(terms, key=lambda t: t.encode("utf-16-be"))
+    term_ids = [terms[name] for name in names]
+    del terms
     position = np.empty(len(names), dtype=np.int32)
     position[term_ids] = np.arange(len(names), dtype=np.int32)
     rows = tokens.rows(position)
@@ -144,34 +152,46 @@ class Segments:
     """[field, document]: how many terms each field has, as lunr counts its length."""
 
 
-def tokenize(fields: Sequence[Sequence[str]], field_count: int, vocabulary: Vocabulary,
-             progress: Progress = SILENT) -> tuple[Tokens, Segments]:
-    """lunr.js's tokenizer and pipeline over every field of every document.
+class Tokenizer:
+    """lunr.js's tokenizer and pipeline over the fields of each document as it comes.
 
-    lunr.tokenizer splits the lower-cased text at runs of whitespace and hyphens (the
-    BOM counts as whitespace); str.split's whitespace is the regular expression \\s, so
-    replacing both and splitting is the same split, several times faster.
+    Only flat arrays of term ids are kept, so a document's text can be let go as soon as it is
+    tokenized. lunr.tokenizer splits the lower-cased text at runs of whitespace and hyphens (the
+    BOM counts as whitespace); str.split's whitespace is the regular expression \\s, so replacing
+    both and splitting is the same split, several times faster.
     """
-    documents = len(fields)
-    terms, sizes, slots = array("i"), array("i"), array("q")
-    lookup = vocabulary.__getitem__
-    for document, texts in enumerate(fields):
-        progress.advance()
+
+    def __init__(self, field_count: int) -> None:
+        self.field_count = field_count
+        self.vocabulary = Vocabulary()
+        self.documents = 0
+        self.terms, self.sizes, self.slots = array("i"), array("i"), array("q")
+
+    def add(self, texts: Sequence[str]) -> None:
+        """The next document's fields, in order."""
+        lookup = self.vocabulary.__getitem__
         for field_id, text in enumerate(texts):
             if text:
                 found = list(map(lookup, text.lower().replace("-", " ").replace("\ufeff", " ").split()))
-                terms.fromlist(found)
-                sizes.append(len(found))
-                slots.append(field_id * documents + document)
-    # stop words and punctuation have no term
-    known = np.frombuffer(terms, dtype=np.intc) >= 0
-    tokens = Tokens(np.frombuffer(terms, dtype=np.intc)[known].astype(np.int32),
-                    np.repeat(np.arange(len(sizes), dtype=np.int32), np.frombuffer(sizes, dtype=np.intc))[known])
-    del terms, known
-    where = np.frombuffer(slots, dtype=np.int64)
-    lengths = np.bincount(where[tokens.segments], minlength=field_count * documents).astype(np.float64)
-    return tokens, Segments(where % max(documents, 1), where // max(documents, 1),
-                            lengths.reshape(field_count, documents))
+                self.terms.fromlist(found)
+                self.sizes.append(len(found))
+                self.slots.append(self.documents * self.field_count + field_id)
+        self.documents += 1
+
+    def finish(self) -> tuple[Tokens, Segments]:
+        """Every token lunr.js indexes (stop words and punctuation have no term), and the fields they are in."""
+        terms = np.frombuffer(self.terms, dtype=np.intc)
+        known = terms >= 0
+        tokens = Tokens(terms[known].astype(np.int32),
+                        np.repeat(np.arange(len(self.sizes), dtype=np.int32), np.frombuffer(self.sizes, dtype=np.intc))[known])
+        del terms, known
+        self.terms, self.sizes = array("i"), array("i")
+        self.vocabulary = Vocabulary()  # every spelling met: a hundred megabytes at 10,000 meetings
+        where = np.frombuffer(self.slots, dtype=np.int64)
+        lengths = np.zeros(self.field_count * self.documents, dtype=np.float64)
+        lengths[where] = np.bincount(tokens.segments, minlength=len(where))  # each field has its own segment
+        return tokens, Segments(where // self.field_count, where % self.field_count,
+                                np.ascontiguousarray(lengths.reshape(self.documents, self.field_count).T))
 
 
 # --- weights and tiers ------------------------------------------------------------------

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from minutebook import forked
+from minutebook.errors import BuildError
 from minutebook.pipeline import BuildOptions, build
 from minutebook.progress import Progress
 
-from .test_build_cache import MINUTES, _files
+from .test_build_cache import MINUTES, _files, _seeds
 
 
 def test_a_shared_queue_hands_each_number_to_exactly_one_process() -> None:
@@ -20,7 +25,7 @@ def test_a_shared_queue_hands_each_number_to_exactly_one_process() -> None:
         pytest.skip("needs two cores and fork")
     queue = forked.Queue(5000)
 
-    def take(_: Progress) -> bytes:
+    def take(_: Progress, recruit: forked.Recruit) -> bytes:
         return pickle.dumps(list(queue))
 
     answers = [pickle.loads(answer) for answer in forked.everyone(take)]
@@ -45,3 +50,94 @@ def test_pages_written_by_several_processes_make_the_same_site_as_one_process(
     pages = _files(tmp_path / "shared")
     assert len([p for p in pages if p.startswith("meetings/") and p.endswith("/index.html")]) > 120
     assert pages == _files(tmp_path / "alone")
+
+
+def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not forked._can_fork():
+        pytest.skip("needs fork")
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+
+
+def _everything_sent(receive: Callable[[], Any]) -> bytes:
+    return pickle.dumps(list(iter(receive, None)))
+
+
+def test_a_worker_forked_early_is_sent_its_input_and_answers_as_the_work_would_here(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _two_cores(monkeypatch)
+    sent = [["minutes", 1], {"agenda": (2, 3)}, "reports" * 10_000]
+    with forked.Worker(_everything_sent) as worker:
+        assert worker.child is not None and forked.workers() == 2  # idle: it holds no core yet
+        for value in [*sent, None]:
+            worker.send(value)
+        worker.working()
+        forked_answer = pickle.loads(worker.result())
+    monkeypatch.setattr(forked, "_cores", lambda: 1)
+    with forked.Worker(_everything_sent) as alone:
+        assert alone.child is None
+        for value in [*sent, None]:
+            alone.send(value)
+        answered_here = pickle.loads(alone.result())
+    assert forked_answer == answered_here == sent
+
+
+def test_a_worker_that_fails_reports_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    _two_cores(monkeypatch)
+
+    def fails(receive: Callable[[], Any]) -> bytes:
+        raise ValueError(f"cannot index {receive()!r}")
+
+    with forked.Worker(fails) as worker:
+        worker.send("item 4")
+        with pytest.raises(BuildError, match="cannot index 'item 4'"):
+            worker.result()
+
+
+def test_the_core_a_worker_frees_while_pages_are_written_gets_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search worker ends while the pages are being written: its core takes pages from then on."""
+    _two_cores(monkeypatch)
+    parent = os.getpid()
+    queue = forked.Queue(400)
+    with forked.Worker(lambda receive: pickle.dumps(receive())) as index:
+        index.working()
+
+        def take(_: Progress, recruit: forked.Recruit) -> bytes:
+            taken = []
+            for number in queue:
+                taken.append(number)
+                if number == 10 and os.getpid() == parent:
+                    index.send("index written")  # the worker's work is done: it ends
+                time.sleep(0.002)
+                recruit()
+            return pickle.dumps(taken)
+
+        shares = [pickle.loads(answer) for answer in forked.everyone(take)]
+        assert pickle.loads(index.result()) == "index written"
+    assert len(shares) == 2, "a helper was forked once the worker had ended"
+    assert shares[0][:11] == list(range(11))  # this process alone until then
+    assert shares[1], "the helper took pages"
+    assert sorted(shares[0] + shares[1]) == list(range(400))  # none twice, none missed
+
+
+def test_a_build_that_does_not_publish_stops_its_search_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--strict with a warning: nothing is published, and no process is left behind."""
+    _two_cores(monkeypatch)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    result = build(BuildOptions(content=_seeds(tmp_path), out=tmp_path / "site", strict=True))
+    assert not result.published and result.warnings
+    assert not (tmp_path / "site").exists()
+    assert forks, "the search worker was forked"
+    for pid in forks:
+        with pytest.raises(ChildProcessError):  # ended and reaped
+            os.waitpid(pid, os.WNOHANG)
+    assert not forked._holding
