@@ -48,7 +48,7 @@ class BuildOptions:
     templates: Path = TEMPLATES
     cache: Path | None = None
     """Where documents as read, linking's answers and downloads are kept between builds; None works
-    everything out afresh. (The search index is kept by the live site: see search.write_index.)"""
+    everything out afresh. (The search index is kept by the live site: see search.Indexer.write.)"""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 
