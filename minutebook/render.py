@@ -94,9 +94,10 @@ class PageWriter:
 
     Made before any process is forked (templates compiled, the pages listed), so that every process
     forked afterwards can write pages: this one, and children on other free cores, including a core
-    freed while the pages are written (the search worker's). Each takes the next PAGE_CHUNK pages from a shared queue until none are left,
-    and puts its own pages, so no process holds the site's pages at once (over a gigabyte at 10,000
-    meetings). The search page comes last, on its own: it names the index.
+    freed while the pages are written (the search worker's). Each takes the next PAGE_CHUNK pages
+    from a shared queue until none are left, and puts its own pages, so no process holds the site's
+    pages at once (over a gigabyte at 10,000 meetings). The search page comes last, on its own: it
+    names the index.
     """
 
     def __init__(self, archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets,

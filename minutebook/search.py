@@ -190,7 +190,8 @@ class Indexer:
             self.digest.update(_pickled(self.unhashed))
             self.unhashed = []
 
-    def write(self, listing: Listed, *, put: Put | None = None, kept: Callable[[str], bool] | None = None) -> SearchIndex:
+    def write(self, listing: Listed, *, put: Put | None = None,
+              kept: Callable[[str], bool] | None = None) -> SearchIndex:
         """Every search file, under one folder named by what is indexed and the code that indexes it.
 
         Each file goes to ``put(path, JSON text)`` as soon as it is made, so the 300 MB of files an

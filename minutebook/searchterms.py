@@ -182,9 +182,9 @@ class Tokenizer:
         """Every token lunr.js indexes (stop words and punctuation have no term), and the fields they are in."""
         terms = np.frombuffer(self.terms, dtype=np.intc)
         known = terms >= 0
-        tokens = Tokens(terms[known].astype(np.int32),
-                        np.repeat(np.arange(len(self.sizes), dtype=np.int32), np.frombuffer(self.sizes, dtype=np.intc))[known])
-        del terms, known
+        segments = np.repeat(np.arange(len(self.sizes), dtype=np.int32), np.frombuffer(self.sizes, dtype=np.intc))
+        tokens = Tokens(terms[known].astype(np.int32), segments[known])
+        del terms, known, segments
         self.terms, self.sizes = array("i"), array("i")
         self.vocabulary = Vocabulary()  # every spelling met: a hundred megabytes at 10,000 meetings
         where = np.frombuffer(self.slots, dtype=np.int64)

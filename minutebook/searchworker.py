@@ -94,5 +94,8 @@ class SearchWorker:
             written.extend(found or ())
             return found is not None
 
-        index = indexer.write(listing, kept=kept, put=lambda path, body: written.append((path, staging().put(path, body))))
+        def put(path: str, body: bytes) -> None:
+            written.append((path, staging().put(path, body)))
+
+        index = indexer.write(listing, kept=kept, put=put)
         return pickle.dumps((index.manifest_url, written))
