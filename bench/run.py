@@ -16,7 +16,7 @@ For each size N, in bench/out/run<N>/:
    generator are unchanged; the 20 queries are make_archive.QUERIES.
 2. Minutebook: ``build.py build`` with bench/out/run<N>/ as working folder (its cache is
    run<N>/build/cache), in a child process that times every function pipeline.py calls
-   from another module.  Cold (cache, site and spare removed), then again after appending a
+   from another module.  Cold (cache, site and spare removed; page cache dropped), then again after appending a
    sentence to one meeting's item (same cache: "rebuild after one edit"), then again after
    restoring the file.  Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
    PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.5 s: forked workers share their parent's
