@@ -99,9 +99,10 @@ class Run:
 
 
 SAMPLE_SECONDS = 0.5
-"""How often memory is sampled. Reading smaps_rollup walks a process's page tables (some 8 ms for two
-processes of 1.6 GB here), and two samplers watch a build (the whole run's and the stages'): every
-0.1 s they took a tenth or more of a core from the build being timed. Peaks last seconds."""
+"""How often memory is sampled. Reading smaps_rollup walks a process's page tables (17 ms for a process
+of 1.6 GB here): every 0.1 s that took a tenth or more of a core from the build being timed. Peaks last
+seconds. A Minutebook build is watched by one sampler only, its stages' (build_child), which also keeps
+the whole tree's peak, instead of a second one in run_measured."""
 
 
 def _tree_memory_kb(root: int) -> tuple[int, int]:
@@ -139,8 +140,9 @@ def _tree_memory_kb(root: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
-    """Run argv, timing it and tracking peak RSS; stdout/stderr go to files (no pipe deadlock)."""
+def run_measured(argv: list[str], cwd: Path, log_prefix: Path, *, sample: bool = True) -> Run:
+    """Run argv, timing it and (if ``sample``) tracking the process tree's peak memory; stdout/stderr go
+    to files (no pipe deadlock)."""
     out_path, err_path = log_prefix.with_suffix(".stdout"), log_prefix.with_suffix(".stderr")
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
@@ -148,18 +150,20 @@ def run_measured(argv: list[str], cwd: Path, log_prefix: Path) -> Run:
         peak = [0, 0]
         done = threading.Event()
 
-        def sample() -> None:
+        def sample_tree() -> None:
             while not done.is_set():
                 rss, pss = _tree_memory_kb(proc.pid)
                 peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
                 done.wait(SAMPLE_SECONDS)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=sample_tree, daemon=True)
+        if sample:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
         done.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(argv, seconds, proc.returncode, usage.ru_maxrss / 1024, peak[0] / 1024, peak[1] / 1024,
                usage.ru_utime + usage.ru_stime,
@@ -274,12 +278,17 @@ def build_child(content: str, out: str, stages_path: str) -> int:
     depth = [0]
     current: list[str] = ["outside stages"]
     peaks: dict[str, int] = {}
+    tree = [0, 0]  # the whole run's peak (sum of RSS, sum of PSS), kB
     done = threading.Event()
+
+    def measure(label: str) -> None:
+        rss, pss = _tree_memory_kb(os.getpid())
+        peaks[label] = max(peaks.get(label, 0), pss)
+        tree[0], tree[1] = max(tree[0], rss), max(tree[1], pss)
 
     def sample() -> None:  # peak PSS of this process and its children, by outermost stage running
         while not done.is_set():
-            label = current[0]
-            peaks[label] = max(peaks.get(label, 0), _tree_memory_kb(os.getpid())[1])
+            measure(current[0])
             done.wait(SAMPLE_SECONDS)
 
     def wrap(label: str, fn: Any) -> Any:
@@ -296,7 +305,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
                 times[label] = times.get(label, 0.0) + spent
                 if depth[0] == 0:
                     top[label] = top.get(label, 0.0) + spent
-                    peaks[label] = max(peaks.get(label, 0), _tree_memory_kb(os.getpid())[1])
+                    measure(label)
                     current[0] = "outside stages"
                 cpu[label] = cpu.get(label, 0.0) + time.process_time() - started_cpu
                 calls[label] = calls.get(label, 0) + 1
@@ -337,6 +346,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
         Path(stages_path).write_text(json.dumps({
             "total": time.perf_counter() - started,
             "peak_pss_mb": {k: round(v / 1024, 1) for k, v in peaks.items()},
+            "tree_peak_mb": {"rss": round(tree[0] / 1024, 1), "pss": round(tree[1] / 1024, 1)},
             "stages": {k: round(v, 3) for k, v in times.items()},
             "top": {k: round(v, 3) for k, v in top.items()},
             "stages_cpu": {k: round(v, 3) for k, v in cpu.items()}, "calls": calls}, indent=1))
@@ -369,7 +379,7 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
     stages = folder / f"{label}-stages.json"
     stages.unlink(missing_ok=True)
     run = run_measured([python, str(Path(__file__).resolve()), "--_build-child", str(content.resolve()),
-                        str(site.resolve()), str(stages.resolve())], folder, folder / label)
+                        str(site.resolve()), str(stages.resolve())], folder, folder / label, sample=False)
     summary = _SUMMARY.search(run.stdout)
     result: dict[str, Any] = {
         "seconds": round(run.seconds, 2), "cpu_seconds": round(run.cpu_seconds, 2), "returncode": run.returncode,
@@ -388,6 +398,7 @@ def measured_build(folder: Path, content: Path, site: Path, python: str, *, labe
         result["stages"] = data["stages"]
         result["stages_top"] = data.get("top", data["stages"])
         result["stage_peak_pss_mb"] = data.get("peak_pss_mb")
+        result["tree_rss_mb"], result["tree_pss_mb"] = data["tree_peak_mb"]["rss"], data["tree_peak_mb"]["pss"]
         result["stages_cpu"] = data.get("stages_cpu")
         result["stage_calls"] = data.get("calls")
     if run.returncode != 0:

@@ -133,7 +133,7 @@ class _Job:
     """For a PDF, the (number, title) of its meetings' items: a page that holds only an exempt item's
     heading among the withheld lines stays open (pdfcopy.headings)."""
 
-    @property
+    @functools.cached_property  # asked four times a document: hashing 180 MB once is enough
     def key(self) -> str:
         """Everything the offered file depends on: the bytes, where they are, what is withheld."""
         digest = hashlib.sha256(self.data)

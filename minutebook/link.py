@@ -23,7 +23,7 @@ from typing import Any
 
 from . import people as people_mod
 from . import topics as topics_mod
-from .forked import Background, map_shared
+from .forked import Background, Queue, Recruit, everyone
 from .model import (
     Archive,
     Committee,
@@ -42,6 +42,7 @@ from .model import (
     SourceAccount,
     Topic,
 )
+from .progress import SILENT, Progress
 from .slugs import slugify
 
 KIND_ORDER = ("minutes", "agenda", "reports", "agenda-item")
@@ -101,8 +102,9 @@ def link_archive(given: LinkInput) -> Archive:
             for g, m in zip(groups, merged, strict=False) if m.date
         }
         accounts = _accounts(given, groups, ids)
+        # On this core while the topics are worked out, and on theirs too once they are done.
+        mentioned, named = _named_in(texts, index.people, memo.mentions)
         topic_key, topic_answer = pickle.loads(topic_work.result())
-    mentioned, named = _named_in(texts, index.people, memo.mentions)  # after the topics: then on every core
     topic_index = topics_mod.TopicIndex(*pickle.loads(topic_answer))
     problems.extend(topic_index.problems)
     memo.keep(given.cache, _Memo(named, {topic_key: topic_answer}, {people_key: index}))
@@ -348,19 +350,27 @@ def _named_in(
 
     Searching is most of linking's time: standard wording recurs, so each distinct text is searched
     once, none that an earlier build searched for the same people (``known``), and the texts are
-    shared out over the cores in chunks."""
+    shared out in chunks to every core free now or freed meanwhile (the topics' Background child's,
+    once it ends)."""
     distinct = list(dict.fromkeys(text for own in texts for text in own.plain))
     sought = _digest(*(repr((p.id, p.name, p.variants, p.surname)) for p in people))  # all find_mentions reads
     digests = [_then(sought, text) for text in distinct]
     found = {text: known[key] for text, key in zip(distinct, digests, strict=True) if key in known}
     missing = [text for text, key in zip(distinct, digests, strict=True) if key not in known]
     chunks = [missing[start : start + MENTION_CHUNK] for start in range(0, len(missing), MENTION_CHUNK)]
+    queue = Queue(len(chunks))
 
-    def search(chunk: list[str]) -> bytes:
-        return pickle.dumps([people_mod.find_mentions(text, people) for text in chunk], protocol=pickle.HIGHEST_PROTOCOL)
+    def search(_: Progress, recruit: Recruit) -> bytes:
+        done = {}
+        for number in queue:
+            done[number] = [people_mod.find_mentions(text, people) for text in chunks[number]]
+            recruit()
+        return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
-    for chunk, answer in zip(chunks, map_shared(search, chunks, fork_from=MENTION_FORK_FROM), strict=True):
-        found.update(zip(chunk, pickle.loads(answer), strict=True))
+    shared = queue.shared and len(chunks) >= MENTION_FORK_FROM
+    for answer in everyone(search) if shared else [search(SILENT, lambda: None)]:
+        for number, ids in pickle.loads(answer).items():
+            found.update(zip(chunks[number], ids, strict=True))
     return found, {key: found[text] for text, key in zip(distinct, digests, strict=True)}
 
 

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import count, pairwise
+from itertools import compress, count, pairwise
 from pathlib import Path
 from types import MappingProxyType
 
@@ -125,6 +125,10 @@ for _entry in sorted(((tuple(_tokens(s)), slugify(t["name"]), key == "synonyms")
     _SYNONYMS[_entry[0][0].rstrip("*")].append(_entry)
 _STARTS = {key: entries for first, entries in _SYNONYMS.items() for key in (first, first + "*")}
 """_SYNONYMS under each token a first word can be read as (with and without the acronym mark)."""
+_TEXT_STARTS = {key: found for key, entries in _STARTS.items()
+                if (found := [(words, tid) for words, tid, anywhere in entries if anywhere])}
+"""_STARTS without the synonyms that count in titles only: what text_hits looks for."""
+_REACH = {key: max(len(words) for words, _ in entries) for key, entries in _TEXT_STARTS.items()}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -186,8 +190,47 @@ def themes_of(title: str, text: str, headings: tuple[str, ...]) -> tuple[str, ..
 
 def text_hits(text: str) -> ThemeHits:
     """The theme synonyms a running text names, counted: reading the text is the costly part, so the
-    reader does it once and an item joined from several documents adds up its parts' counts."""
-    return tuple(sorted(Counter((tid, words) for _, words, tid in _hits(_tokens(text), titles=False)).items()))
+    reader does it once and an item joined from several documents adds up its parts' counts.
+
+    The same count as ``_hits(_tokens(text), titles=False)``, a quarter faster on long texts: no word
+    spans white space, so the text is split there (in C) and only the pieces that hold a synonym's
+    first word, with the few pieces after them, are cut into words."""
+    pieces = text.replace("’", "'").split()
+    wanted = set(filter(_heads, set(pieces)))
+    if not wanted:
+        return ()
+    hits: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    for i in compress(range(len(pieces)), map(wanted.__contains__, pieces)):
+        words: Sequence[str] = _words(pieces[i])
+        heads = _heads(pieces[i])
+        reach, after = max(end for _, _, end in heads), i + 1
+        if reach > len(words):
+            words = list(words)
+            while len(words) < reach and after < len(pieces):
+                words.extend(_words(pieces[after]))
+                after += 1
+        for k, entries, _ in heads:
+            for synonym, tid in entries:
+                if k + len(synonym) <= len(words) and all(_is(words[k + m], w) for m, w in enumerate(synonym)):
+                    hits[(tid, synonym)] += 1
+    return tuple(sorted(hits.items()))
+
+
+@lru_cache(maxsize=1 << 18)  # a text's pieces between spaces recur as its words do
+def _words(piece: str) -> tuple[str, ...]:
+    return tuple(map(_token, _WORD.findall(piece)))
+
+
+@lru_cache(maxsize=1 << 18)
+def _heads(piece: str) -> tuple[tuple[int, list[tuple[tuple[str, ...], str]], int], ...]:
+    """(word position, synonyms of running text starting there, position a synonym may reach) for
+    each word of a piece that a synonym of running text starts with."""
+    return tuple((k, _TEXT_STARTS[t], k + _REACH[t]) for k, t in enumerate(_words(piece)) if t in _TEXT_STARTS)
+
+
+def _is(token: str, word: str) -> bool:
+    """A text's token is a synonym's word: the same, or its acronym form unless the synonym asks for one."""
+    return token == word or (word[-1] != "*" and token == word + "*")
 
 
 def joined_hits(*parts: ThemeHits) -> ThemeHits:

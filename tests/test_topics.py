@@ -404,3 +404,25 @@ def test_linking_does_not_read_a_joined_items_text_again(make_content, monkeypat
     monkeypatch.setattr(topics, "themes_of", read_again)
     archive = link_archive(LinkInput(parsed))
     assert [t.id for t in archive.topics if t.id == "brexit"] == ["brexit"]
+
+
+def test_counting_theme_words_in_running_text_matches_reading_it_word_by_word():
+    """text_hits splits at white space for speed; it must count what reading every word counts,
+    whatever the spacing, punctuation, capitals, plurals and apostrophes around the synonyms."""
+    from collections import Counter
+
+    synonyms = [s for theme in topics._VOCAB["theme"] for key in ("synonyms", "in_titles") for s in theme.get(key, [])]
+    words = sorted({w for s in synonyms for w in s.split()}) + ["the", "report", "of", "and", "Council's", "a"]
+    shapes = [str, str.upper, str.title, lambda w: w + "s", lambda w: w + "'s", lambda w: w + "’s",
+              lambda w: f"({w})", lambda w: w + ",", lambda w: w + "-", lambda w: "-" + w, lambda w: w + "."]
+    gaps = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", " - ", "/", "–", " • ", ""]
+    rng = random.Random(7)
+    checked = hits = 0
+    for _ in range(3000):
+        picks = [rng.choice(synonyms) if rng.random() < 0.3 else rng.choice(words) for _ in range(rng.randint(0, 40))]
+        text = "".join(rng.choice(shapes)(w) + rng.choice(gaps) for pick in picks for w in pick.split())
+        expected = tuple(sorted(Counter((tid, ws) for _, ws, tid in topics._hits(topics._tokens(text), titles=False)).items()))
+        assert topics.text_hits(text) == expected, text
+        checked += 1
+        hits += len(expected)
+    assert checked == 3000 and hits > 3000  # the texts did name synonyms, many of them
