@@ -104,8 +104,10 @@ def offer_downloads(
             if PurePosixPath(path).suffix.lower() == ".pdf":  # its exempt items' headings need not close a page
                 headings[path].update((item.number, item.title) for item in meeting.items)
     published = sorted({path for meeting in archive.meetings for path in meeting.sources})
-    jobs = [_Job(path, (content / path).read_bytes(), tuple(withheld.get(path, ())), contact_details,
-                 tuple(sorted(headings.get(path, ())))) for path in published]
+    scanned = {account.path: account.contact_free for account in archive.accounts if account.contact_free}
+    jobs = [_Job(path, data, tuple(withheld.get(path, ())), contact_details, tuple(sorted(headings.get(path, ()))),
+                 scanned.get(path) == hashlib.sha256(data).hexdigest())
+            for path in published for data in [(content / path).read_bytes()]]
     known = _load(cache)
     missing = [job for job in jobs if job.key not in known]
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
@@ -132,6 +134,8 @@ class _Job:
     headings: tuple[tuple[str, str], ...] = ()
     """For a PDF, the (number, title) of its meetings' items: a page that holds only an exempt item's
     heading among the withheld lines stays open (pdfcopy.headings)."""
+    contact_free: bool = False
+    """The reader scanned these very bytes and found no contact details: no need to scan them again."""
 
     @functools.cached_property  # asked four times a document: hashing 180 MB once is enough
     def key(self) -> str:
@@ -172,7 +176,7 @@ def _offer(job: _Job) -> _Offer:
     if suffix == ".pdf":
         return _offer_pdf(job)
     fmt = FORMATS.get(suffix, "Text")
-    scan = None if job.contact_details else scan_source(data, markup=suffix in MARKUP, path=path)
+    scan = None if job.contact_details or job.contact_free else scan_source(data, markup=suffix in MARKUP, path=path)
     if job.withheld or (scan and scan.first_line):
         lines = scan.lines if scan else file_lines(data, path)  # numbered as the reader did
         return _text_copy(job, lines, (scan.emails, scan.phones) if scan else (0, 0))

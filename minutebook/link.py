@@ -16,7 +16,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,8 @@ class LinkInput:
     topic_overrides: topics_mod.TopicOverrides | None = None
     cache: Path | None = None
     """The build cache folder: what an earlier build worked out for the same texts is looked up there."""
+    contact_free: Mapping[str, str] = field(default_factory=dict)
+    """Source path -> SHA-256 of the file as read, for files the reader found no contact details in."""
 
 
 @dataclass(frozen=True)
@@ -565,7 +567,8 @@ def _accounts(given: LinkInput, groups: list[_Group], ids: dict[tuple[str, str],
     accounts = [SourceAccount(path, "skipped", reason=reason) for path, reason in given.skipped]
     for path, _parts in given.parsed:
         if published.get(path):
-            accounts.append(SourceAccount(path, "published", tuple(sorted(published[path]))))
+            accounts.append(SourceAccount(path, "published", tuple(sorted(published[path])),
+                                          contact_free=given.contact_free.get(path, "")))
         else:
             accounts.append(SourceAccount(path, "skipped", reason="no meeting could be read from it"))
     return tuple(sorted(accounts, key=lambda a: a.path))

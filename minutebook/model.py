@@ -332,6 +332,10 @@ class SourceAccount:
     status: Literal["published", "skipped"]
     meetings: tuple[str, ...] = ()
     reason: str = ""
+    contact_free: str = ""
+    """SHA-256 of the file as read, when the reader scanned it whole and found no email address or phone
+    number (not for PDFs, whose download is scanned for text the reader never sees): the download of
+    these very bytes need not be scanned again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,8 @@ class Outcome:
     problems: tuple[Problem, ...]
     """Reading, withholding and parsing problems, in the order they were found."""
     skipped: str = ""
+    contact_free: str = ""
+    """The file's SHA-256 when withholding scanned it and found no contact details (SourceAccount.contact_free)."""
 
 
 @dataclass(frozen=True)
@@ -214,17 +216,19 @@ def read_document(
     read, problems = read_source(path, rel, max_bytes=max_bytes, data=data)
     if not isinstance(read, SourceDocument):
         return Outcome(rel, None, tuple(problems), read.reason)
-    doc = read
+    doc, contact_free = read, ""
     if not contact_details:
         doc, note = withhold_document(read, data if data is not None else _bytes_now(path))
         problems.extend([note] if note else [])
+        # ``data`` is what read_source hashed, so withholding scanned these very bytes as received.
+        contact_free = read.sha256 if note is None and data is not None and read.format != "pdf" else ""
     try:
         meetings, found = parse_document(doc)
     except Exception as error:  # a reader bug must name the file, not print a traceback
         problems.append(Problem("error", SourceSpan(doc.path, 1),
                                 f"could not read this document: {type(error).__name__}: {error}"))
         return Outcome(rel, None, tuple(problems), UNREADABLE)
-    return Outcome(rel, tuple(_with_themes(m) for m in meetings), (*problems, *found))
+    return Outcome(rel, tuple(_with_themes(m) for m in meetings), (*problems, *found), contact_free=contact_free)
 
 
 def _with_themes(meeting: ParsedMeeting) -> ParsedMeeting:

@@ -170,7 +170,9 @@ def _understand(
             skipped.append((outcome.path, outcome.skipped))
         else:
             parsed.append((outcome.path, list(outcome.meetings)))
-    archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides, cache=cache))
+    contact_free = {outcome.path: outcome.contact_free for outcome in outcomes if outcome.contact_free}
+    archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides, cache=cache,
+                                     contact_free=contact_free))
     problems.extend(archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered

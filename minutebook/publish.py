@@ -139,9 +139,12 @@ class Staging:
         parent = os.path.dirname(folder)
         self._make_folder(parent)
         path = os.path.join(self.tree, folder)
-        if os.path.isfile(path) or os.path.islink(path):
-            os.unlink(path)
-        os.makedirs(path, exist_ok=True)
+        try:
+            os.mkdir(path)  # one system call for each of a fresh site's 20,000 folders
+        except FileExistsError:
+            if os.path.islink(path) or not os.path.isdir(path):
+                os.unlink(path)
+                os.mkdir(path)
         self._folders.add(folder)
 
 

@@ -237,6 +237,30 @@ def test_exempt_lines_and_contact_details_are_withheld_from_one_copy(tmp_path: P
     assert offered["parish.txt"].withheld_lines > 0
 
 
+
+def test_a_download_the_reader_found_free_of_contact_details_is_not_scanned_again_unless_it_changed(
+        tmp_path: Path, make_content, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Scanning every download again was a tenth of a large build; the reader has scanned the same bytes."""
+    from minutebook import downloads
+
+    clean = MINUTES
+    for secret in SECRETS:
+        clean = clean.replace(secret, "the clerk")
+    content = make_content({"2023-11-14.txt": clean, "2024-03-05.html": HTML_MINUTES})
+    site = build_site(content, tmp_path / "site")
+    accounts = {a.path: a for a in site.result.archive.accounts}
+    assert accounts["2023-11-14.txt"].contact_free and not accounts["2024-03-05.html"].contact_free
+    scanned: list[int] = []
+    real_scan = downloads.scan_source
+    monkeypatch.setattr(downloads, "scan_source", lambda data, **kw: scanned.append(len(data)) or real_scan(data, **kw))
+    offered = offer_downloads(site.result.archive, content).downloads
+    assert scanned == [len((content / "2024-03-05.html").read_bytes())]  # only the one holding details
+    assert not offered["2023-11-14.txt"].redacted and offered["2024-03-05.html"].redacted
+    (content / "2023-11-14.txt").write_text(clean + f"\nQueries to {EMAIL}\n", encoding="utf-8")  # changed since read
+    offered = offer_downloads(site.result.archive, content).downloads
+    assert len(scanned) == 3 and offered["2023-11-14.txt"].redacted and offered["2023-11-14.txt"].withheld_emails == 1
+
+
 # --- The council chooses to publish them.
 
 def test_with_the_setting_on_everything_is_published_as_received(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]

@@ -149,3 +149,20 @@ def test_a_kept_search_index_missing_a_file_is_made_again_in_full(tmp_path: Path
     (out / lost).unlink()
     assert build_site(content, out).result.published
     assert snapshot(out) == files
+
+
+def test_a_file_or_link_where_a_folder_must_now_be_is_replaced_and_never_written_through(tmp_path: Path) -> None:
+    from minutebook.publish import Staging
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    staging = Staging(tmp_path / "site")
+    (Path(staging.tree) / "minutes").write_text("a page that was a file")
+    (Path(staging.tree) / "people").symlink_to(elsewhere, target_is_directory=True)
+    staging.put("minutes/index.html", "<p>now a folder</p>")
+    staging.put("people/index.html", "<p>people</p>")
+    assert (Path(staging.tree) / "minutes" / "index.html").read_text() == "<p>now a folder</p>"
+    assert not (Path(staging.tree) / "people").is_symlink()
+    assert (Path(staging.tree) / "people" / "index.html").read_text() == "<p>people</p>"
+    assert list(elsewhere.iterdir()) == []
+    staging.discard()
