@@ -1174,7 +1174,8 @@ def machine() -> dict[str, Any]:
     except (OSError, StopIteration):
         pass
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":!bench/RESULTS.md"],  # the bench's own output, rewritten after each size
                            capture_output=True, text=True)
     info["commit"] = commit.stdout.strip() + ("+uncommitted changes" if dirty.stdout.strip() else "")
     return info

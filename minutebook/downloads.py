@@ -105,9 +105,12 @@ def offer_downloads(
                 headings[path].update((item.number, item.title) for item in meeting.items)
     published = sorted({path for meeting in archive.meetings for path in meeting.sources})
     scanned = {account.path: account.contact_free for account in archive.accounts if account.contact_free}
-    jobs = [_Job(path, data, tuple(withheld.get(path, ())), contact_details, tuple(sorted(headings.get(path, ()))),
-                 scanned.get(path) == hashlib.sha256(data).hexdigest())
-            for path in published for data in [(content / path).read_bytes()]]
+    jobs = []
+    for path in published:
+        data = (content / path).read_bytes()
+        jobs.append(_Job(path, data, tuple(withheld.get(path, ())), contact_details,
+                         tuple(sorted(headings.get(path, ()))),
+                         contact_free=scanned.get(path) == hashlib.sha256(data).hexdigest()))
     known = _load(cache)
     missing = [job for job in jobs if job.key not in known]
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
