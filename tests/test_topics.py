@@ -417,13 +417,12 @@ def test_counting_theme_words_in_running_text_matches_reading_it_word_by_word():
               lambda w: f"({w})", lambda w: w + ",", lambda w: w + "-", lambda w: "-" + w, lambda w: w + "."]
     gaps = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", " - ", "/", "–", " • ", ""]
     rng = random.Random(7)
-    checked = hits = 0
+    hits = 0
     for _ in range(3000):
         picks = [rng.choice(synonyms) if rng.random() < 0.3 else rng.choice(words) for _ in range(rng.randint(0, 40))]
         text = "".join(rng.choice(shapes)(w) + rng.choice(gaps) for pick in picks for w in pick.split())
         read = topics._hits(topics._tokens(text), titles=False)
         expected = tuple(sorted(Counter((tid, ws) for _, ws, tid in read).items()))
         assert topics.text_hits(text) == expected, text
-        checked += 1
         hits += len(expected)
-    assert checked == 3000 and hits > 3000  # the texts did name synonyms, many of them
+    assert hits > 3000  # the texts did name synonyms, many of them
