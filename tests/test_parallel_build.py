@@ -141,3 +141,42 @@ def test_a_build_that_does_not_publish_stops_its_search_worker(tmp_path: Path, m
         with pytest.raises(ChildProcessError):  # ended and reaped
             os.waitpid(pid, os.WNOHANG)
     assert not forked._holding
+
+
+def test_names_searched_on_two_cores_while_the_topics_are_worked_out_give_the_same_site_as_one_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linking searches item texts for people from a shared queue, here and, once the topics child
+    ends, on its core too: whichever process searched a text, the pages name the same people."""
+    from minutebook import link, people
+
+    _two_cores(monkeypatch)
+    content = tmp_path / "content"
+    content.mkdir()
+    for n in range(40):
+        when = dt.date(2015, 1, 6) + dt.timedelta(weeks=n)
+        (content / f"{n:03d}-cabinet.txt").write_text(MINUTES.format(when=when, n=n), encoding="utf-8")
+    monkeypatch.setattr(link, "MENTION_CHUNK", 2)  # many small chunks, so the queue is shared
+    searchers = tmp_path / "searchers"
+    real_find, parent = people.find_mentions, os.getpid()
+
+    def slow_find(text: str, sought: Any) -> tuple[str, ...]:
+        with searchers.open("a") as log:
+            log.write(f"{os.getpid()}\n")
+        deadline = time.monotonic() + 10
+        while os.getpid() == parent and forked.workers() < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)  # this process searches alone until the topics child has ended and freed its core
+        time.sleep(0.01)  # each chunk takes a while, so the helper forked then has chunks left to take
+        return real_find(text, sought)
+
+    monkeypatch.setattr(people, "find_mentions", slow_find)
+    shared = build(BuildOptions(content=content, out=tmp_path / "shared"))
+    assert len(set(searchers.read_text().split())) == 2, "a helper took chunks once the topics were done"
+    monkeypatch.setattr(people, "find_mentions", real_find)
+    monkeypatch.setattr(forked, "_cores", lambda: 1)
+    alone = build(BuildOptions(content=content, out=tmp_path / "alone"))
+    assert shared.published and alone.published
+    pages = _files(tmp_path / "shared")
+    person = next(p for p in pages if p.startswith("people/albert-atkinson") and p.endswith("index.html"))
+    assert pages[person].count(b"/meetings/") >= 40  # named at every meeting
+    assert pages == _files(tmp_path / "alone")
