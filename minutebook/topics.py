@@ -105,9 +105,13 @@ def _hits(tokens: list[str], titles: bool) -> Iterator[tuple[int, tuple[str, ...
     starts = _STARTS
     for i in [i for i, token in enumerate(tokens) if token in starts]:  # few tokens start a synonym
         for words, tid, anywhere in starts[tokens[i]]:
-            if (anywhere or titles) and all(k < len(tokens) and tokens[k] in (w, w + "*" * (w[-1] != "*"))
-                                            for k, w in enumerate(words, i)):
+            if (anywhere or titles) and all(k < len(tokens) and _is(tokens[k], w) for k, w in enumerate(words, i)):
                 yield i, words, tid
+
+
+def _is(token: str, word: str) -> bool:
+    """A text's token is a synonym's word: the same, or its acronym form unless the synonym asks for one."""
+    return token == word or (word[-1] != "*" and token == word + "*")
 
 
 # The shipped vocabulary (general UK local-government words), stemmed the same way titles are.
@@ -226,11 +230,6 @@ def _heads(piece: str) -> tuple[tuple[int, list[tuple[tuple[str, ...], str]], in
     """(word position, synonyms of running text starting there, position a synonym may reach) for
     each word of a piece that a synonym of running text starts with."""
     return tuple((k, _TEXT_STARTS[t], k + _REACH[t]) for k, t in enumerate(_words(piece)) if t in _TEXT_STARTS)
-
-
-def _is(token: str, word: str) -> bool:
-    """A text's token is a synonym's word: the same, or its acronym form unless the synonym asks for one."""
-    return token == word or (word[-1] != "*" and token == word + "*")
 
 
 def joined_hits(*parts: ThemeHits) -> ThemeHits:
