@@ -84,6 +84,11 @@ class Staging:
             file.write(data)
         return digest
 
+    def read(self, rel: str) -> bytes:
+        """A file put (or kept) already, as the new site will have it."""
+        with open(os.path.join(self.tree, rel), "rb") as file:
+            return file.read()
+
     def keep(self, folder: str) -> list[tuple[str, str]] | None:
         """Every file the live site has under ``folder``, as it is, without its bytes being made again:
         (path, digest) of each, or None when the live site has none (or one cannot be linked).

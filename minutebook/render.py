@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import json
 import pickle
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ def environment(templates: Path) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(date=long_date, day=day_date, time=clock_time, filesize=file_size, plural=plural)
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}  # tojson: no spaces to send
     env.globals.update(meeting_jsonld=meeting_jsonld)
     return env
 
@@ -129,7 +131,11 @@ class PageWriter:
         return written
 
     def write_search_page(self, into: Staging, manifest: str) -> tuple[str, str]:
-        return SEARCH_PAGE, self._put(into, PageJob(SEARCH_PAGE, "search.html", {"manifest": manifest}))
+        """The search page, holding the index's manifest (staged already): the first words' files
+        are asked for as soon as the script runs, not a fetch later."""
+        data = json.loads(into.read(manifest.removeprefix("/")))
+        return SEARCH_PAGE, self._put(into, PageJob(SEARCH_PAGE, "search.html", {"manifest": manifest,
+                                                                                 "manifest_data": data}))
 
     def _take(self, into: Staging, progress: Progress, recruit: Recruit) -> list[tuple[str, str]]:
         collecting = gc.isenabled()

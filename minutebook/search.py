@@ -93,7 +93,7 @@ class SearchIndex:
 
     @property
     def manifest_url(self) -> str:
-        """What the search page loads first."""
+        """Where the manifest is published; the search page holds a copy and fetches it only if that is spoilt."""
         return f"/{self.folder}/manifest.json"
 
 

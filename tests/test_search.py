@@ -300,15 +300,49 @@ def test_the_count_is_announced_and_no_results_offers_help(reader: Reader) -> No
     assert "check the spelling" in reader.page.inner_text("#search-no-results")
 
 
-def test_a_search_typed_before_the_index_arrives_waits_for_it(reader: Reader) -> None:
+def test_a_search_typed_before_its_words_arrive_waits_for_them(reader: Reader) -> None:
+    held: list[Route] = []
+    reader.page.route("**/search/*/t/*.json", lambda route: held.append(route))
+    reader.page.goto(reader.base_url + "/search/")
+    reader.page.fill("#search-q", "risk")
+    reader.page.press("#search-q", "Enter")
+    for _ in range(250):  # up to 5 s
+        if held:
+            break
+        reader.page.wait_for_timeout(20)
+    assert held, "the page never asked for the file"
+    reader.page.wait_for_timeout(600)  # longer than the status line waits before speaking
+    assert reader.status() == "Searching…"
+    assert reader.page.is_hidden("#search-no-results")
+    since = reader.writes()
+    for route in held:
+        route.continue_()
+    reader.page.unroute("**/search/*/t/*.json")  # no other word to hold back
+    reader.settle("risk", since)
+    assert reader.count() > 0
+    assert reader.errors == []
+
+
+def test_a_page_whose_manifest_was_mangled_fetches_it_and_waits_for_it(reader: Reader) -> None:
+    """A proxy or an HTML minifier may spoil the manifest the page holds: the search fetches
+    the published one instead, and a search typed meanwhile waits for it."""
+    def mangled(route: Route) -> None:
+        page = route.fetch().text()
+        route.fulfill(body=re.sub(r'(id="search-manifest"[^>]*>)[^<]*', r"\1{not json", page),
+                      content_type="text/html; charset=utf-8")
+
+    reader.page.route("**/search/", mangled)
     held: list[Route] = []
     reader.page.route("**/search/*/manifest.json", lambda route: held.append(route))
     reader.page.goto(reader.base_url + "/search/")
-    while not held:
+    for _ in range(250):  # up to 5 s
+        if held:
+            break
         reader.page.wait_for_timeout(20)
+    assert held, "the page never asked for the file"
     reader.page.fill("#search-q", "risk")
     reader.page.press("#search-q", "Enter")
-    reader.page.wait_for_timeout(600)  # longer than the status line waits before speaking
+    reader.page.wait_for_timeout(600)
     assert reader.status() == "Loading the search index…"
     assert reader.page.is_hidden("#search-no-results")
     since = reader.writes()
@@ -444,7 +478,7 @@ def test_a_search_fetches_only_its_words_and_the_results_it_shows(chromium: Brow
     reader.open(q="Crompton")
     files = fetched()
     assert files <= published
-    assert {f.split("/")[3] for f in files} == {"manifest.json", "t", "r"}, files  # no further postings, no filters
+    assert {f.split("/")[3] for f in files} == {"t", "r"}, files  # the page holds the manifest; no postings, no filters
     assert len([f for f in files if "/t/" in f]) == 1  # one dictionary bucket for one word
     reader.search("risk")
     more = fetched() - files

@@ -51,8 +51,12 @@
     return this.files[path];
   };
 
-  Engine.prototype.load = function () {
+  /* The manifest: ``given`` when the page holds it (parsed already), else fetched. */
+  Engine.prototype.load = function (given) {
     var engine = this;
+    if (given && !this.files["manifest.json"]) {
+      this.files["manifest.json"] = Promise.resolve(given);
+    }
     return this.get("manifest.json").then(function (manifest) {
       engine.manifest = manifest;
       return manifest;

@@ -12,8 +12,8 @@
 (function () {
   "use strict";
 
-  var manifestLink = document.getElementById("search-manifest");
-  if (!manifestLink || !window.lunr || !window.MinutebookSearch || !window.fetch || !window.URLSearchParams) {
+  var manifestData = document.getElementById("search-manifest");
+  if (!manifestData || !window.lunr || !window.MinutebookSearch || !window.fetch || !window.URLSearchParams) {
     return;
   }
   var FACETS = ["committee", "year", "person", "topic"];
@@ -23,7 +23,7 @@
     "October", "November", "December"];
   var LANGUAGE = /[:^~*]|(^|\s)[+-]\S/;  // lunr's query language: fields, boosts, fuzzy, wildcards, presence
 
-  var engine = new window.MinutebookSearch.Engine(manifestLink.getAttribute("href"), function (url) {
+  var engine = new window.MinutebookSearch.Engine(manifestData.getAttribute("data-url"), function (url) {
     return window.fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + url); }
       return response.json();
@@ -32,14 +32,24 @@
   var searches = Object.create(null);  // unfiltered searches by query and limit: the head start's is reused
 
   // This script is loaded async from the page's head: it runs as soon as it arrives, before
-  // the stylesheet is applied or the form is parsed. The index is fetched, and the search in
-  // the address searched, while the page is still being laid out; the page then shows it.
-  var loading = engine.load();
+  // the stylesheet is applied or the form is parsed. The page's head holds the index's
+  // manifest, so the search in the address asks for its words' files at once, while the page
+  // is still being laid out (not a task later, behind the first layout); the page then shows it.
+  var loading = engine.load(pageManifest());
   loading.then(headStart).catch(function () { /* the page's own load reports failures */ });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", page);
   } else {
     page();
+  }
+
+  /* The manifest as the page's head gives it; null (and it is fetched) if it cannot be read. */
+  function pageManifest() {
+    try {
+      return JSON.parse(manifestData.textContent);
+    } catch (error) {
+      return null;
+    }
   }
 
   function headStart() {
