@@ -149,9 +149,10 @@ def test_html_in_sources_is_shown_as_text_never_run(tmp_path: Path, make_content
     for path in sorted(site.out.rglob("*.html")):
         html = LexborHTMLParser(path.read_text(encoding="utf-8"))
         assert html.css("iframe, img, object, embed") == [], path
-        scripts = [(node.attributes.get("src") or "", node.text()) for node in html.css("script:not([type='application/ld+json'])")]
+        data = "script[type='application/ld+json'], script[type='application/json']"
+        scripts = [(node.attributes.get("src") or "", node.text()) for node in html.css(f"script:not({data})")]
         assert all(src.startswith("/assets/") and not text.strip() for src, text in scripts), path  # only our own files
-        for node in html.css("script[type='application/ld+json']"):
+        for node in html.css(data):
             json.loads(node.text())  # a data block, never code
         handlers = [attr for node in html.css("*") for attr in node.attributes if attr.startswith("on")]
         assert handlers == [], path
