@@ -105,12 +105,8 @@ def offer_downloads(
                 headings[path].update((item.number, item.title) for item in meeting.items)
     published = sorted({path for meeting in archive.meetings for path in meeting.sources})
     scanned = {account.path: account.contact_free for account in archive.accounts if account.contact_free}
-    jobs = []
-    for path in published:
-        data = (content / path).read_bytes()
-        jobs.append(_Job(path, data, tuple(withheld.get(path, ())), contact_details,
-                         tuple(sorted(headings.get(path, ()))),
-                         contact_free=scanned.get(path) == hashlib.sha256(data).hexdigest()))
+    jobs = [_Job(path, (content / path).read_bytes(), tuple(withheld.get(path, ())), contact_details,
+                 tuple(sorted(headings.get(path, ()))), scanned=scanned.get(path, "")) for path in published]
     known = _load(cache)
     missing = [job for job in jobs if job.key not in known]
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
@@ -137,16 +133,23 @@ class _Job:
     headings: tuple[tuple[str, str], ...] = ()
     """For a PDF, the (number, title) of its meetings' items: a page that holds only an exempt item's
     heading among the withheld lines stays open (pdfcopy.headings)."""
-    contact_free: bool = False
-    """The reader scanned these very bytes and found no contact details: no need to scan them again."""
+    scanned: str = ""
+    """SHA-256 of the file as the reader scanned it and found no contact details (SourceAccount.contact_free)."""
 
-    @functools.cached_property  # asked four times a document: hashing 180 MB once is enough
+    @functools.cached_property  # the bytes are hashed once: 180 MB at 10,000 meetings
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def contact_free(self) -> bool:
+        """The reader scanned these very bytes and found no contact details: no need to scan them again."""
+        return self.scanned == self.sha256
+
+    @functools.cached_property  # asked four times a document
     def key(self) -> str:
         """Everything the offered file depends on: the bytes, where they are, what is withheld."""
-        digest = hashlib.sha256(self.data)
-        digest.update(repr((_rules(), self.path, self.contact_details,
-                            [(r.first, r.last) for r in self.withheld], self.headings)).encode())
-        return digest.hexdigest()
+        return hashlib.sha256(repr((self.sha256, _rules(), self.path, self.contact_details,
+                                    [(r.first, r.last) for r in self.withheld], self.headings)).encode()).hexdigest()
 
 
 @functools.cache
