@@ -143,11 +143,17 @@ Recruit = Callable[[], None]
 """Called by shared work between its items: a core freed meanwhile gets a child doing the work too."""
 
 
-def everyone(work: Callable[[Progress, Recruit], bytes], *, progress: Progress = SILENT) -> list[bytes]:
+def everyone(work: Callable[[Progress, Recruit], bytes], *, progress: Progress = SILENT,
+             fork: bool = True) -> list[bytes]:
     """``work(progress, recruit)`` run at once in this process and in a forked child on each other
     free core, for work that takes its items from a shared Queue. This process calls ``recruit``
     between items: when a Background or Worker child has ended since, its core gets a child too,
-    which takes what is left. This process's answer first; children report no progress."""
+    which takes what is left. This process's answer first; children report no progress.
+
+    Without ``fork`` (the Queue is not shared, or the work is too small to be worth a child), this
+    process does it all."""
+    if not fork:
+        return [work(progress, _no_recruits)]
     collecting = gc.isenabled()
     gc.disable()
     children: list[_Child] = []

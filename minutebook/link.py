@@ -42,7 +42,7 @@ from .model import (
     SourceAccount,
     Topic,
 )
-from .progress import SILENT, Progress
+from .progress import Progress
 from .slugs import slugify
 
 KIND_ORDER = ("minutes", "agenda", "reports", "agenda-item")
@@ -369,8 +369,7 @@ def _named_in(
             recruit()
         return pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
 
-    shared = queue.shared and len(chunks) >= MENTION_FORK_FROM
-    for answer in everyone(search) if shared else [search(SILENT, lambda: None)]:
+    for answer in everyone(search, fork=queue.shared and len(chunks) >= MENTION_FORK_FROM):
         for number, ids in pickle.loads(answer).items():
             found.update(zip(chunks[number], ids, strict=True))
     return found, {key: found[text] for text, key in zip(distinct, digests, strict=True)}

@@ -120,9 +120,8 @@ class PageWriter:
         """Write pages here and on every core free now or freed meanwhile, until the queue is empty;
         (path, digest) of each written."""
         progress.stage("Writing pages", len(self.jobs) + 1)
-        if not self.queue.shared:  # other processes could not tell which pages are taken
-            return self._take(into, progress, lambda: None)
-        answers = everyone(lambda shown, recruit: pickle.dumps(self._take(into, shown, recruit)), progress=progress)
+        answers = everyone(lambda shown, recruit: pickle.dumps(self._take(into, shown, recruit)), progress=progress,
+                           fork=self.queue.shared)  # unshared, other processes could not tell which pages are taken
         written: list[tuple[str, str]] = pickle.loads(answers[0])
         for answer in answers[1:]:
             helped = pickle.loads(answer)
