@@ -92,6 +92,14 @@ class Reader:
         assert response is not None and response.status == 200
         self.settle(params.get("q", ""), since=0)
 
+    def wait_for(self, held: list[Route]) -> None:
+        """Until the page has asked for a file the test holds back (5 s at most)."""
+        for _ in range(250):
+            if held:
+                return
+            self.page.wait_for_timeout(20)
+        raise AssertionError("the page never asked for the file")
+
     def search(self, words: str) -> None:
         """Type into the search box and press Enter."""
         since = self.writes()
@@ -306,11 +314,7 @@ def test_a_search_typed_before_its_words_arrive_waits_for_them(reader: Reader) -
     reader.page.goto(reader.base_url + "/search/")
     reader.page.fill("#search-q", "risk")
     reader.page.press("#search-q", "Enter")
-    for _ in range(250):  # up to 5 s
-        if held:
-            break
-        reader.page.wait_for_timeout(20)
-    assert held, "the page never asked for the file"
+    reader.wait_for(held)
     reader.page.wait_for_timeout(600)  # longer than the status line waits before speaking
     assert reader.status() == "Searching…"
     assert reader.page.is_hidden("#search-no-results")
@@ -335,11 +339,7 @@ def test_a_page_whose_manifest_was_mangled_fetches_it_and_waits_for_it(reader: R
     held: list[Route] = []
     reader.page.route("**/search/*/manifest.json", lambda route: held.append(route))
     reader.page.goto(reader.base_url + "/search/")
-    for _ in range(250):  # up to 5 s
-        if held:
-            break
-        reader.page.wait_for_timeout(20)
-    assert held, "the page never asked for the file"
+    reader.wait_for(held)
     reader.page.fill("#search-q", "risk")
     reader.page.press("#search-q", "Enter")
     reader.page.wait_for_timeout(600)
@@ -543,8 +543,7 @@ def test_the_best_results_show_while_the_rest_are_worked_out(chromium: Browser, 
     early.page.goto(f"{parish_server}/search/?q=budget+monitoring")
     early.page.wait_for_selector("#search-results li")
     early.page.wait_for_timeout(200)
-    while not held:
-        early.page.wait_for_timeout(20)
+    early.wait_for(held)
     shown = [r.href for r in early.results()]
     assert 0 < len(shown) < 3 and shown == expected[1][: len(shown)]
     assert early.status() == "" and early.page.is_hidden("#search-no-results")
