@@ -327,6 +327,24 @@ def test_a_search_typed_before_its_words_arrive_waits_for_them(reader: Reader) -
     assert reader.errors == []
 
 
+def test_the_page_is_first_shown_ready_to_search_not_with_the_notice_for_readers_without_javascript(
+        reader: Reader) -> None:
+    """While search.js is on its way nothing is painted, so the notice for readers without
+    JavaScript never shows and then jumps away; the first paint is the search, ready."""
+    held: list[Route] = []
+    reader.page.route("**/assets/search.*.js", lambda route: held.append(route))
+    reader.page.goto(reader.base_url + "/search/?q=risk", wait_until="commit")
+    reader.wait_for(held)
+    reader.page.wait_for_timeout(500)  # the stylesheet and the page are in: a page not held back is painted by now
+    assert reader.page.evaluate("performance.getEntriesByType('paint').length") == 0
+    held[0].continue_()
+    reader.settle("risk", since=0)
+    assert reader.page.evaluate("performance.getEntriesByType('paint').length") > 0
+    assert reader.page.is_hidden("#search-noscript") and reader.page.is_visible("#search-filters")
+    assert reader.count() > 0
+    assert reader.errors == []
+
+
 def test_a_page_whose_manifest_was_mangled_fetches_it_and_waits_for_it(reader: Reader) -> None:
     """A proxy or an HTML minifier may spoil the manifest the page holds: the search fetches
     the published one instead, and a search typed meanwhile waits for it."""
