@@ -31,10 +31,10 @@
   });
   var searches = Object.create(null);  // unfiltered searches by query and limit: the head start's is reused
 
-  // This script is loaded async from the page's head: it runs as soon as it arrives, before
-  // the stylesheet is applied or the form is parsed. The page's head holds the index's
-  // manifest, so the search in the address asks for its words' files at once, while the page
-  // is still being laid out (not a task later, behind the first layout); the page then shows it.
+  // This script is loaded async from the page's head, and render-blocking: it runs as soon as
+  // it arrives, maybe before the form is parsed, and (in Chromium) before the page is first laid
+  // out. The page's head holds the index's manifest, so the search in the address asks for its
+  // words' files at once, not a task later; the page then shows it.
   var loading = engine.load(pageManifest());
   loading.then(headStart).catch(function () { /* the page's own load reports failures */ });
   if (document.readyState === "loading") {
