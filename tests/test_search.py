@@ -339,7 +339,8 @@ def test_the_page_is_first_shown_ready_to_search_not_with_the_notice_for_readers
     assert reader.page.evaluate("performance.getEntriesByType('paint').length") == 0
     held[0].continue_()
     reader.settle("risk", since=0)
-    assert reader.page.evaluate("performance.getEntriesByType('paint').length") > 0
+    # painted once search.js is in; the paint's entry is recorded a frame later, so it is waited for
+    reader.page.wait_for_function("performance.getEntriesByType('paint').length > 0", timeout=5000)
     assert reader.page.is_hidden("#search-noscript") and reader.page.is_visible("#search-filters")
     assert reader.count() > 0
     assert reader.errors == []
