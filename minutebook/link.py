@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import pickle
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import buildcache
 from . import people as people_mod
 from . import topics as topics_mod
 from .forked import Background, Queue, Recruit, everyone
@@ -577,7 +576,7 @@ def _accounts(given: LinkInput, groups: list[_Group], ids: dict[tuple[str, str],
 
 LINK_CACHE = "linked.pickle"
 """In the build cache folder: what the last build's linking worked out (see _Memo)."""
-LINK_MODULES = ("contacts", "link", "model", "people", "slugs", "topics", "thesaurus.toml")
+LINK_MODULES = ("contacts.py", "link.py", "model.py", "people.py", "slugs.py", "topics.py", "thesaurus.toml")
 """The code that decides those answers: a change to any starts them afresh."""
 
 
@@ -598,28 +597,13 @@ class _Memo:
 
     @classmethod
     def load(cls, folder: Path | None) -> _Memo:
-        empty = cls({}, {}, {})
-        if folder is None:
-            return empty
-        try:
-            with (folder / LINK_CACHE).open("rb") as file:
-                version, memo = pickle.load(file)
-        except Exception:  # missing, truncated or foreign: start afresh
-            return empty
-        return memo if version == _code_version() and isinstance(memo, cls) else empty
+        memo = buildcache.load(folder, LINK_CACHE, _code_version())
+        return memo if isinstance(memo, cls) else cls({}, {}, {})
 
     def keep(self, folder: Path | None, used: _Memo) -> None:
         """Write this build's answers, and only those, when they differ from what was there."""
-        if folder is None or used == self:
-            return
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            partial = folder / f"{LINK_CACHE}.{os.getpid()}.partial"
-            with partial.open("wb") as file:
-                pickle.dump((_code_version(), used), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(partial, folder / LINK_CACHE)
-        except OSError:  # a cache that cannot be written costs speed next time, nothing else
-            pass
+        if used != self:
+            buildcache.save(folder, LINK_CACHE, _code_version(), used)
 
 
 def _then(first: bytes, text: str) -> bytes:
@@ -641,8 +625,4 @@ def _digest(*parts: str) -> bytes:
 
 @cache
 def _code_version() -> str:
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(sys.version.encode())
-    for name in LINK_MODULES:
-        digest.update((here / (name if "." in name else f"{name}.py")).read_bytes())
-    return digest.hexdigest()
+    return buildcache.code_version(*LINK_MODULES)

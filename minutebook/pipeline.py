@@ -126,7 +126,7 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
     give_back_freed_memory()  # the exports are whole files, 150 MB at 10,000 meetings
     staging.add(feed_files(archive, options.config))
-    staging.add(calendar_files(archive, options.config))
+    staging.add(calendar_files(archive, options.config, cache=options.cache))
     give_back_freed_memory()
     staging.adopt(pages.write(staging, progress=options.progress))
     manifest_url, written = search.files()

@@ -7,6 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+from minutebook import calendars
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
@@ -90,6 +91,30 @@ def test_a_changed_document_is_read_again(tmp_path: Path) -> None:
     doc.write_text(MINUTES.format(when=dt.date(2024, 4, 9), n=1), encoding="utf-8")
     second = _build(content, tmp_path / "second", cache)
     assert [m.id for m in second.archive.meetings] == ["2024-04-09-cabinet"]
+
+
+def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes(tmp_path: Path) -> None:
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    doc = content / "cabinet.txt"
+    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1), encoding="utf-8")
+    _build(content, tmp_path / "first", cache)
+    kept = cache / calendars.CACHE_FILE
+    version, events = pickle.loads(kept.read_bytes())
+    [(key, text)] = events.items()
+    assert b"County Hall" in text
+    kept.write_bytes(pickle.dumps((version, {key: text.replace(b"County Hall", b"Kittiwake Hall")})))
+
+    unchanged = _build(content, tmp_path / "unchanged", cache)
+    assert unchanged.published
+    assert b"Kittiwake Hall" in (tmp_path / "unchanged" / "calendar.ics").read_bytes(), "the kept event is used as it is"
+
+    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1).replace("County Hall", "Guild Hall"), encoding="utf-8")
+    _build(content, tmp_path / "moved", cache)
+    _build(content, tmp_path / "fresh", None)
+    moved = _files(tmp_path / "moved")
+    assert moved == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
+    assert b"Guild Hall" in moved["calendar.ics"] and b"Kittiwake Hall" not in moved["calendar.ics"]
 
 
 def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,52 @@
+"""Files in the build cache (``build/cache``): what one build worked out, kept for the next.
+
+Each file is pickled: it is this machine's own, written and read by the same code. It is stored with
+the version of the code that made it, and anything wrong with it (missing, truncated, foreign, from
+other code) reads as nothing, which only means the work is done again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def code_version(*files: str, extra: str = "") -> str:
+    """A digest of this package's ``files`` (names in this folder), Python's version and ``extra``
+    (the versions of the libraries the answers come from)."""
+    digest = hashlib.sha256(f"{sys.version}\0{extra}\0".encode())
+    for name in files:
+        digest.update((HERE / name).read_bytes())
+    return digest.hexdigest()
+
+
+def load(folder: Path | None, name: str, version: str) -> object | None:
+    """What the last build kept under ``name`` with this ``version``, or None."""
+    if folder is None:
+        return None
+    try:
+        with (folder / name).open("rb") as file:
+            kept_version, value = pickle.load(file)
+    except Exception:  # missing, truncated or foreign: start afresh
+        return None
+    return value if kept_version == version else None
+
+
+def save(folder: Path | None, name: str, version: str, value: object) -> None:
+    """Keep ``value`` under ``name``: written whole, then swapped in, so a build stopped half-way
+    leaves the last one's file as it was."""
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{name}.{os.getpid()}.partial"
+        with partial.open("wb") as file:
+            pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, folder / name)
+    except OSError:  # a cache that cannot be written costs time next build, nothing else
+        pass
