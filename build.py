@@ -210,6 +210,8 @@ def _report(result: BuildResult, options: BuildOptions, *, quiet: bool) -> str:
     published_to = f"{options.out.as_posix()}/ in {result.seconds:.2f} s" if result.published else None
     text = format_report(result.archive, result.quality, content_label=label, quiet=quiet, published_to=published_to)
     if result.published and not quiet:
+        if result.pages_kept:
+            text += f"\nPages: {result.pages - result.pages_kept:,} rendered, {result.pages_kept:,} unchanged since the last build"
         text += f"\nStaff report: {options.out.as_posix()}/build-report/index.html"
     return text
 

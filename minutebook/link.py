@@ -65,6 +65,8 @@ class LinkInput:
     """The build cache folder: what an earlier build worked out for the same texts is looked up there."""
     contact_free: Mapping[str, str] = field(default_factory=dict)
     """Source path -> SHA-256 of the file as read, for files the reader found no contact details in."""
+    read: Mapping[str, str] = field(default_factory=dict)
+    """Source path -> SHA-256 of the file as read, for every file that gave meetings."""
 
 
 @dataclass(frozen=True)
@@ -566,7 +568,7 @@ def _accounts(given: LinkInput, groups: list[_Group], ids: dict[tuple[str, str],
     for path, _parts in given.parsed:
         if published.get(path):
             accounts.append(SourceAccount(path, "published", tuple(sorted(published[path])),
-                                          contact_free=given.contact_free.get(path, "")))
+                                          contact_free=given.contact_free.get(path, ""), sha256=given.read.get(path, "")))
         else:
             accounts.append(SourceAccount(path, "skipped", reason="no meeting could be read from it"))
     return tuple(sorted(accounts, key=lambda a: a.path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -167,7 +167,7 @@ def surname_key(person: Person) -> str:
     return f"{parts[-1]} {' '.join(parts[:-1])}".lower() if parts else ""
 
 
-def topic_threads(topics: Iterable[Topic], meetings: dict[str, Meeting]) -> dict[str, list[ItemInMeeting]]:
+def topic_threads(topics: Iterable[Topic], meetings: Mapping[str, Meeting]) -> dict[str, list[ItemInMeeting]]:
     """Topic id -> every item on it in date order: how the subject developed.
 
     Each meeting's items are indexed by anchor once, not searched once per topic that names them.

@@ -336,6 +336,10 @@ class SourceAccount:
     """SHA-256 of the file as read, when the reader scanned it whole and found no email address or phone
     number (not for PDFs, whose download is scanned for text the reader never sees): the download of
     these very bytes need not be scanned again."""
+    sha256: str = ""
+    """SHA-256 of the file as read, when it was published. With the code and the settings, it decides all that
+    reading gives its meetings; a rebuild that finds a meeting's files unchanged need not look at their text
+    (see pagememo)."""
 
 
 @dataclass(frozen=True, slots=True)

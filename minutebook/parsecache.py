@@ -67,6 +67,8 @@ class Outcome:
     skipped: str = ""
     contact_free: str = ""
     """The file's SHA-256 when withholding scanned it and found no contact details (SourceAccount.contact_free)."""
+    sha256: str = ""
+    """The file's SHA-256 as read, when it gave meetings (SourceAccount.sha256)."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,8 @@ def read_document(
         problems.append(Problem("error", SourceSpan(doc.path, 1),
                                 f"could not read this document: {type(error).__name__}: {error}"))
         return Outcome(rel, None, tuple(problems), UNREADABLE)
-    return Outcome(rel, tuple(_with_themes(m) for m in meetings), (*problems, *found), contact_free=contact_free)
+    return Outcome(rel, tuple(_with_themes(m) for m in meetings), (*problems, *found), contact_free=contact_free,
+                   sha256=read.sha256)
 
 
 def _with_themes(meeting: ParsedMeeting) -> ParsedMeeting:

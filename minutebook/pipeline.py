@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import people, topics
+from . import pagememo, people, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
@@ -60,6 +60,10 @@ class BuildResult:
     quality: QualityReport
     published: bool
     seconds: float
+    pages: int = 0
+    """HTML pages published."""
+    pages_kept: int = 0
+    """Of those, pages taken from the live site unrendered, as nothing they show had changed (see pagememo)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -97,30 +101,34 @@ def _build(options: BuildOptions) -> BuildResult:
                                   cache=options.cache)
         problems = (*problems, *offered.problems)
         quality = assess(archive, problems, options.content)
+        counts = (0, 0)
         blocked = any(p.level == "error" for p in problems) or (
             options.strict and any(p.level == "warning" for p in problems))
         if not blocked:
             staging = Staging(options.out)
             search.stage(staging)
             try:
-                _write_site(archive, options, offered, quality, staging, search)
+                pages = _write_site(archive, options, offered, quality, staging, search)
             except BaseException:
                 staging.discard()
                 raise
             publish(staging)
-    return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started)
+            if (memo := pages.memo()) is not None:
+                pagememo.save(options.cache, memo)
+            counts = (len(pages.paths), pages.kept)
+    return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started, *counts)
 
 
 def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quality: QualityReport,
-                staging: Staging, search: SearchWorker) -> None:
-    """Every output file, put into ``staging`` as each stage makes it.
+                staging: Staging, search: SearchWorker) -> PageWriter:
+    """Every output file, put into ``staging`` as each stage makes it; the writer of the pages, which
+    knows what each was made from when there is a cache to keep that in.
 
     The search worker makes the index meanwhile; once it is done, its core writes pages too, until
-    none are left. The search page, which names the index, comes last.
+    none are left. The search page, which names the index, comes last. With a cache, pages that
+    show nothing changed since the last build are taken from the live site (see pagememo).
     """
     assets = collect_assets(ASSETS)
-    pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
-                       downloads=offered.downloads, quality=quality)
     staging.add(assets.files)
     staging.add(offered.files)
     staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
@@ -128,12 +136,16 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(feed_files(archive, options.config))
     staging.add(calendar_files(archive, options.config, cache=options.cache))
     give_back_freed_memory()
+    pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
+                       downloads=offered.downloads, quality=quality, remember=options.cache is not None,
+                       last=pagememo.load(options.cache))
     staging.adopt(pages.write(staging, progress=options.progress))
     manifest_url, written = search.files()
     staging.adopt(written)
     staging.adopt([pages.write_search_page(staging, manifest_url)])
     options.progress.advance()
     staging.add(sitemap_files(pages.paths, options.config))
+    return pages
 
 
 def understand(
@@ -171,8 +183,9 @@ def _understand(
         else:
             parsed.append((outcome.path, list(outcome.meetings)))
     contact_free = {outcome.path: outcome.contact_free for outcome in outcomes if outcome.contact_free}
+    read = {outcome.path: outcome.sha256 for outcome in outcomes if outcome.sha256}
     archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides, cache=cache,
-                                     contact_free=contact_free))
+                                     contact_free=contact_free, read=read))
     problems.extend(archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered

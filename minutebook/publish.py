@@ -68,8 +68,18 @@ class Staging:
         """
         data = content.encode("utf-8") if isinstance(content, str) else content
         digest = hashlib.sha256(data).hexdigest()
-        if self.reusable is not None and self.reusable.get(rel) == digest:
+        if self.reuse(rel, digest):
             return digest
+        with open(os.path.join(self.tree, rel), "wb") as file:
+            file.write(data)
+        return digest
+
+    def reuse(self, rel: str, digest: str) -> bool:
+        """Keep a file whose bytes are known only by their SHA-256: True when the folder already holds
+        them or they are linked from the live site; False when the caller must write the file (its
+        folder is made, and nothing is left at its path)."""
+        if self.reusable is not None and self.reusable.get(rel) == digest:
+            return True
         target = os.path.join(self.tree, rel)
         self._make_folder(os.path.dirname(rel))
         if self.reusable is not None:
@@ -77,12 +87,10 @@ class Staging:
         if self.live and self.live.get(rel) == digest:
             try:
                 os.link(os.path.join(self.out, rel), target)
-                return digest
+                return True
             except OSError:
                 pass
-        with open(target, "wb") as file:
-            file.write(data)
-        return digest
+        return False
 
     def read(self, rel: str) -> bytes:
         """A file put (or kept) already, as the new site will have it."""

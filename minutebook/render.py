@@ -12,8 +12,10 @@ import gc
 import json
 import pickle
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -24,6 +26,7 @@ from .downloads import Download
 from .forked import Queue, Recruit, everyone
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
+from .pagememo import Lookups, Memo, Page, Reads, Records, numbered, shared_digest
 from .progress import SILENT, Progress
 from .publish import Staging
 from .quality import QualityReport
@@ -38,12 +41,13 @@ class Site:
     title: str
     config: SiteConfig
     assets: Assets
-    meetings: dict[str, Meeting]
-    people: dict[str, Person]
-    topics: dict[str, Topic]
-    committees: dict[str, Committee]
-    downloads: dict[str, Download]
-    records: dict[str, PersonRecord]
+    meetings: Lookups[Meeting]
+    people: Lookups[Person]
+    topics: Lookups[Topic]
+    committees: Lookups[Committee]
+    downloads: Lookups[Download]
+    records: Lookups[PersonRecord]
+    """The lookups note which records each page reads: see pagememo."""
 
     def job_title(self, person_id: str, when: dt.date | None) -> str | None:
         """The job title an officer held at a date, as the documents give it."""
@@ -89,6 +93,8 @@ def council_name(archive: Archive, config: SiteConfig) -> str:
 
 PAGE_CHUNK = 8
 """Pages a process takes from the queue at a time: few enough turns, and the last ones end together."""
+Made = tuple[str, str, Page | None, bool]
+"""(path, SHA-256, what the page was made from when remembering, whether it was kept unrendered)."""
 
 
 class PageWriter:
@@ -103,10 +109,29 @@ class PageWriter:
     """
 
     def __init__(self, archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets,
-                 downloads: dict[str, Download], quality: QualityReport | None = None) -> None:
+                 downloads: dict[str, Download], quality: QualityReport | None = None, remember: bool = False,
+                 last: Memo | None = None) -> None:
+        """With ``remember``, note what each page is made from (``memo``), and take from the live site
+        every page the ``last`` build's memo shows to be made from the same."""
         self.env = environment(templates)
-        self.site = site_for(archive, config=config, assets=assets, downloads=downloads)
+        kinds = site_records(archive, downloads)
+        council = council_name(archive, config)
+        title = config.site_title(council)
+        shared = shared_digest(templates, (council, title, config, assets)) if remember else b""
+        read = {account.path: account.sha256 for account in archive.accounts}
+        self.records = Records(shared, kinds, last, read) if remember else None
+        reads = self.records.reads if self.records else Reads({})
+
+        def look(kind: str) -> Lookups[Any]:
+            return Lookups(kind, kinds[kind], reads)
+
+        self.site = Site(council, title, config, assets, look("meetings"), look("people"), look("topics"),
+                         look("committees"), look("downloads"), look("records"))
         self.jobs = page_jobs(archive, self.site, quality=quality)
+        self.made: dict[str, Page] = {}
+        """What each page was made from, when remembering."""
+        self.kept = 0
+        """Pages taken from the live site unrendered."""
         for name in {job.template for job in self.jobs} | {"search.html"}:
             self.env.get_template(name)  # compiled once, before any worker process is forked
         self.queue = Queue(-(-len(self.jobs) // PAGE_CHUNK))
@@ -122,12 +147,18 @@ class PageWriter:
         progress.stage("Writing pages", len(self.jobs) + 1)
         answers = everyone(lambda shown, recruit: pickle.dumps(self._take(into, shown, recruit)), progress=progress,
                            fork=self.queue.shared)  # unshared, other processes could not tell which pages are taken
-        written: list[tuple[str, str]] = pickle.loads(answers[0])
+        made: list[Made] = pickle.loads(answers[0])
         for answer in answers[1:]:
             helped = pickle.loads(answer)
             progress.advance(len(helped))
-            written += helped
-        return written
+            made += helped
+        self.made.update((path, page) for path, _, page, _ in made if page is not None)
+        self.kept += sum(kept for *_, kept in made)
+        return [(path, digest) for path, digest, _, _ in made]
+
+    def memo(self) -> Memo | None:
+        """What each page written was made from, for the next build; None unless remembering."""
+        return self.records.memo(dict(sorted(self.made.items()))) if self.records else None
 
     def write_search_page(self, into: Staging, manifest: str) -> tuple[str, str]:
         """The search page, holding the index's manifest (staged already): the first words' files
@@ -136,40 +167,53 @@ class PageWriter:
         return SEARCH_PAGE, self._put(into, PageJob(SEARCH_PAGE, "search.html", {"manifest": manifest,
                                                                                  "manifest_data": data}))
 
-    def _take(self, into: Staging, progress: Progress, recruit: Recruit) -> list[tuple[str, str]]:
+    def _take(self, into: Staging, progress: Progress, recruit: Recruit) -> list[Made]:
         collecting = gc.isenabled()
         gc.disable()  # rendering makes millions of short-lived objects and no cycles; a full collection walks the archive
         try:
-            written = []
+            made: list[Made] = []
             for chunk in self.queue:
                 for job in self.jobs[chunk * PAGE_CHUNK:(chunk + 1) * PAGE_CHUNK]:
-                    written.append((job.path, self._put(into, job)))
+                    made.append(self._make(into, job))
                     progress.advance()
                 recruit()
-            return written
+            return made
         finally:
             if collecting:
                 gc.enable()
+
+    def _make(self, into: Staging, job: PageJob) -> Made:
+        """Put one page, unless the live site has it made from the same values and records already."""
+        named = self.records.values_digest(job.template, job.values) if self.records else None
+        if self.records is None or named is None:  # not remembering, or a listing's page (see pagememo)
+            return job.path, self._put(into, job), None, False
+        values, held = named
+        kept = self.records.unchanged(job.path, values)
+        if kept is not None and into.reuse(job.path, kept.output):
+            return job.path, kept.output, kept, True
+        reads = self.records.reads
+        reads.page, reads.absent = held, set()  # the lookups note into these
+        try:
+            digest = self._put(into, job)
+        finally:
+            reads.page = None
+        return job.path, digest, Page(values, numbered(held), tuple(sorted(reads.absent)), digest), False
 
     def _put(self, into: Staging, job: PageJob) -> str:
         url = "/" + job.path.removesuffix("index.html")
         return into.put(job.path, self.env.get_template(job.template).render(site=self.site, url=url, **job.values))
 
 
-def site_for(archive: Archive, *, config: SiteConfig, assets: Assets, downloads: dict[str, Download]) -> Site:
-    council = council_name(archive, config)
-    return Site(
-        council=council,
-        title=config.site_title(council),
-        config=config,
-        assets=assets,
-        meetings={m.id: m for m in archive.meetings},
-        people={p.id: p for p in archive.people},
-        topics={t.id: t for t in archive.topics},
-        committees={c.id: c for c in archive.committees},
-        downloads=downloads,
-        records=person_records(archive),
-    )
+def site_records(archive: Archive, downloads: dict[str, Download]) -> dict[str, dict[str, Any]]:
+    """Every record a template can look up, by Site field and id."""
+    return {
+        "meetings": {m.id: m for m in archive.meetings},
+        "people": {p.id: p for p in archive.people},
+        "topics": {t.id: t for t in archive.topics},
+        "committees": {c.id: c for c in archive.committees},
+        "downloads": downloads,
+        "records": person_records(archive),
+    }
 
 
 def page_jobs(archive: Archive, site: Site, *, quality: QualityReport | None) -> list[PageJob]:
@@ -235,7 +279,7 @@ def page_jobs(archive: Archive, site: Site, *, quality: QualityReport | None) ->
     return jobs
 
 
-def _topic_counts(committee: Committee, meetings: dict[str, Meeting]) -> list[tuple[str, int]]:
+def _topic_counts(committee: Committee, meetings: Mapping[str, Meeting]) -> list[tuple[str, int]]:
     counts: dict[str, int] = defaultdict(int)
     for meeting_id in committee.meetings:
         for item in meetings[meeting_id].items:

@@ -1,0 +1,331 @@
+"""Pages a rebuild can take from the live site as they are, because nothing they show has changed.
+
+A page is a function of three things: what every page shares (the code, the templates, the settings,
+the asset URLs), the values its job gives it (a meeting, a person and their record), and the
+archive's records its template looks up through ``site`` (``site.people[id]``, ``site.meetings[id]``).
+So a build notes, for each such page, a digest of its values and which records it read, and keeps
+a digest of every record. The next build renders the page only when its values differ, or a record
+it read has changed, or the live site no longer has the very file; otherwise it is linked from the
+live site unrendered.
+
+Records reach a page two ways, and both are noted:
+
+- looked up through the site's ``Lookups`` (a page that lists every record of a kind, or looks
+  for one that is not there, reads the whole kind: any change to it renders the page again);
+- held in the page's values, where the values' digest names each record instead of copying it in
+  and notes it as read.
+
+Since a page reads only through these, the same values and records make the same template run the
+same way: it reads the same records again and writes the same bytes (builds are deterministic).
+
+Only pages whose values are records and plain values are remembered: meetings', people's and
+committees' pages, three quarters of the time pages take. Pages made from listings (a topic's
+thread, the register of resolutions) are rendered every build: working out what a hundred thousand
+thread entries are made from costs every build, a cold one too, about what rendering those pages
+again costs a rebuild.
+
+The memo is kept in the build cache like the other files there (buildcache): anything wrong with it
+only means every page is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import marshal
+import operator
+import pickle
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar, cast
+
+import jinja2
+
+from . import buildcache
+from .model import Block, Item, Meeting
+
+MEMO_FILE = "pages.pickle"
+EVERY = "\0every"
+"""The key that stands for a whole kind of record: which there are, and everything each holds."""
+Key = tuple[str, str]
+"""(kind, id): ("people", "jane-smith"); the kind is the Site field the record is looked up in."""
+V = TypeVar("V")
+
+
+class Reads:
+    """Which records the page being rendered has read (by number), and which it looked for and did not
+    find; noted while ``page`` is a set."""
+
+    def __init__(self, numbers: dict[str, dict[str, int]]) -> None:
+        self.numbers = numbers
+        """kind -> id -> record number; EVERY stands for the whole kind."""
+        self.page: set[int] | None = None
+        self.absent: set[Key] = set()
+
+
+class Lookups(Mapping[str, V]):
+    """One kind of the site's records, by id, noting what the page being rendered looks up."""
+
+    __slots__ = ("kind", "records", "reads", "numbers")
+
+    def __init__(self, kind: str, records: dict[str, V], reads: Reads) -> None:
+        self.kind = kind
+        self.records = records
+        self.reads = reads
+        self.numbers = reads.numbers.get(kind, {})
+
+    def __getitem__(self, key: str) -> V:
+        try:
+            value = self.records[key]
+        except KeyError:
+            if self.reads.page is not None:
+                self.reads.absent.add((self.kind, key))  # it may be there next time
+            raise
+        if self.reads.page is not None:
+            self.reads.page.add(self.numbers[key])
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        self._every()
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        self._every()
+        return len(self.records)
+
+    def _every(self) -> None:
+        if self.reads.page is not None:
+            self.reads.page.add(self.numbers[EVERY])
+
+
+@dataclass(frozen=True)
+class Page:
+    """What one page was made from, and what it came to."""
+
+    values: bytes
+    """Digest of its template's name and the values its job gave it."""
+    reads: bytes
+    """The records it read, by number in the memo's ``keys`` (``numbered``: a page at 10,000 meetings
+    reads a few dozen to tens of thousands)."""
+    absent: tuple[Key, ...]
+    """The records it looked for and did not find."""
+    output: str
+    """SHA-256 of the page as published."""
+
+
+@dataclass(frozen=True)
+class Memo:
+    """One build's pages, with the records they could read."""
+
+    shared: bytes
+    keys: tuple[Key, ...]
+    digests: tuple[bytes, ...]
+    """Each record's digest, in the order of ``keys``."""
+    pages: dict[str, Page]
+
+
+class Records:
+    """This build's records, numbered, with their digests; and, from the last build's memo, which pages
+    need not be rendered again.
+
+    Made before pages are shared out to forked processes, which each use it for their own pages."""
+
+    def __init__(self, shared: bytes, kinds: dict[str, dict[str, Any]], last: Memo | None,
+                 read: Mapping[str, str]) -> None:
+        """``read``: each source file's SHA-256 as read (SourceAccount.sha256)."""
+        self.shared = shared
+        self.keys: list[Key] = []
+        self.digests: list[bytes] = []
+        self.held: dict[int, int] = {}
+        """id() of each record object -> its number."""
+        for kind, records in kinds.items():
+            every = hashlib.blake2b(digest_size=16)
+            for key, record in records.items():
+                number = len(self.keys)
+                digest = _meeting_digest(record, read) if isinstance(record, Meeting) else _digest(record)
+                every.update(b"%d:%s\0%s" % (len(key), key.encode(), digest))
+                self.held[id(record)] = number
+                self.keys.append((kind, key))
+                self.digests.append(digest)
+            self.keys.append((kind, EVERY))
+            self.digests.append(every.digest())
+        self.numbers = {key: n for n, key in enumerate(self.keys)}
+        by_kind: dict[str, dict[str, int]] = {kind: {} for kind in kinds}
+        for (kind, key), number in self.numbers.items():
+            by_kind[kind][key] = number
+        self.reads = Reads(by_kind)
+        self.last = last if last is not None and last.shared == shared else None
+        self._changed = b""
+        if self.last is not None:
+            now = dict(zip(self.keys, self.digests, strict=True))
+            self._changed = bytes(now.get(key) != digest for key, digest in zip(self.last.keys, self.last.digests,
+                                                                                 strict=True))
+
+    def values_digest(self, template: str, values: dict[str, object]) -> tuple[bytes, set[int]] | None:
+        """A digest of a page's template name and values, and the records its values hold; None when
+        they hold anything but records, plain values and lists of them (see the module's docstring)."""
+        held: set[int] = set()
+        named = [(name, self._named(value, held)) for name, value in sorted(values.items())]
+        if any(value is _OTHER for _, value in named):  # a listing: rendered every build
+            return None
+        return hashlib.blake2b(repr((template, named)).encode(), digest_size=16).digest(), held
+
+    def _named(self, value: object, held: set[int]) -> object:
+        """``value`` as it goes into a values digest: a record by its name (noted in ``held``), a plain
+        value as it is, a list or tuple item by item; _OTHER for anything else."""
+        number = self.held.get(id(value))
+        if number is not None:
+            held.add(number)
+            return _Ref(*self.keys[number])
+        if type(value) in _PLAIN:
+            return value
+        if type(value) in (list, tuple):  # not their subclasses, whose repr could be anything
+            items = [self._named(item, held) for item in cast(list[object], value)]
+            return _OTHER if any(item is _OTHER for item in items) else items if type(value) is list else tuple(items)
+        return _OTHER
+
+    def unchanged(self, path: str, values: bytes) -> Page | None:
+        """The last build's page at ``path``, renumbered for this build, when it was made from these values
+        and none of the records it read has changed since; else None."""
+        page = self.last.pages.get(path) if self.last is not None else None
+        if page is None or page.values != values or any(self._changed[n] for n in _numbers(page.reads)) or \
+                any(key in self.numbers for key in page.absent):
+            return None
+        keys = self.last.keys  # type: ignore[union-attr]  # page is only found in a last memo
+        return Page(values, numbered(self.numbers[keys[n]] for n in _numbers(page.reads)), page.absent, page.output)
+
+    def memo(self, pages: dict[str, Page]) -> Memo:
+        return Memo(self.shared, tuple(self.keys), tuple(self.digests), pages)
+
+
+def numbered(numbers: Iterable[int]) -> bytes:
+    """Record numbers, sorted, four bytes each: how a Page keeps them."""
+    return array("I", sorted(numbers)).tobytes()
+
+
+def _numbers(packed: bytes) -> array[int]:
+    numbers = array("I")
+    numbers.frombytes(packed)
+    return numbers
+
+
+def shared_digest(templates: Path, site_wide: object) -> bytes:
+    """What every page depends on: this package's code, the templates, and ``site_wide`` values."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{sys.version}\0{jinja2.__version__}\0".encode())
+    here = Path(__file__).resolve().parent
+    for folder in (here, templates):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(f"{path.relative_to(folder)}\0".encode())
+            digest.update(path.read_bytes())
+    digest.update(_pickled(site_wide))
+    return digest.digest()
+
+
+def load(folder: Path | None) -> Memo | None:
+    """The last build's memo, if there is one this code can use; else every page is rendered."""
+    memo = buildcache.load(folder, MEMO_FILE, _version())
+    return memo if isinstance(memo, Memo) else None
+
+
+def save(folder: Path | None, memo: Memo) -> None:
+    buildcache.save(folder, MEMO_FILE, _version(), memo)
+
+
+@cache
+def _version() -> str:
+    return buildcache.code_version("pagememo.py")
+
+
+# --- digests: pickled without memo (the same values give the same bytes however objects are shared) -----
+
+
+def _digest(value: object) -> bytes:
+    return hashlib.blake2b(_pickled(value), digest_size=16).digest()
+
+
+def _pickled(value: object) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out).dump(value)
+    return out.getvalue()
+
+
+def _meeting_digest(meeting: Meeting, read: Mapping[str, str]) -> bytes:
+    """A meeting's digest: from its files' digests and what linking decided, when every file has one."""
+    files = [read.get(path, "") for path in meeting.sources]
+    if all(files):
+        return _linked_digest(meeting, files)
+    return _whole_digest(meeting)
+
+
+_LINKED = operator.attrgetter("anchor", "topics", "presenters", "mentioned", "declarations", "minutes_of")
+"""What linking decides about an item; the rest of it is what reading its files gave."""
+
+
+def _linked_digest(meeting: Meeting, files: list[str]) -> bytes:
+    """Reading is a function of a file's bytes, the code and the settings (those two are in the shared
+    digest): so the text of a meeting's items, most of the archive's bytes, is stood for by its files'
+    digests, and only what linking decided is written out. A third of the time of _whole_digest."""
+    linked = [(_LINKED(item), [(r.id, r.anchor) for r in item.resolutions]) for item in meeting.items]
+    text = repr((_fields(Meeting, "items")(meeting), files, linked))  # repr of str, date, tuple: the same every build
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _whole_digest(meeting: Meeting) -> bytes:
+    """A meeting's digest from all it holds; its items' text is marshalled rather than pickled (three
+    times faster, and the same bytes for the same strings)."""
+    digest = hashlib.blake2b(_pickled((_fields(Meeting, "items")(meeting),
+                                       [_fields(Item, "blocks")(item) for item in meeting.items])), digest_size=16)
+    for item in meeting.items:
+        blocks = tuple(map(_fields(Block), item.blocks))
+        try:
+            digest.update(marshal.dumps(blocks, 2))  # version 2: no back-references, which depend on reference counts
+        except ValueError:  # a field marshal cannot write
+            digest.update(_pickled(blocks))
+    return digest.digest()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a dataclass as its class's name and its field values: fast, and only ever hashed."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True  # no memo: shared and unshared equal objects give the same bytes
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls: type = type(obj)
+        if not dataclasses.is_dataclass(cls):
+            return NotImplemented
+        return _as_loaded, (cls.__qualname__, _fields(cls)(obj))
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
+"""Types whose repr is their value, the same in every build."""
+_OTHER = object()
+"""What a value that is no record, plain value or list of them comes to (see Records._named)."""
+
+
+class _Ref(NamedTuple):
+    """A record in a values digest. Its repr, unquoted, is like no plain value's."""
+
+    kind: str
+    key: str
+
+
+def _as_loaded(name: str, values: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """What a pickled dataclass would load as; digests are never loaded, but pickle needs a callable."""
+    return name, values
+
+
+@cache
+def _fields(cls: type, leave_out: str = "") -> Callable[[Any], tuple[Any, ...]]:
+    names = [field.name for field in dataclasses.fields(cls) if field.name != leave_out]
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else lambda obj: (getter(obj),)
+
