@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,9 @@ def serve_command(content: Path, out: Path, config_path: Path | None, strict: bo
     Example:
         python build.py serve --port 8000
     """
+    # Ctrl+C stops it however it was started: a shell starts a background job (`build.py serve &`, a
+    # script, CI) with SIGINT ignored, and Python keeps an ignored SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     config_file = config_path or Path("minutebook.toml")
     options = BuildOptions(content=content, out=out, strict=strict, config=_config(config_path), cache=CACHE)
     click.echo(_report(_run(options, debug=debug), options, quiet=True))
