@@ -71,7 +71,8 @@ def calendar_files(archive: Archive, config: SiteConfig, *, cache: Path | None =
     host = urlsplit(config.base_url).hostname or NO_HOST
     keys: list[EventKey] = [(entry, host, config.base_url) for entry in entries]
     kept = buildcache.load(cache, CACHE_FILE, _version())
-    known: dict[EventKey, bytes] = kept if isinstance(kept, dict) else {}
+    known: dict[EventKey, bytes] = kept if isinstance(kept, dict) and all(
+        isinstance(text, bytes) and text for text in kept.values()) else {}  # a damaged file is only a miss
     missing = [key for key in dict.fromkeys(keys) if key not in known]
     # Each event is serialised once (in worker processes when there are many) and written twice: into
     # calendar.ics and into its committee's calendar, spliced in as icalendar itself would write it.

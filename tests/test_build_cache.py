@@ -116,6 +116,11 @@ def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes
     assert moved == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
     assert b"Guild Hall" in moved["calendar.ics"] and b"Kittiwake Hall" not in moved["calendar.ics"]
 
+    version, events = pickle.loads(kept.read_bytes())
+    kept.write_bytes(pickle.dumps((version, {key: "not an event" for key in events})))  # damaged: only a miss
+    _build(content, tmp_path / "moved", cache)
+    assert _files(tmp_path / "moved") == moved
+
 
 def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     content, cache = _seeds(tmp_path), tmp_path / "cache"
