@@ -37,6 +37,7 @@ import markdown_it
 import pypdfium2 as pdfium
 import yaml
 
+from . import buildcache
 from .contacts import withhold_document
 from .model import ExemptItem, ParsedItem, ParsedMeeting, Problem, SourceSpan, ThemeHits
 from .parse import parse_document
@@ -45,8 +46,9 @@ from .sources import FORMATS, MAX_BYTES, SourceDocument, read_source, readable_b
 from .topics import is_procedural, text_hits, themes_from
 
 CACHE_FILE = "parsed.pickle"
-READER_MODULES = ("attendance", "blocks", "contacts", "dates", "errors", "header", "layout", "model", "parse",
-                  "parsecache", "pdfrows", "pdftext", "people", "slugs", "sources", "topics", "thesaurus.toml")
+READER_MODULES = ("attendance.py", "blocks.py", "contacts.py", "dates.py", "errors.py", "header.py", "layout.py",
+                  "model.py", "parse.py", "parsecache.py", "pdfrows.py", "pdftext.py", "people.py", "slugs.py",
+                  "sources.py", "topics.py", "thesaurus.toml")
 """The modules whose code decides what reading a document gives: a change to any starts the cache afresh."""
 POOL_FROM = 48
 """Fewer documents to read than this are read in this process: starting workers would cost more."""
@@ -296,12 +298,8 @@ def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 @cache
 def _code_version() -> str:
     """A digest of the reader's code and of what it depends on, so new code never meets old results."""
-    versions = f"{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}\0{pdfium.PDFIUM_INFO}\0"
-    digest = hashlib.sha256(versions.encode())
-    here = Path(__file__).resolve().parent
-    for name in READER_MODULES:
-        digest.update((here / (name if "." in name else f"{name}.py")).read_bytes())
-    return digest.hexdigest()
+    return buildcache.code_version(*READER_MODULES,
+                                   extra=f"{yaml.__version__}\0{markdown_it.__version__}\0{pdfium.PDFIUM_INFO}")
 
 
 def _load(cache: Path) -> dict[str, bytes]:
