@@ -34,7 +34,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import marshal
 import operator
 import pickle
 import sys
@@ -48,7 +47,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 import jinja2
 
 from . import buildcache
-from .model import Block, Item, Meeting
+from .model import Meeting
 
 MEMO_FILE = "pages.pickle"
 EVERY = "\0every"
@@ -257,11 +256,10 @@ def _pickled(value: object) -> bytes:
 
 
 def _meeting_digest(meeting: Meeting, read: Mapping[str, str]) -> bytes:
-    """A meeting's digest: from its files' digests and what linking decided, when every file has one."""
+    """A meeting's digest: from its files' digests and what linking decided, when every file has one
+    (every file that gave meetings has); else from all it holds."""
     files = [read.get(path, "") for path in meeting.sources]
-    if all(files):
-        return _linked_digest(meeting, files)
-    return _whole_digest(meeting)
+    return _linked_digest(meeting, files) if all(files) else _digest(meeting)
 
 
 _LINKED = operator.attrgetter("anchor", "topics", "presenters", "mentioned", "declarations", "minutes_of")
@@ -271,24 +269,11 @@ _LINKED = operator.attrgetter("anchor", "topics", "presenters", "mentioned", "de
 def _linked_digest(meeting: Meeting, files: list[str]) -> bytes:
     """Reading is a function of a file's bytes, the code and the settings (those two are in the shared
     digest): so the text of a meeting's items, most of the archive's bytes, is stood for by its files'
-    digests, and only what linking decided is written out. A third of the time of _whole_digest."""
+    digests, and only what linking decided is written out: 0.4-0.5 s for 10,113 meetings, against 3.2 s
+    for pickling them whole."""
     linked = [(_LINKED(item), [(r.id, r.anchor) for r in item.resolutions]) for item in meeting.items]
     text = repr((_fields(Meeting, "items")(meeting), files, linked))  # repr of str, date, tuple: the same every build
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-def _whole_digest(meeting: Meeting) -> bytes:
-    """A meeting's digest from all it holds; its items' text is marshalled rather than pickled (three
-    times faster, and the same bytes for the same strings)."""
-    digest = hashlib.blake2b(_pickled((_fields(Meeting, "items")(meeting),
-                                       [_fields(Item, "blocks")(item) for item in meeting.items])), digest_size=16)
-    for item in meeting.items:
-        blocks = tuple(map(_fields(Block), item.blocks))
-        try:
-            digest.update(marshal.dumps(blocks, 2))  # version 2: no back-references, which depend on reference counts
-        except ValueError:  # a field marshal cannot write
-            digest.update(_pickled(blocks))
-    return digest.digest()
 
 
 class _Pickler(pickle.Pickler):
