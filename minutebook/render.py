@@ -117,9 +117,8 @@ class PageWriter:
         kinds = site_records(archive, downloads)
         council = council_name(archive, config)
         title = config.site_title(council)
-        shared = shared_digest(templates, (council, title, config, assets)) if remember else b""
-        read = {account.path: account.sha256 for account in archive.accounts}
-        self.records = Records(shared, kinds, last, read) if remember else None
+        self.records = Records(shared_digest(templates, (council, title, config, assets)), kinds, last,
+                               {account.path: account.sha256 for account in archive.accounts}) if remember else None
         reads = self.records.reads if self.records else Reads({})
 
         def look(kind: str) -> Lookups[Any]:
