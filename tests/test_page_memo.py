@@ -59,6 +59,21 @@ def test_each_edit_gives_the_site_a_fresh_build_gives(tmp_path: Path, make_conte
         assert snapshot(out) == fresh(content, tmp_path / f"fresh-{n}"), what
 
 
+def test_an_item_made_exempt_leaves_no_trace_of_its_text_in_the_rebuild(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    sale = "3. Land Sale at Mill Lane\n\nCANARY-9e2d the offer from Acme Homes was accepted.\n"
+    content = make_content({"parish.txt": MINUTES + "\n" + sale}, with_seeds=True)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    rebuild(content, out, cache)
+    assert b"CANARY-9e2d" in (out / MEETING).read_bytes()
+    exempt = ("PART II - EXEMPT INFORMATION\n\n" + sale.replace(
+        "\n\n", "\n\nExempt under paragraph 3 of Schedule 12A to the Local Government Act 1972.\n\n", 1))
+    (content / "parish.txt").write_text(MINUTES + "\n" + exempt, encoding="utf-8")
+    result = rebuild(content, out, cache)
+    assert result.pages_kept > 0
+    assert [path for path, data in snapshot(out).items() if b"CANARY-9e2d" in data] == []
+    assert snapshot(out) == fresh(content, tmp_path / "fresh")
+
+
 def test_a_deleted_document_and_a_new_one_give_the_site_a_fresh_build_gives(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     content = make_content({"parish.txt": MINUTES}, with_seeds=True)
     out, cache = tmp_path / "site", tmp_path / "cache"
