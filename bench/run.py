@@ -697,6 +697,7 @@ def run_size(n: int, args: argparse.Namespace, engines: set[str], queries: list[
     lock.busy.clear()
     built = set() if args.browser_only else engines
     if "minutebook" in built:
+        built_from = sb.machine().get("commit")  # the code as built: the tree may change while the rest runs
         report["minutebook"] = minutebook_phase(folder, content, args, lock)
     elif "pagefind" in engines and not (folder / "site" / "index.html").is_file():
         raise SystemExit(f"no Minutebook site in {folder}: run without --only or --browser-only first")
@@ -712,6 +713,8 @@ def run_size(n: int, args: argparse.Namespace, engines: set[str], queries: list[
             report.setdefault("kept_from_earlier_run", []).append(engine)
     report["cpu_busy_before"] = dict(lock.busy)
     report["machine"] = machine(report["browser"].get("chromium"))
+    if "minutebook" in built:
+        report["machine"]["commit"] = built_from
     path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     say(f"  -> {path.relative_to(ROOT)}")
     return report
