@@ -47,8 +47,9 @@ class BuildOptions:
     config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
     cache: Path | None = None
-    """Where documents as read, linking's answers and downloads are kept between builds; None works
-    everything out afresh. (The search index is kept by the live site: see search.Indexer.write.)"""
+    """Where documents as read, linking's answers, downloads, calendar events, pages' sources and meetings
+    as tokenized for search are kept between builds; None works everything out afresh. (The search
+    index itself is kept by the live site: see search.Indexer.write.)"""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 
@@ -90,7 +91,7 @@ def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
-    with SearchWorker(options.out) as search:
+    with SearchWorker(options.out, options.cache) as search:
         archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
                                        progress=options.progress, cache=options.cache)
         give_back_freed_memory()  # the documents as read, now linked

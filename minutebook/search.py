@@ -42,6 +42,7 @@ import numpy as np
 
 from .memory import give_back_freed_memory
 from .model import Archive, Item, Meeting
+from .searchcache import TokenCache
 from .searchterms import TIERS, Put, Tokenizer, postings
 
 FIELDS: list[dict[str, Any]] = [
@@ -120,24 +121,21 @@ def build_search(archive: Archive, *, put: Put | None = None, kept: Callable[[st
     return indexer.write(listed(archive), put=put, kept=kept)
 
 
-DIGEST_CHUNK = 1024
-"""Documents hashed together for the folder's name."""
-
-
 class Indexer:
     """The search index of documents given one at a time: meetings oldest first, each with its items,
     then the directory of people, topics and committees.
 
-    Each document is tokenized, hashed, its record and filters noted as it comes, and nothing
-    else of it is kept: at 10,000 meetings the documents are 400 MB as objects, what is kept of
-    them (term ids, records as JSON) less than half that.
+    Each meeting is hashed, tokenized (or taken from ``cache`` as the last build tokenized it, see
+    searchcache.py), its records and filters noted as it comes, and nothing else of it is kept: at
+    10,000 meetings the documents are 400 MB as objects, what is kept of them (term ids, records as
+    JSON) less than half that.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
         self.tokenizer = Tokenizer(len(FIELDS))
+        self.tokens = TokenCache(cache)
         self.boosts = array("d")
         self.digest = hashlib.sha256(_CODE)
-        self.unhashed: list[tuple[Any, ...]] = []
         self.stores: list[bytes] = []
         """The record files' JSON, RECORD_CHUNK documents each (the last one still in ``shown``)."""
         self.shown: list[dict[str, Any]] = []
@@ -154,22 +152,21 @@ class Indexer:
             self.years[-1][2] += len(group.documents)
         else:
             self.years.append([group.year, self.tokenizer.documents, len(group.documents)])
-        for document in group.documents:
-            self._add(document)
+        first = self.tokenizer.documents
+        self.tokens.add(self.tokenizer, self._hash(group.documents), [d.fields for d in group.documents])
+        for doc_id, document in enumerate(group.documents, start=first):
+            self._note(doc_id, document)
 
     def add_directory(self, documents: list[Document]) -> None:
         self.directory = self.tokenizer.documents
+        self._hash(documents)
         for document in documents:
-            self._add(document)
+            self._note(self.tokenizer.documents, document)
+            self.tokenizer.add(document.fields)
 
-    def _add(self, document: Document) -> None:
-        doc_id = self.tokenizer.documents
-        self.tokenizer.add(document.fields)
+    def _note(self, doc_id: int, document: Document) -> None:
+        """What a document shows and which filters keep it."""
         self.boosts.append(document.boost)
-        self.unhashed.append((document.fields, document.record, document.people, document.topics,
-                              document.committee, document.boost))
-        if len(self.unhashed) == DIGEST_CHUNK:
-            self._hash()
         self.shown.append(document.record)
         if len(self.shown) == RECORD_CHUNK:
             self.stores.append(_dumps(self.shown))
@@ -183,12 +180,14 @@ class Indexer:
         self.named["people"].update(document.people)
         self.named["topics"].update(document.topics)
 
-    def _hash(self) -> None:
-        """Pickled without the memo, so the bytes depend on the values alone, not on which objects
-        are shared. Pickle, not JSON: a quarter of the time over the 150 MB of text 10,000 meetings have."""
-        if self.unhashed:
-            self.digest.update(_pickled(self.unhashed))
-            self.unhashed = []
+    def _hash(self, documents: list[Document]) -> bytes:
+        """A digest of everything indexed about ``documents``, added to the folder's: pickled without the
+        memo, so the bytes depend on the values alone, not on which objects are shared. Pickle, not
+        JSON: a quarter of the time over the 150 MB of text 10,000 meetings have."""
+        digest = hashlib.sha256(_pickled([(d.fields, d.record, d.people, d.topics, d.committee, d.boost)
+                                           for d in documents])).digest()
+        self.digest.update(digest)
+        return digest
 
     def write(self, listing: Listed, *, put: Put | None = None,
               kept: Callable[[str], bool] | None = None) -> SearchIndex:
@@ -203,8 +202,8 @@ class Indexer:
         """
         names = _dumps({"people": _names(listing.people, self.named["people"]),
                         "topics": _names(listing.topics, self.named["topics"])})
-        self._hash()
         self.digest.update(_pickled((names, listing.committees)))
+        self.tokens.save(self.tokenizer)
         folder = f"search/{self.digest.hexdigest()[:12]}"
         files: dict[str, bytes] = {}
         if kept is not None and kept(folder):

@@ -152,6 +152,36 @@ class Segments:
     """[field, document]: how many terms each field has, as lunr counts its length."""
 
 
+@dataclass(frozen=True)
+class Mark:
+    terms: int
+    sizes: int
+    documents: int
+
+
+@dataclass(frozen=True)
+class Tokenized:
+    """Documents as a Tokenizer took them, in its term numbering: what a build keeps so that the next
+    need not tokenize them again (see searchcache.py)."""
+
+    terms: bytes
+    """Term id of every token (C ints), -1 where lunr.js indexes nothing."""
+    sizes: bytes
+    """Tokens in each field that has text (C ints)."""
+    slots: bytes
+    """Which field of which document each size is (64-bit), counted from the first document."""
+    documents: int
+
+
+class Earlier:
+    """The term names of the build whose runs are replayed, and the id each has been given in this one."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.now = np.full(len(names) + 1, -1, dtype=np.intc)
+        """Indexed by the earlier id; the extra last entry stays -1, so a token with no term (-1) maps to -1."""
+
+
 class Tokenizer:
     """lunr.js's tokenizer and pipeline over the fields of each document as it comes.
 
@@ -177,6 +207,51 @@ class Tokenizer:
                 self.sizes.append(len(found))
                 self.slots.append(self.documents * self.field_count + field_id)
         self.documents += 1
+
+    def mark(self) -> Mark:
+        """Where the next document's tokens will start: see ``since``."""
+        return Mark(len(self.terms), len(self.sizes), self.documents)
+
+    def since(self, mark: Mark) -> Tokenized:
+        """The documents added since ``mark``, as ``replay`` takes them back."""
+        slots = np.frombuffer(self.slots, dtype=np.int64)[mark.sizes:] - mark.documents * self.field_count
+        return Tokenized(self.terms[mark.terms:].tobytes(), self.sizes[mark.sizes:].tobytes(), slots.tobytes(),
+                         self.documents - mark.documents)
+
+    def replay(self, run: Tokenized, earlier: Earlier) -> bool:
+        """Add documents another build tokenized (numbered by ``earlier``), as ``add`` would have added
+        them: terms this build has not met yet are numbered in the order the documents first use them.
+        False, and nothing added, if ``run`` does not fit ``earlier`` (a damaged cache)."""
+        try:
+            old = np.frombuffer(run.terms, dtype=np.intc)
+            sizes = np.frombuffer(run.sizes, dtype=np.intc)
+            slots = np.frombuffer(run.slots, dtype=np.int64)
+        except (TypeError, ValueError):
+            return False
+        if not isinstance(run.documents, int) or len(sizes) != len(slots) or int(sizes.sum()) != len(old):
+            return False
+        if len(old) and not (int(old.min()) >= -1 and int(old.max()) < len(earlier.names)):
+            return False
+        if len(slots) and not (int(sizes.min()) >= 0 and int(slots.min()) >= 0
+                               and int(slots.max()) < run.documents * self.field_count):
+            return False
+        new = earlier.now[old]
+        unmet = (new < 0) & (old >= 0)
+        if unmet.any():
+            found, first = np.unique(old[unmet], return_index=True)
+            terms = self.vocabulary.terms
+            for term_id in found[np.argsort(first)].tolist():
+                earlier.now[term_id] = terms.setdefault(earlier.names[term_id], len(terms))
+            new = earlier.now[old]
+        self.terms.frombytes(new.tobytes())
+        self.sizes.frombytes(run.sizes)
+        self.slots.frombytes((slots + self.documents * self.field_count).tobytes())
+        self.documents += run.documents
+        return True
+
+    def names(self) -> list[str]:
+        """Every term met so far, by term id."""
+        return list(self.vocabulary.terms)
 
     def finish(self) -> tuple[Tokens, Segments]:
         """Every token lunr.js indexes (stop words and punctuation have no term), and the fields they are in."""

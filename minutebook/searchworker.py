@@ -33,8 +33,9 @@ class SearchWorker:
     """Used as a context manager around the build, so the worker is stopped however the build ends
     (a build that will not publish simply never sends it a staging folder)."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, cache: Path | None = None) -> None:
         self.out = out
+        self.cache = cache
         self.worker = Worker(self._index)
 
     def __enter__(self) -> SearchWorker:
@@ -70,8 +71,9 @@ class SearchWorker:
         """In the worker: the documents as they come, then the index, put into the staging folder.
 
         Indexing starts before the staging folder is known, unless the live site may already have
-        this very index (then the staging folder can keep it without making it again)."""
-        indexer = Indexer()
+        this very index (then the staging folder can keep it without making it again). The meetings
+        the last build tokenized are loaded from the cache while this process waits for the first."""
+        indexer = Indexer(self.cache)
         while (batch := receive()) is not None:
             for group in batch:
                 indexer.add_meeting(group)

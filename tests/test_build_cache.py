@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 import shutil
 from pathlib import Path
 
-from minutebook import calendars
+from minutebook import calendars, searchcache
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
@@ -43,6 +44,16 @@ def _seeds(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     return content
+
+
+def _one_meeting_built(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """content/ with one meeting's minutes, built once into tmp_path/first with a cache: (content, cache, minutes)."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    doc = content / "cabinet.txt"
+    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1), encoding="utf-8")
+    _build(content, tmp_path / "first", cache)
+    return content, cache, doc
 
 
 def test_a_rebuild_from_the_cache_publishes_the_same_site_and_accounts_for_every_document(tmp_path: Path) -> None:
@@ -94,11 +105,7 @@ def test_a_changed_document_is_read_again(tmp_path: Path) -> None:
 
 
 def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes(tmp_path: Path) -> None:
-    content, cache = tmp_path / "content", tmp_path / "cache"
-    content.mkdir()
-    doc = content / "cabinet.txt"
-    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1), encoding="utf-8")
-    _build(content, tmp_path / "first", cache)
+    content, cache, doc = _one_meeting_built(tmp_path)
     kept = cache / calendars.CACHE_FILE
     version, events = pickle.loads(kept.read_bytes())
     [(key, text)] = events.items()
@@ -120,6 +127,56 @@ def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes
     kept.write_bytes(pickle.dumps((version, {key: "not an event" for key in events})))  # damaged: only a miss
     _build(content, tmp_path / "moved", cache)
     assert _files(tmp_path / "moved") == moved
+
+
+def _index_terms(site: Path) -> str:
+    """Every term of the search index's dictionary, as JSON text."""
+    [folder] = (p for p in (site / "search").iterdir() if p.is_dir())
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((folder / "t").glob("*.json")))
+
+
+def test_search_terms_come_from_the_cache_until_the_meeting_they_index_changes(tmp_path: Path) -> None:
+    content, cache, doc = _one_meeting_built(tmp_path)
+    kept = cache / searchcache.NAME
+    version, (names, runs) = pickle.loads(kept.read_bytes())
+    assert '"pothol"' in _index_terms(tmp_path / "first") and len(runs) == 1
+    names = ["kittiwak" if name == "pothol" else name for name in names]
+    kept.write_bytes(pickle.dumps((version, (names, runs))))
+
+    unchanged = _build(content, tmp_path / "unchanged", cache)
+    assert unchanged.published
+    terms = _index_terms(tmp_path / "unchanged")
+    assert '"kittiwak"' in terms and '"pothol"' not in terms, "the meeting's kept terms are used as they are"
+
+    doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1).replace("potholes", "gritting"), encoding="utf-8")
+    _build(content, tmp_path / "edited", cache)
+    _build(content, tmp_path / "fresh", None)
+    edited = _files(tmp_path / "edited")
+    assert edited == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
+    assert '"grit"' in _index_terms(tmp_path / "edited") and '"kittiwak"' not in _index_terms(tmp_path / "edited")
+
+    version, (names, runs) = pickle.loads(kept.read_bytes())
+    damaged = {key: dataclasses.replace(run, terms=run.terms[:-1]) for key, run in runs.items()}
+    kept.write_bytes(pickle.dumps((version, (names[:3], damaged))))  # cut short, and naming too few terms
+    _build(content, tmp_path / "edited", cache)
+    assert _files(tmp_path / "edited") == edited
+
+
+def test_removing_the_oldest_meeting_leaves_the_search_index_a_fresh_build_would_make(tmp_path: Path) -> None:
+    """Terms are numbered as the index first meets them. Once the oldest meeting has gone, the next one's
+    kept terms must be numbered in its own order, not in the order the oldest meeting gave them."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    sentences = ["Gritting, drainage and then potholes were discussed.", "Potholes, drainage and then gritting.",
+                 "Drainage only."]
+    for n, sentence in enumerate(sentences):
+        minutes = MINUTES.format(when=dt.date(2024, 3, 5 + 7 * n), n=n).replace("asked about", f"said: {sentence}")
+        (content / f"cabinet-{n}.txt").write_text(minutes, encoding="utf-8")
+    _build(content, tmp_path / "site", cache)
+    (content / "cabinet-0.txt").unlink()
+    _build(content, tmp_path / "site", cache)
+    _build(content, tmp_path / "fresh", None)
+    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
 
 
 def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
