@@ -198,15 +198,14 @@ WATCH_MKDOCS = """
 
 def mkdocs_cold(browser: Any, base: str, query: str, timeout_ms: int) -> dict[str, Any]:
     """A fresh context opens /?q=: time and bytes until the first result (or "No results") is shown."""
-    from search_bench import Collected, Wire, _wait, js_heap_mb
+    from search_bench import Collected, Wire, js_heap_mb, open_and_wait
 
     context = browser.new_context()
     collected = Collected()
     context.on("requestfinished", collected.on_finished)
     page = context.new_page()
     page.add_init_script(WATCH_MKDOCS)
-    page.goto(f"{base}/?q={quote(query)}", wait_until="commit")
-    finished = _wait(page, "window.__mk && window.__mk.first !== null", timeout_ms)
+    finished = open_and_wait(page, f"{base}/?q={quote(query)}", "window.__mk && window.__mk.first !== null", timeout_ms)
     state = page.evaluate("window.__mk")
     wire = Wire.of(page, collected)
     heap = js_heap_mb(context, page)
@@ -220,13 +219,12 @@ def mkdocs_cold(browser: Any, base: str, query: str, timeout_ms: int) -> dict[st
 
 def mkdocs_keypress(browser: Any, base: str, queries: list[str], repeat: int, timeout_ms: int) -> dict[str, Any]:
     """The modal open and its first query answered, then type each query into #mkdocs-search-query."""
-    from search_bench import _wait, keypress
+    from search_bench import keypress, open_and_wait
 
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(WATCH_MKDOCS)
-    page.goto(f"{base}/?q={quote(queries[0])}", wait_until="commit")
-    if not _wait(page, "window.__mk && window.__mk.first !== null", timeout_ms):
+    if not open_and_wait(page, f"{base}/?q={quote(queries[0])}", "window.__mk && window.__mk.first !== null", timeout_ms):
         context.close()
         return {"timed_out": True, "median_dom_ms": None, "median_settled_ms": None, "per_query": {}}
     result = keypress(page, "#mkdocs-search-query", [RESULTS], queries, repeat, timeout_ms)

@@ -32,7 +32,9 @@ For each size N, in bench/out/run<N>/:
    has no incremental build).
 5. Chromium (Debian's, headless), every site served from 127.0.0.1 with gzip level 6 (bodies
    compressed before measuring), each cold load in a fresh browser context, --repeat times
-   per query (median kept), after one unmeasured warm-up load:
+   per query (median kept), after one unmeasured warm-up load. Each page tells the bench it is
+   done with a console message of its own (search_bench.open_and_wait), so nothing of
+   Playwright's is injected into a page while its load is timed:
    * Minutebook: /search/?q=<query>; time from navigation start to the first
      ``#search-results li``; bytes: every response that ended by then (Resource Timing's
      transferSize, headers + gzip body; a worker's fetches from Playwright).
