@@ -37,16 +37,20 @@ def load(folder: Path | None, name: str, version: str) -> object | None:
     return value if kept_version == version else None
 
 
-def save(folder: Path | None, name: str, version: str, value: object) -> None:
+def save(folder: Path | None, name: str, version: str, value: object, *, memo: bool = True) -> None:
     """Keep ``value`` under ``name``: written whole, then swapped in, so a build stopped half-way
-    leaves the last one's file as it was."""
+    leaves the last one's file as it was. Without ``memo``, the pickler keeps no reference to what it
+    has written (objects shared within ``value`` are written again each time, and it must not refer
+    to itself), so a value made part by part as it is written is never held whole."""
     if folder is None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         partial = folder / f"{name}.{os.getpid()}.partial"
         with partial.open("wb") as file:
-            pickle.dump((version, value), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = not memo
+            pickler.dump((version, value))
         os.replace(partial, folder / name)
     except OSError:  # a cache that cannot be written costs time next build, nothing else
         pass

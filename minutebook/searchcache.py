@@ -9,12 +9,12 @@ a rebuild's index is byte for byte a fresh build's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 from . import buildcache
-from .searchterms import Earlier, Tokenized, Tokenizer
+from .searchterms import Earlier, Mark, Tokenized, Tokenizer
 
 NAME = "search-tokens.pickle"
 VERSION = buildcache.code_version("searchterms.py", "lunrjs.py", "searchcache.py", extra=f"lunr {version('lunr')}")
@@ -28,7 +28,8 @@ class TokenCache:
         names, runs = _sound(buildcache.load(folder, NAME, VERSION))
         self.earlier = Earlier(names)
         self.runs = runs
-        self.made: dict[bytes, Tokenized] = {}
+        self.made: dict[bytes, tuple[Mark, Mark]] = {}
+        """This build's meetings: where each one's tokens start and end in the tokenizer."""
         self.fresh = 0
         """Meetings tokenized from their text this build."""
 
@@ -41,14 +42,27 @@ class TokenCache:
             for fields in documents:
                 tokenizer.add(fields)
         if self.folder is not None:
-            self.made[key] = tokenizer.since(mark)
+            self.made[key] = (mark, tokenizer.mark())
 
     def save(self, tokenizer: Tokenizer) -> None:
         """Keep this build's runs for the next, unless the file already holds exactly these."""
         if self.folder is not None and (self.fresh or self.made.keys() != self.runs.keys()):
-            buildcache.save(self.folder, NAME, VERSION, (tokenizer.names(), self.made))
+            buildcache.save(self.folder, NAME, VERSION, (tokenizer.names(), _Runs(tokenizer, self.made)), memo=False)
         self.runs, self.made = {}, {}
         self.earlier = Earlier([])
+
+
+class _Runs:
+    """This build's runs, pickled as a dict of key -> Tokenized, each copied out of the tokenizer only as it
+    is written: at 10,000 meetings they are 100 MB, which copies made as each meeting is tokenized would
+    add to the search worker's memory while the pages are being written."""
+
+    def __init__(self, tokenizer: Tokenizer, spans: dict[bytes, tuple[Mark, Mark]]) -> None:
+        self.tokenizer = tokenizer
+        self.spans = spans
+
+    def __reduce__(self) -> tuple[type[dict[bytes, Tokenized]], tuple[()], None, None, Iterator[tuple[bytes, Tokenized]]]:
+        return dict, (), None, None, ((key, self.tokenizer.since(*span)) for key, span in self.spans.items())
 
 
 def _sound(kept: object) -> tuple[list[str], dict[bytes, Tokenized]]:

@@ -212,11 +212,12 @@ class Tokenizer:
         """Where the next document's tokens will start: see ``since``."""
         return Mark(len(self.terms), len(self.sizes), self.documents)
 
-    def since(self, mark: Mark) -> Tokenized:
-        """The documents added since ``mark``, as ``replay`` takes them back."""
-        slots = np.frombuffer(self.slots, dtype=np.int64)[mark.sizes:] - mark.documents * self.field_count
-        return Tokenized(self.terms[mark.terms:].tobytes(), self.sizes[mark.sizes:].tobytes(), slots.tobytes(),
-                         self.documents - mark.documents)
+    def since(self, mark: Mark, until: Mark | None = None) -> Tokenized:
+        """The documents added after ``mark`` (and before ``until``, if given), as ``replay`` takes them back."""
+        end = until or self.mark()
+        slots = np.frombuffer(self.slots, dtype=np.int64)[mark.sizes:end.sizes] - mark.documents * self.field_count
+        return Tokenized(self.terms[mark.terms:end.terms].tobytes(), self.sizes[mark.sizes:end.sizes].tobytes(),
+                         slots.tobytes(), end.documents - mark.documents)
 
     def replay(self, run: Tokenized, earlier: Earlier) -> bool:
         """Add documents another build tokenized (numbered by ``earlier``), as ``add`` would have added
