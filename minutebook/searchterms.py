@@ -212,9 +212,8 @@ class Tokenizer:
         """Where the next document's tokens will start: see ``since``."""
         return Mark(len(self.terms), len(self.sizes), self.documents)
 
-    def since(self, mark: Mark, until: Mark | None = None) -> Tokenized:
-        """The documents added after ``mark`` (and before ``until``, if given), as ``replay`` takes them back."""
-        end = until or self.mark()
+    def since(self, mark: Mark, end: Mark) -> Tokenized:
+        """The documents added between ``mark`` and ``end``, as ``replay`` takes them back."""
         slots = np.frombuffer(self.slots, dtype=np.int64)[mark.sizes:end.sizes] - mark.documents * self.field_count
         return Tokenized(self.terms[mark.terms:end.terms].tobytes(), self.sizes[mark.sizes:end.sizes].tobytes(),
                          slots.tobytes(), end.documents - mark.documents)
