@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -224,5 +225,30 @@ def _why(result: BuildResult) -> str:
     return f"{len(result.errors)} errors" if result.errors else f"{len(result.warnings)} warnings in strict mode"
 
 
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the command line, then end the process without Python's own clean-up."""
+    try:
+        cli(argv)
+    except SystemExit as done:
+        end(done.code)
+    end(0)
+
+
+def end(code: object) -> NoReturn:
+    """End the process now, with ``code`` as ``sys.exit`` would take it, its output flushed.
+
+    A build leaves millions of small objects behind (the archive as read and linked), and Python's
+    exit frees them one by one: 1-3 s at 10,000 meetings, where the system takes the memory back at
+    once. Every file, worker and thread the build opens is closed by then (context managers), so
+    only that is skipped; mypy ends the same way (mypy.util.hard_exit).
+    """
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    sys.exit(cli())
+    main()

@@ -61,7 +61,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
 BENCH = Path(__file__).resolve().parent
@@ -258,8 +258,8 @@ def content_stats(content: Path) -> dict[str, Any]:
 # --- 2. Minutebook's build, instrumented ----------------------------------------------------------
 
 
-def build_child(content: str, out: str, stages_path: str) -> int:
-    """Run build.py's command line in this process, timing each pipeline stage.
+def build_child(content: str, out: str, stages_path: str) -> NoReturn:
+    """Run build.py's command line in this process, timing each pipeline stage; then end the process.
 
     Every function pipeline.py calls from another minutebook module is wrapped (so new
     stages are timed as they appear, by name), and inside linking, people and topic
@@ -350,7 +350,7 @@ def build_child(content: str, out: str, stages_path: str) -> int:
             "stages": {k: round(v, 3) for k, v in times.items()},
             "top": {k: round(v, 3) for k, v in top.items()},
             "stages_cpu": {k: round(v, 3) for k, v in cpu.items()}, "calls": calls}, indent=1))
-    return code
+    cli_module.end(code)  # as build.py ends (its main): the archive is not freed object by object
 
 
 _SUMMARY = re.compile(
@@ -1210,7 +1210,7 @@ def machine() -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--_build-child"]:
-        return build_child(*argv[1:4])
+        build_child(*argv[1:4])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--meetings", type=int, action="append", required=True, help="archive size (repeatable)")

@@ -4,6 +4,8 @@ and a failed build leaves the published site exactly as it was."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -200,3 +202,22 @@ def test_missing_content_folder_is_a_one_line_error(tmp_path: Path) -> None:
     code, output = run("--content", str(tmp_path / "nowhere"), "--out", str(tmp_path / "site"))
     assert code == 1
     assert output.strip() == f"Error: content directory '{tmp_path / 'nowhere'}' does not exist"
+
+
+def test_the_command_ends_with_its_exit_code_and_every_line_of_its_report(tmp_path: Path) -> None:
+    """build.py ends its process without Python's clean-up (build.end): its report must still arrive
+    whole through a pipe, and a failed build must still fail the script that ran it."""
+    def build_py(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(CONTENT),
+                               "--out", str(tmp_path / "site"), *args], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)
+
+    done = build_py()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith(f"Staff report: {(tmp_path / 'site').as_posix()}/build-report/index.html")
+    assert (tmp_path / "site" / "index.html").is_file()
+
+    refused = build_py("--strict")
+    assert refused.returncode == 1
+    assert "warning: no meeting date found" in refused.stdout
+    assert refused.stderr.strip().endswith("site/ was left as it was")
