@@ -780,9 +780,16 @@ def _wait(page: Any, expression: str, timeout_ms: int) -> bool:
         page.wait_for_function(expression, timeout=timeout_ms, polling=50)
     except PlaywrightTimeout:
         return False
+    _network_idle(page, timeout_ms)
+    return True
+
+
+def _network_idle(page: Any, timeout_ms: int) -> None:
+    """Once a page has answered, let what it still fetches end (bounded), so the next load starts clean."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_load_state("networkidle", timeout=max(1000, timeout_ms // 4))
-    return True
 
 
 LOADED = "__bench_loaded__"
@@ -806,8 +813,7 @@ def open_and_wait(page: Any, url: str, expression: str, timeout_ms: int) -> bool
             page.goto(url, wait_until="commit")
     except PlaywrightTimeout:
         return False
-    with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_load_state("networkidle", timeout=max(1000, timeout_ms // 4))
+    _network_idle(page, timeout_ms)
     return True
 
 
