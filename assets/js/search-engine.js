@@ -349,77 +349,98 @@
     });
 
     var space = this.workspace(count);
-    // the documents any clause matches so far, in the order met; those a prohibited clause matches
+    // Each clause's postings in one pass: the documents any clause matches so far, in the order
+    // met; those a prohibited clause matches; and which groups each is known to be in, a bit for
+    // each of the first 30. (The first searches run before the browser has compiled this code,
+    // so every pass over the postings saved counts.)
     var met = space.met;
     var excluded = space.excluded;
     var seen = space.seen;
+    var inGroups = space.inGroups;
     var seenCount = 0;
+    var groups = plan.groups.map(function (group, g) {
+      return { bit: g < 30 ? 1 << g : 0, open: group.some(function (clause) { return !clause.entries.every(complete); }),
+               clauses: group };
+    });
+    var closedBits = 0;  // groups a document must be in already
+    var openBits = 0;  // groups a tier not yet fetched may yet put it in
+    var slowGroups = [];  // the 31st group on, tested one by one
+    groups.forEach(function (group, g) {
+      if (!group.bit) {
+        slowGroups.push(g);
+      } else if (group.open) {
+        openBits |= group.bit;
+      } else {
+        closedBits |= group.bit;
+      }
+    });
     plan.clauses.forEach(function (clause) {
       var fields = fieldMask(clause.fields);
       var prohibited = clause.presence === PROHIBITED;
+      var bits = 0;  // the groups this clause is in
+      groups.forEach(function (group) {
+        if (group.clauses.indexOf(clause) >= 0) { bits |= group.bit; }
+      });
       clause.entries.forEach(function (entry) {
         var docs = entry.docs;
         var masks = entry.masks;
         for (var k = 0; k < docs.length; k++) {
-          var doc = docs[k];
           if (!(masks[k] & fields)) { continue; }
+          var doc = docs[k];
           if (prohibited) {
             excluded[doc] = 1;
-          } else if (!met[doc]) {
+            continue;
+          }
+          if (!met[doc]) {
             met[doc] = 1;
             seen[seenCount++] = doc;
           }
+          inGroups[doc] |= bits;
         }
       });
     });
     if (plan.negated) {
       for (seenCount = 0; seenCount < count; seenCount++) { seen[seenCount] = seenCount; }
     }
-    // which groups each document is known to be in: a bit for each of the first 30
-    var groups = plan.groups.map(function (group, g) {
-      return { bit: g < 30 ? 1 << g : 0, open: group.some(function (clause) { return !clause.entries.every(complete); }),
-               clauses: group };
-    });
-    var inGroups = space.inGroups;
-    groups.forEach(function (group) {
-      group.clauses.forEach(function (clause) {
-        var fields = fieldMask(clause.fields);
-        clause.entries.forEach(function (entry) {
-          for (var k = 0; group.bit && k < entry.docs.length; k++) {
-            if (entry.masks[k] & fields) { inGroups[entry.docs[k]] |= group.bit; }
-          }
-        });
-      });
-    });
     function inGroup(doc, g) {
       if (groups[g].bit) { return (inGroups[doc] & groups[g].bit) !== 0; }
-      return groups[g].clauses.some(function (clause) {  // the 31st group on, one by one
+      return groups[g].clauses.some(function (clause) {
         var fields = fieldMask(clause.fields);
-        return clause.entries.some(function (entry) { return (maskOf(entry, doc) & fields) !== 0; });
+        return clause.entries.some(function (entry) {
+          var mask = maskOf(entry, doc);
+          return mask > 0 && (mask & fields) !== 0;
+        });
       });
     }
-    // scores so far; for the most the tiers not yet fetched could add, how many of the terms
-    // still being fetched each document has, and the headroom they cover
+    // scores so far, and, in the same pass over each term's postings, for the most the tiers not
+    // yet fetched could add: how many of the terms still being fetched each document has, and the
+    // headroom they cover. A document is in a term's postings once, so its score adds up field
+    // by field, term by term, in the same order as lunr's.
     var score = space.score;
     var covered = space.covered;
     var has = space.has;
     var fetching = 0;
     scoring.forEach(function (pair, i) {
       var docs = pair[0].docs;
+      var masks = pair[0].masks;
       var weights = pair[0].weights;
+      var coefficients = pair[1];
+      var scored = 0;  // the fields the query scores this term in
       for (var f = 0; f < width; f++) {
-        var c = pair[1][f];
-        if (!c) { continue; }
-        for (var k = 0; k < docs.length; k++) {
-          var w = weights[k * width + f];
-          if (w) { score[docs[k]] += c * w; }
-        }
+        if (coefficients[f]) { scored |= 1 << f; }
       }
-      if (headroom[i] > 0) {
-        fetching += 1;
-        for (var m = 0; m < docs.length; m++) {
-          has[docs[m]] += 1;
-          covered[docs[m]] += headroom[i];
+      var room = headroom[i] > 0 ? headroom[i] : 0;
+      if (room) { fetching += 1; }
+      for (var k = 0; k < docs.length; k++) {
+        var doc = docs[k];
+        for (var bits = masks[k] & scored; bits; bits &= bits - 1) {
+          var field = 31 - Math.clz32(bits & -bits);
+          var w = weights[k * width + field];
+          if (w) { score[doc] += coefficients[field] * w; }
+        }
+        if (room) {
+          has[doc] += 1;
+          covered[doc] += room;
         }
       }
     });
@@ -439,9 +460,15 @@
     for (var n = 0; n < seenCount; n++) {
       var doc = seen[n];
       if ((allowed && !allowed(doc)) || excluded[doc]) { continue; }
+      var missing = ~inGroups[doc];
+      if (missing & closedBits) { continue; }
       var pending = null;
+      for (var unmet = missing & openBits; unmet; unmet &= unmet - 1) {
+        (pending = pending || []).push(31 - Math.clz32(unmet & -unmet));
+      }
       var out = false;
-      for (var g = 0; g < groups.length && !out; g++) {
+      for (var s = 0; s < slowGroups.length && !out; s++) {
+        var g = slowGroups[s];
         if (!inGroup(doc, g)) {
           if (groups[g].open) { (pending = pending || []).push(g); } else { out = true; }
         }
@@ -500,13 +527,18 @@
       likely = bestOf(sure.concat(undecided), score, limit);
       // in the order of their scores so far, which only a document still undecided can change
       var contenders = bestOf(sure.concat(undecided.filter(function (doc, u) { return !pendingOf[u]; })), score, limit);
+      // Whether an undecided document could overtake one needs only the limit + 1 that could rise
+      // highest: at most ``limit`` of them (the candidate, those fixed before it) are passed over.
+      var rising = contenders.length ? highest(undecided, function (doc) {
+        return score[doc] + (unseenMost - covered[doc]);
+      }, limit + 1) : [];
       for (var k = 0; k < contenders.length; k++) {
         var candidate = contenders[k];
         var least = score[candidate] - 1e-9 * Math.max(1, Math.abs(score[candidate]));
         var overtaken = unseenPossible && unseenMost >= least;
-        for (var u = 0; u < undecided.length && !overtaken; u++) {
-          var other = undecided[u];
-          overtaken = score[other] + (unseenMost - covered[other]) >= least && other !== candidate && fixed.indexOf(other) < 0;
+        for (var r = 0; r < rising.length && !overtaken; r++) {
+          var other = rising[r][1];
+          overtaken = rising[r][0] >= least && other !== candidate && fixed.indexOf(other) < 0;
         }
         if (overtaken) { break; }
         fixed.push(candidate);
@@ -572,6 +604,23 @@
       best[at] = doc;
     }
     return best;
+  }
+
+  /* [value, doc] for the ``n`` of ``docs`` with the highest ``valueOf(doc)``, highest first
+   * (ties in any order): one pass, keeping a short list. */
+  function highest(docs, valueOf, n) {
+    var top = [];
+    for (var i = 0; i < docs.length; i++) {
+      var value = valueOf(docs[i]);
+      if (top.length === n && !(value > top[n - 1][0])) { continue; }
+      var at = top.length === n ? n - 1 : top.length;
+      while (at > 0 && value > top[at - 1][0]) {
+        top[at] = top[at - 1];
+        at--;
+      }
+      top[at] = [value, docs[i]];
+    }
+    return top;
   }
 
   /* What a result shows: its record, from the file of RECORD_CHUNK documents it is in. */
