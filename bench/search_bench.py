@@ -72,8 +72,6 @@ sys.path.insert(0, str(BENCH))
 from synthetic import QUERY_SURNAME  # noqa: E402
 
 DEFAULT_QUERIES = ["risk register", "brexit", QUERY_SURNAME, "libraries", "council tax"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".xml"}
 
 
@@ -943,7 +941,13 @@ def pagefind_keypress(browser: Any, base: str, queries: list[str], repeat: int, 
 
 
 def launch_chromium(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+    """Debian's Chromium with the browser tests' options (tests/browser.launch_options)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.browser import launch_options
+
+    executable = shutil.which("chromium") or "chromium"
+    return playwright.chromium.launch(executable_path=executable, **launch_options(playwright, executable))
 
 
 def browser_bench(site: Path, queries: list[str], repeat: int, gzip_level: int, pagefind: bool,

@@ -27,7 +27,7 @@ from minutebook.pipeline import BuildOptions, build
 from minutebook.serve import SiteHandler, running_server
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -43,6 +43,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+QUIET_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+"""Chromium features turned off besides Playwright's. Chromium 156 builds the address bar's suggestion
+popup as a WebUI page in every new window, headless too, so in every browser context: about 400
+chrome:// requests and 0.6 s of CPU beside the page being tested or timed (on two cores, a third
+longer cold searches for both Minutebook and Pagefind in bench/)."""
 
 
 def require(available: object, message: str) -> None:
@@ -203,11 +208,29 @@ def launch_chromium() -> Iterator[Browser]:
     if executable is None:
         raise RuntimeError("chromium is not installed; `make test` installs Debian's chromium")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             **launch_options(playwright, executable))
         try:
             yield browser
         finally:
             browser.close()
+
+
+def launch_options(playwright: Playwright, executable: str) -> dict[str, Any]:
+    """``playwright.chromium.launch`` arguments: our flags, and one --disable-features naming
+    Playwright's features and QUIET_FEATURES. Chromium keeps only the last --disable-features it is
+    given, so ours replaces Playwright's own, read from chrome://version of a first launch."""
+    probe = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    try:
+        page = probe.new_page()
+        page.goto("chrome://version")
+        found = re.search(r"--disable-features=\S*", page.locator("#command_line").inner_text())
+    finally:
+        probe.close()
+    if found is None:
+        return {"args": [*CHROMIUM_ARGS, "--disable-features=" + ",".join(QUIET_FEATURES)]}
+    return {"args": [*CHROMIUM_ARGS, ",".join([found.group(0), *QUIET_FEATURES])],
+            "ignore_default_args": [found.group(0)]}
 
 
 # --- One page of each type ------------------------------------------------------------------

@@ -576,3 +576,30 @@ def test_the_best_results_show_while_the_rest_are_worked_out(chromium: Browser, 
     assert answer(early) == expected
     assert early.errors == []
     context.close()
+
+
+def test_the_browser_builds_no_address_bar_popup_beside_a_page_it_opens(chromium: Browser, seed_server: str) -> None:
+    """Each new context of the browser the tests and bench/ drive opens the page alone: Chromium's own
+    suggestion popup (hundreds of chrome:// requests a window) would share the cores with the page's
+    script, and bench/ times a cold search in a new context."""
+    import json
+
+    from .browser import QUIET_FEATURES
+
+    version = chromium.new_page()
+    version.goto("chrome://version")
+    switches = re.findall(r"--disable-features=(\S*)", version.locator("#command_line").inner_text())
+    version.context.close()
+    assert len(switches) == 1 and set(QUIET_FEATURES) <= set(switches[0].split(","))
+    chromium.start_tracing(categories=["devtools.timeline", "loading"])
+    context = chromium.new_context()
+    page = context.new_page()
+    page.goto(f"{seed_server}/search/?q=risk")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    context.close()
+    events = json.loads(chromium.stop_tracing())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    urls = [e["args"]["data"].get("url", "") for e in events if e.get("name") == "ResourceSendRequest"]
+    assert any(url.startswith(f"{seed_server}/search/") for url in urls)
+    assert [url for url in urls if url.startswith("chrome")] == []
