@@ -10,6 +10,7 @@ with a fresh context only where a test counts requests (a cached file sends none
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route
 
-from .browser import serve
+from .browser import QUIET_FEATURES, serve
 from .conftest import BuiltSite, build_site
 from .test_pages import HOSTILE
 
@@ -582,10 +583,6 @@ def test_the_browser_builds_no_address_bar_popup_beside_a_page_it_opens(chromium
     """Each new context of the browser the tests and bench/ drive opens the page alone: Chromium's own
     suggestion popup (hundreds of chrome:// requests a window) would share the cores with the page's
     script, and bench/ times a cold search in a new context."""
-    import json
-
-    from .browser import QUIET_FEATURES
-
     version = chromium.new_page()
     version.goto("chrome://version")
     switches = re.findall(r"--disable-features=(\S*)", version.locator("#command_line").inner_text())
