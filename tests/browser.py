@@ -222,15 +222,22 @@ def launch_options(playwright: Playwright, executable: str) -> dict[str, Any]:
     given, so ours replaces Playwright's own, read from chrome://version of a first launch."""
     probe = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
     try:
-        page = probe.new_page()
-        page.goto("chrome://version")
-        found = re.search(r"--disable-features=\S*", page.locator("#command_line").inner_text())
+        theirs = disable_features_switches(probe)
     finally:
         probe.close()
-    if found is None:
+    if not theirs:
         return {"args": [*CHROMIUM_ARGS, "--disable-features=" + ",".join(QUIET_FEATURES)]}
-    return {"args": [*CHROMIUM_ARGS, ",".join([found.group(0), *QUIET_FEATURES])],
-            "ignore_default_args": [found.group(0)]}
+    return {"args": [*CHROMIUM_ARGS, ",".join([theirs[-1], *QUIET_FEATURES])], "ignore_default_args": theirs}
+
+
+def disable_features_switches(browser: Browser) -> list[str]:
+    """Every --disable-features=... switch on the browser's command line, as chrome://version shows it."""
+    page = browser.new_page()
+    try:
+        page.goto("chrome://version")
+        return re.findall(r"--disable-features=\S*", page.locator("#command_line").inner_text())
+    finally:
+        page.context.close()
 
 
 # --- One page of each type ------------------------------------------------------------------

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Page, Route
 
-from .browser import QUIET_FEATURES, serve
+from .browser import QUIET_FEATURES, disable_features_switches, serve
 from .conftest import BuiltSite, build_site
 from .test_pages import HOSTILE
 
@@ -583,11 +583,8 @@ def test_the_browser_builds_no_address_bar_popup_beside_a_page_it_opens(chromium
     """Each new context of the browser the tests and bench/ drive opens the page alone: Chromium's own
     suggestion popup (hundreds of chrome:// requests a window) would share the cores with the page's
     script, and bench/ times a cold search in a new context."""
-    version = chromium.new_page()
-    version.goto("chrome://version")
-    switches = re.findall(r"--disable-features=(\S*)", version.locator("#command_line").inner_text())
-    version.context.close()
-    assert len(switches) == 1 and set(QUIET_FEATURES) <= set(switches[0].split(","))
+    switches = disable_features_switches(chromium)
+    assert len(switches) == 1 and set(QUIET_FEATURES) <= set(switches[0].removeprefix("--disable-features=").split(","))
     chromium.start_tracing(categories=["devtools.timeline", "loading"])
     context = chromium.new_context()
     page = context.new_page()
