@@ -59,6 +59,7 @@ class Staging:
         self.files: Manifest = {}
         """Every file put so far (by this process or adopted from workers)."""
         self._folders: set[str] = set()
+        self._live_by_digest: dict[str, str] | None = None
 
     def put(self, rel: str, content: str | bytes) -> str:
         """Write one file unless the folder already holds these bytes; its SHA-256.
@@ -76,21 +77,29 @@ class Staging:
 
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep a file whose bytes are known only by their SHA-256: True when the folder already holds
-        them or they are linked from the live site; False when the caller must write the file (its
-        folder is made, and nothing is left at its path)."""
+        them or they are linked from the live site (from any path there with these bytes); False when
+        the caller must write the file (its folder is made, and nothing is left at its path)."""
         if self.reusable is not None and self.reusable.get(rel) == digest:
             return True
         target = os.path.join(self.tree, rel)
         self._make_folder(os.path.dirname(rel))
         if self.reusable is not None:
             _clear(target)  # a hard link shared with the live site: replaced, never written through
-        if self.live and self.live.get(rel) == digest:
+        source = rel if self.live and self.live.get(rel) == digest else self._live_path_of(digest)
+        if source is not None:
             try:
-                os.link(os.path.join(self.out, rel), target)
+                os.link(os.path.join(self.out, source), target)
                 return True
             except OSError:
                 pass
         return False
+
+    def _live_path_of(self, digest: str) -> str | None:
+        """A path of the live site that holds the bytes with this SHA-256. A rebuild's search index
+        is a new folder, but an edit changes the bytes of a few of its files only."""
+        if self._live_by_digest is None:
+            self._live_by_digest = {found: rel for rel, found in sorted((self.live or {}).items())}
+        return self._live_by_digest.get(digest)
 
     def read(self, rel: str) -> bytes:
         """A file put (or kept) already, as the new site will have it."""
