@@ -4,20 +4,23 @@ One lunr-compatible index over every document (meetings and agenda items oldest 
 then people, topics and committees), cut into small files:
 
 - ``manifest.json``: where everything is (a few kB even at 10,000 meetings);
-- ``t/<n>.json``: the term dictionary in alphabetical buckets; each term carries its
-  best-scoring postings ("tier 0") and how many more tiers it has, with the highest
-  score any later posting can add, so the browser can stop as soon as the top results
-  are certain;
-- ``p/<term>-<tier>.json``: a common term's further postings, fetched only if needed;
+- ``t/<n>.json``: the term dictionary in alphabetical buckets; each term carries its idf,
+  its best-scoring postings ("tier 0") and its further tiers, each with what the most a
+  posting of it or a later tier can add is worked out from, so the browser can stop as
+  soon as the top results are certain;
+- ``p/<digest>.json``: a common term's further postings, fetched only if needed, named
+  by a digest of their bytes;
 - ``r/<n>.json``: what a result shows (title, link, date, text for the snippet), for
   RECORD_CHUNK documents in a row, so a meeting's items come in one or two files;
 - ``f/<kind>-<id>.json``: which documents a committee, person or topic filter keeps;
 - ``names.json``: the people and topics most often named, for the filter lists.
 
 Weights are lunr.js 2.3.9's own (BM25 with its k1, b, field boosts and 3-decimal
-rounding), computed with numpy a block of terms at a time (searchterms.py) rather than
-by lunr.py document by document; the browser runs lunr.js's query parser and scoring on
-them (assets/js/search-engine.js), so results match an unsplit lunr index. Everything sits
+rounding). The build ranks and tiers postings with numpy a block of terms at a time
+(searchterms.py) rather than by lunr.py document by document; the browser weighs them from
+each posting's frequencies and field lengths, the term's idf and the manifest's average
+lengths, and runs lunr.js's query parser and scoring on them
+(assets/js/search-engine.js), so results match an unsplit lunr index. Everything sits
 under ``search/<hash>/``, a name that changes whenever any file would, so hosts may
 cache it for ever. Exempt items are indexed by title only: their content never reaches
 this stage's input.
@@ -43,7 +46,7 @@ import numpy as np
 from .memory import give_back_freed_memory
 from .model import Archive, Item, Meeting
 from .searchcache import TokenCache
-from .searchterms import TIERS, Put, Tokenizer, postings
+from .searchterms import K1, TIERS, B, Put, Tokenizer, postings
 
 FIELDS: list[dict[str, Any]] = [
     {"field_name": "title", "boost": 10},
@@ -230,9 +233,13 @@ class Indexer:
         terms = postings(self.tokenizer, self.boosts, BOOSTS, out)
         out("names.json", names)
         out("manifest.json", _dumps({
-            "version": 1,
+            "version": 2,
             "documents": documents,
             "fields": FIELD_NAMES,
+            "fieldBoosts": BOOSTS,
+            "averages": terms.averages,
+            "directoryBoost": DIRECTORY_BOOST,
+            "bm25": [K1, B],
             "tiers": list(TIERS),
             "buckets": terms.bucket_starts,
             "recordChunk": RECORD_CHUNK,

@@ -1,16 +1,25 @@
-"""The search index's term dictionary and postings: lunr.js's weights, ranked and cut into files.
+"""The search index's term dictionary and postings: what lunr.js weighs, ranked and cut into files.
 
 Every field of every document goes through lunr.js's tokenizer and pipeline into flat
 numpy arrays of term ids, then one row per (term, field of a document), never a Python
 object per token or row: an archive of 10,000 meetings has some 14 million tokens and 7
-million rows. Weights, ranks and tiers are then worked out a block of terms at a time, in
+million rows. Ranks and tiers are then worked out a block of terms at a time, in
 dictionary order, and each file is handed on as soon as it is finished, so memory holds one
 block's arrays, never every posting's numbers or every file together.
+
+A posting holds what lunr.js's BM25 weight is made of that belongs to its own document:
+how often the term is in each field and how long that field is. The figures that belong
+to the whole archive (each term's idf, each field's average length) are in the dictionary
+and the manifest, and the browser weighs postings as lunr.Builder does. So editing one
+meeting changes only the files of the words it has (and the bounds common words carry),
+not every file whose weights an average moved by a millionth: a host is sent those alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zlib
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +38,12 @@ TIERS = (128, 1024, 8192)
 8,192 and the rest, each its own file. A rare word is answered by one request; a word
 in every meeting costs a few kB until the top results are certain."""
 BUCKET_BYTES = 6000
-"""Dictionary files are cut at about this size: a query pays for its own words'
-bucket, and the manifest lists one boundary per bucket."""
+"""Dictionary files are about this size: a query pays for its own words' bucket, and the
+manifest lists one boundary per bucket."""
+BUCKET_CUT = 24
+"""A bucket at least half BUCKET_BYTES ends after a term whose CRC-32 is a multiple of this (at
+twice BUCKET_BYTES, after any term): where buckets end depends on the terms, not on the sizes
+of every entry before them, so a longer entry moves at most the end of its own bucket."""
 BLOCK = 1 << 18
 """Rows weighed at a time: their arrays take some 60 MB."""
 
@@ -46,6 +59,8 @@ Put = Callable[[str, bytes], object]
 class Dictionary:
     bucket_starts: list[str] = field(default_factory=list)
     """Where each bucket starts, as the manifest lists them."""
+    averages: list[float] = field(default_factory=list)
+    """Per field, its average length as lunr.js weighs it: the manifest carries it to the browser."""
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
@@ -72,22 +87,24 @@ def postings(tokenizer: Tokenizer, document_boosts: Sequence[float], field_boost
 
     documents = segments.lengths.shape[1]
     average = segments.lengths.sum(axis=1) / max(documents, 1)
-    term_rows = np.bincount(rows.terms, minlength=len(names))
-    with_term = term_rows.astype(np.float64)
-    weights = Weights(np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5))), segments.lengths,
-                      np.where(average > 0, average, 1), np.array(field_boosts, dtype=np.float64),
+    average = np.where(average > 0, average, 1)
+    with_term = np.bincount(rows.terms, minlength=len(names)).astype(np.float64)
+    idf = np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5)))  # lunr.idf
+    ranking = Ranking(idf, segments.lengths, average, np.array(field_boosts, dtype=np.float64),
                       np.array(document_boosts, dtype=np.float64))
-    writer = Writer(names, term_ids, put)
-    row_starts = np.r_[0, np.cumsum(term_rows)]
+    writer = Writer(names, idf.tolist(), put)
+    row_starts = np.r_[0, np.cumsum(with_term.astype(np.int64))]
     start = 0
     while start < len(names):
         end = max(int(np.searchsorted(row_starts, row_starts[start] + BLOCK, side="right")) - 1, start + 1)
         block = slice(int(row_starts[start]), int(row_starts[end]))
         of = rows.segments[block]
-        writer.write(start, end, weights.tiers(rows.terms[block].astype(np.int64), segments.documents[of],
+        writer.write(start, end, ranking.tiers(rows.terms[block].astype(np.int64), segments.documents[of],
                                                segments.fields[of], rows.frequencies[block]))
         start = end
-    return writer.finish()
+    written = writer.finish()
+    written.averages = average.tolist()
+    return written
 
 
 # --- the rows ---------------------------------------------------------------------------
@@ -269,7 +286,7 @@ class Tokenizer:
                                 np.ascontiguousarray(lengths.reshape(self.documents, self.field_count).T))
 
 
-# --- weights and tiers ------------------------------------------------------------------
+# --- ranks and tiers --------------------------------------------------------------------
 
 
 @dataclass
@@ -277,49 +294,72 @@ class Tiers:
     """A block of terms' postings, each tier as a piece of ``text``."""
 
     text: bytes
-    """Every piece's numbers, each followed by a comma: per posting in document order,
-    the gap from the document before, the field mask, then the weight of each field in the mask."""
+    """Every piece's numbers, each followed by a comma: per posting in document order, the gap
+    from the document before, the field mask, then for each field in the mask how often the
+    term is in it and the field's length."""
     term: Ints
     tier: Ints
     start: Ints
     end: Ints
     """Where in ``text`` each piece is, trailing comma excluded."""
     best: Ints
-    """The highest total a piece's postings have ..."""
-    field_best: Ints
-    """... and the highest in each field: the most a later tier can add."""
-    documents: Ints
-    """Per term of the block, how many documents have it."""
+    """The highest total weight (x 1000) of a piece's postings."""
+    corners: Ints
+    """Rows of [term, tier, field, boost, frequency, length], by term and tier: for the postings
+    of each later tier, per field and document boost, those no other beats on both frequency
+    (higher) and length (shorter). A weight rises with the one and falls with the other, so the
+    browser finds the most a tier can add to a field among these."""
+    boosts: Floats
+    """The document boosts ``corners`` number."""
 
 
 @dataclass
-class Weights:
+class Ranking:
+    """Which postings of a term come first: by lunr's BM25 weight without the term's idf (the
+    same for all its postings), with each field's average length rounded to two figures. So a
+    term's tiers hold the same documents however the rest of the archive changes, unless its
+    own postings do (or an average passes a rounding boundary); the browser weighs each with
+    the exact figures, so only how soon it is certain of the top results depends on this order."""
+
     idf: Floats
     """Per term, in dictionary order."""
     lengths: Floats
+    """[field, document]: how many terms each field has, as lunr counts its length."""
     average: Floats
     """Per field, its average length (1 if 0)."""
     field_boosts: Floats
     document_boosts: Floats
 
+    def __post_init__(self) -> None:
+        self.typical = np.array([float(f"{a:.2g}") for a in self.average])
+        values, ids = np.unique(self.document_boosts, return_inverse=True)
+        self.boost_values: Floats = values
+        """The document boosts there are ..."""
+        self.boost_ids: Ints = ids.reshape(-1)
+        """... and which each document has."""
+
     def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> Tiers:
         """A block of rows (by term, document and field) as tiers of postings."""
         tf = counts.astype(np.float64)
-        # lunr.Builder.createFieldVectors, in its order of operations, then rounded to 3 places
-        ratio = self.lengths[fields, docs] / self.average[fields]
-        score = (self.idf[terms] * ((K1 + 1) * tf) / (K1 * (1 - B + B * ratio) + tf)
-                 * self.field_boosts[fields] * self.document_boosts[docs])
+        lengths = self.lengths[fields, docs]
+        boosts = self.document_boosts[docs]
+        # lunr.Builder.createFieldVectors, in its order of operations, then rounded to 3 places ...
+        score = (self.idf[terms] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / self.average[fields])) + tf)
+                 * self.field_boosts[fields] * boosts)
         weight = np.rint(score * 1000).astype(np.int64)
-        del tf, ratio, score
+        # ... and the order of a term's postings: the same, but for idf and the exact average
+        score = ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / self.typical[fields])) + tf) \
+            * self.field_boosts[fields] * boosts
+        impact = np.rint(score * 1000).astype(np.int64)
+        del score
 
-        # one posting per (term, document): fields in order, then ranked by total weight
+        # one posting per (term, document): fields in order, then ranked by total
         first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
         p_term, p_doc = terms[first], docs[first]
-        p_impact = np.add.reduceat(weight, first)
+        p_impact = np.add.reduceat(impact, first)
+        p_total = np.add.reduceat(weight, first)
         p_mask = np.bitwise_or.reduceat(np.left_shift(1, fields), first)
         p_count = np.diff(np.r_[first, len(terms)])
-        per_field = np.zeros((len(first), len(self.field_boosts)), dtype=np.int64)
-        per_field[np.repeat(np.arange(len(first)), p_count), fields] = weight
 
         # postings come by term and document: sorting stably on (term, -total) keeps ties in
         # document order. A block has fewer than 2**18 terms and totals are far below 2**40.
@@ -332,6 +372,7 @@ class Weights:
         rank[ranked] = np.arange(len(ranked)) - term_start[local[ranked]]
         tier = np.searchsorted(np.array(TIERS), rank, side="right")
         del ranked, term_start, rank
+        corners = _corners(terms, np.repeat(tier, p_count), fields, self.boost_ids[docs], counts, lengths)
 
         # every tier's postings in document order, as one flat list of numbers
         by_tier = np.argsort(local * (len(TIERS) + 1) + tier, kind="stable")
@@ -340,22 +381,52 @@ class Weights:
         gap = np.diff(np.r_[0, t_doc])
         gap[starts] = t_doc[starts]
         counted = p_count[by_tier]
-        width = 2 + counted
+        width = 2 + 2 * counted
         out_start = np.r_[0, np.cumsum(width)[:-1]]
         flat = np.empty(int(width.sum()), dtype=np.int64)
         flat[out_start] = gap
         flat[out_start + 1] = p_mask[by_tier]
-        before = np.r_[0, np.cumsum(counted)[:-1]]
-        weight_from = np.repeat(first[by_tier] - before, counted)
-        weight_to = np.repeat(out_start + 2 - before, counted)
-        steps = np.arange(len(weight_from))
-        flat[weight_to + steps] = weight[weight_from + steps]
-        del weight_from, weight_to, steps, gap, before
+        nth = np.arange(int(counted.sum())) - np.repeat(np.r_[0, np.cumsum(counted)[:-1]], counted)
+        row = np.repeat(first[by_tier], counted) + nth
+        at = np.repeat(out_start + 2, counted) + 2 * nth
+        flat[at] = counts[row]
+        flat[at + 1] = lengths[row]
+        del gap, nth, row, at
         text, offsets = decimal(flat)
         ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
         return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
-                     np.maximum.reduceat(p_impact[by_tier], starts),
-                     np.maximum.reduceat(per_field[by_tier], starts, axis=0), np.bincount(local))
+                     np.maximum.reduceat(p_total[by_tier], starts), corners, self.boost_values)
+
+
+def _corners(terms: Ints, tiers: Ints, fields: Ints, boosts: Ints, counts: npt.NDArray[np.int32],
+             lengths: Floats) -> Ints:
+    """See Tiers.corners (``boosts`` numbers each row's document boost): rows of later tiers sorted
+    by group, then frequency (highest first) and length; a row is kept if shorter than every row
+    before it in its group."""
+    later = np.flatnonzero(tiers > 0)
+    if not len(later):
+        return np.empty((0, 6), dtype=np.int64)
+    columns = [terms[later] - terms[0], tiers[later], fields[later], boosts[later]]
+    frequency = counts[later].astype(np.int64)
+    length = lengths[later].astype(np.int64)
+    columns += [int(frequency.max()) - frequency, length]
+    # one sort on the columns packed into one number, when they fit in 63 bits (they always do
+    # at 10,000 meetings: 41 bits); lexsort's six sorts took seconds
+    widths = [int(column.max()).bit_length() for column in columns]
+    if sum(widths) <= 63:
+        packed = np.zeros(len(later), dtype=np.int64)
+        for column, width in zip(columns, widths, strict=True):
+            packed = (packed << width) | column
+        order = np.argsort(packed, kind="stable")
+    else:
+        order = np.lexsort(columns[::-1])
+    group = np.stack(columns[:4])[:, order]
+    length = length[order]
+    number = np.cumsum(np.r_[True, (group[:, 1:] != group[:, :-1]).any(axis=0)]) - 1
+    shifted = length - number * (int(length.max()) + 1)  # each group below the one before
+    keep = shifted < np.r_[np.iinfo(np.int64).max, np.minimum.accumulate(shifted)[:-1]]
+    group[0] += terms[0]
+    return np.concatenate([group[:, keep], frequency[order][keep][None], length[keep][None]]).T
 
 
 def decimal(values: Ints) -> tuple[bytes, Ints]:
@@ -384,46 +455,61 @@ def decimal(values: Ints) -> tuple[bytes, Ints]:
 class Writer:
     """Dictionary entries and later tiers as JSON, the entries cut into buckets in dictionary order."""
 
-    def __init__(self, names: list[str], term_ids: list[int], put: Put) -> None:
-        self.names, self.term_ids, self.put = names, term_ids, put
+    def __init__(self, names: list[str], idf: list[float], put: Put) -> None:
+        self.names, self.idf, self.put = names, idf, put
         self.out = Dictionary()
         self.bucket: list[bytes] = []
         self.size = 0
         self.previous = ""
+        self.named: set[str] = set()
+        """Posting files put so far: two terms in the same documents as often may share one."""
 
     def write(self, start: int, end: int, tiers: Tiers) -> None:
         """The entries of the terms from ``start`` to ``end`` in dictionary order."""
-        pieces = np.searchsorted(tiers.term, np.arange(start, end + 1)).tolist()
+        wanted = np.arange(start, end + 1)
+        pieces = np.searchsorted(tiers.term, wanted).tolist()
+        corner_at = np.searchsorted(tiers.corners[:, 0], wanted).tolist()
         tier, piece_start, piece_end = tiers.tier.tolist(), tiers.start.tolist(), tiers.end.tolist()
-        documents = tiers.documents.tolist()
+        best = tiers.best.tolist()
+        boosts = [int(b) if float(b).is_integer() else float(b) for b in tiers.boosts.tolist()]
         text = tiers.text
         for n in range(end - start):
-            term, term_id = self.names[start + n], self.term_ids[start + n]
+            term = self.names[start + n]
             first, last = pieces[n], pieces[n + 1]
             later: list[list[Any]] = []
             if last - first > 1:
-                best, field_best = tiers.best[first + 1:last].tolist(), tiers.field_best[first + 1:last].tolist()
-                for piece in range(first + 1, last):
-                    self.put(f"p/{term_id}-{tier[piece]}.json", b"[" + text[piece_start[piece]:piece_end[piece]] + b"]")
-                for m in range(len(best) - 2, -1, -1):  # the most this tier or any after it can add
-                    best[m] = max(best[m], best[m + 1])
-                    field_best[m] = [max(a, b) for a, b in zip(field_best[m], field_best[m + 1], strict=True)]
-                later = [[tier[first + 1 + m], best[m], field_best[m]] for m in range(len(best))]
-            name = _dumps(term)
-            encoded = name.encode()
-            # [term, id, documents with it, tier 0 postings, [[tier, best total, best per field], ...]]
-            entry = b"[%s,%d,%d,[%s],%s]" % (encoded, term_id, documents[n],
-                                              text[piece_start[first]:piece_end[first]], _dumps(later).encode())
-            self.add(term, entry, len(entry) - len(encoded) + len(name))
+                corners = tiers.corners[corner_at[n]:corner_at[n + 1], 1:].tolist()
+                suffix: list[tuple[int, int, int, int]] = []
+                most = 0
+                for piece in range(last - 1, first, -1):  # the most this tier or any after it can add
+                    body = b"[" + text[piece_start[piece]:piece_end[piece]] + b"]"
+                    name = hashlib.sha256(body).hexdigest()[:16]
+                    if name not in self.named:
+                        self.named.add(name)
+                        self.put(f"p/{name}.json", body)
+                    suffix = _frontier(suffix + [(f, b, tf, length) for t, f, b, tf, length in corners if t == tier[piece]])
+                    most = max(most, best[piece])
+                    later.append([name, most,
+                                  [x for f, b, tf, length in suffix for x in (f, tf, length, boosts[b])]])
+                later.reverse()
+            name_json = _dumps(term)
+            encoded = name_json.encode()
+            # [term, idf, tier 0 postings, [[file, best total x 1000, [field, frequency, length, boost, ...]], ...]]
+            entry = b"[%s,%s,[%s],%s]" % (encoded, repr(self.idf[start + n]).encode(),  # repr: JSON's float, faster
+                                          text[piece_start[first]:piece_end[first]],
+                                          _dumps(later).encode() if later else b"[]")
+            self.add(term, entry, len(entry) - len(encoded) + len(name_json))
 
     def add(self, term: str, entry: bytes, characters: int) -> None:
-        """Buckets of about BUCKET_BYTES characters; the manifest lists where each starts."""
+        """Buckets of about BUCKET_BYTES characters, ended where BUCKET_CUT says; the manifest lists
+        where each starts."""
         if not self.bucket:
             self.out.bucket_starts.append(boundary(self.previous, term) if self.out.bucket_starts else "")
         self.previous = term
         self.bucket.append(entry)
         self.size += characters
-        if self.size >= BUCKET_BYTES:
+        if self.size >= 2 * BUCKET_BYTES or (
+                self.size >= BUCKET_BYTES // 2 and zlib.crc32(term.encode()) % BUCKET_CUT == 0):
             self.flush()
 
     def flush(self) -> None:
@@ -434,6 +520,18 @@ class Writer:
     def finish(self) -> Dictionary:
         self.flush()
         return self.out
+
+
+def _frontier(points: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """(field, boost, frequency, length) points that no other of their field and boost beats on
+    both frequency and length: see Tiers.corners."""
+    shortest: dict[tuple[int, int], int] = {}
+    kept = []
+    for point in sorted(points, key=lambda p: (p[0], p[1], -p[2], p[3])):
+        if point[3] < shortest.get(point[:2], 1 << 62):
+            shortest[point[:2]] = point[3]
+            kept.append(point)
+    return kept
 
 
 def boundary(before: str, first: str) -> str:

@@ -1,8 +1,8 @@
 """The search index the build writes under site/search/<hash>/, read back without a browser.
 
-The build writes lunr's weights split into small files; the reader's browser runs lunr.js
-2.3.9's query parser and scoring over them (assets/js/search-engine.js), fetching only what
-a query needs. So every agenda item, meeting, person, topic and committee must be a
+The build writes what lunr's weights are made of, split into small files; the reader's
+browser weighs the postings and runs lunr.js 2.3.9's query parser and scoring over them
+(assets/js/search-engine.js), fetching only what a query needs. So every agenda item, meeting, person, topic and committee must be a
 document; exempt content must never get in; every word must be indexed under the term
 lunr.js looks up; and the split index must give exactly the top results an unsplit lunr
 index of the same documents gives, on the seeds and on 100 synthetic meetings
@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,7 @@ class Split:
     records: list[dict[str, Any]]
     """Every document's record, in document order."""
     terms: dict[str, list[Any]]
-    """Every dictionary entry: term -> [term, id, documents, tier-0 postings, later tiers]."""
+    """Every dictionary entry: term -> [term, idf, tier-0 postings, later tiers]."""
     folder: Path
 
 
@@ -271,3 +272,103 @@ def test_the_files_do_not_depend_on_how_the_terms_are_cut_into_blocks(synthetic_
     for block in (1, 100):
         monkeypatch.setattr(searchterms, "BLOCK", block)
         assert files() == whole
+
+
+def _documents_in(numbers: list[int]) -> set[int]:
+    """The document numbers of postings as the build writes them: gap, field mask, then a
+    frequency and a length for each field in the mask."""
+    found, doc, at = set(), 0, 0
+    while at < len(numbers):
+        doc += numbers[at]
+        found.add(doc)
+        at += 2 + 2 * bin(numbers[at + 1]).count("1")
+    return found
+
+
+def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path: Path) -> None:
+    """A clerk corrects a sentence in one meeting: the host is sent the few search files that
+    hold that meeting's words, not a new copy of the whole index. (Each file's bytes are compared,
+    whatever its path: the index's folder is named after all of it.)"""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "100", str(content), "--seed", "7"],
+                   check=True, capture_output=True)
+    site = build_site(content, tmp_path / "site")
+    before = {path.read_bytes() for path in split_index(site.out).folder.rglob("*.json")}
+
+    document = sorted(content.glob("*_plain.txt"))[20]
+    lines = document.read_text(encoding="utf-8").split("\n")
+    prose = max(range(len(lines)), key=lambda n: len(lines[n]))
+    lines[prose] = lines[prose].rstrip() + " The committee also noted the Quillborrow survey."
+    document.write_text("\n".join(lines), encoding="utf-8")
+    site = build_site(content, tmp_path / "site")
+    split = split_index(site.out)
+    files = {str(path.relative_to(split.folder)): path.read_bytes() for path in split.folder.rglob("*.json")}
+    new = sorted(path for path, data in files.items() if data not in before)
+
+    (edited,) = [n for n, record in enumerate(split.records) if "Quillborrow" in record.get("x", "")]
+    assert [p for p in new if p.startswith("r/")] == [f"r/{edited // split.manifest['recordChunk']}.json"]
+    # a term's further postings change when the meeting is among the term's postings (it may have
+    # moved another document from one tier to the next)
+    holding = {f"p/{tier[0]}.json": entry for entry in split.terms.values() for tier in entry[3]}
+    postings = [p for p in new if p.startswith("p/")]
+    assert [p for p in postings if edited not in _documents_in(holding[p][2]).union(
+        *(_documents_in(json.loads(files[f"p/{tier[0]}.json"])) for tier in holding[p][3]))] == []
+    # a bucket changes when a term of the meeting is in it, or a common term whose bound on its
+    # further postings (a total of weights, which the average lengths move) is there
+    buckets = [p for p in new if p.startswith("t/")]
+    assert buckets and [p for p in buckets if not any(
+        edited in _documents_in(entry[2]) or entry[3] for entry in json.loads(files[p]))] == []
+    assert "manifest.json" in new  # the average field lengths
+    assert not [p for p in new if p.startswith("f/") or p == "names.json"]
+    assert len(new) < len(files) / 5, (len(new), len(files))  # 97 of 872 files (the item has 300 words)
+    assert "quillborrow" in split.terms
+
+
+def _postings(numbers: list[int]) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
+    """(document, [(field, frequency, length), ...]) of each posting as the build writes them."""
+    doc, at = 0, 0
+    while at < len(numbers):
+        doc += numbers[at]
+        mask, at = numbers[at + 1], at + 2
+        fields = []
+        for field in range(mask.bit_length()):
+            if mask & (1 << field):
+                fields.append((field, numbers[at], numbers[at + 1]))
+                at += 2
+        yield doc, fields
+
+
+def test_what_bounds_a_words_further_postings_is_the_most_they_hold(synthetic_site: BuiltSite) -> None:
+    """The browser fetches a word's next tier only while its postings could still add more than the
+    results need; what it knows of them before fetching must be exactly the most they hold, per
+    field and in total, weighed as lunr weighs (too little would give wrong results, too much
+    needless fetches)."""
+    split = split_index(synthetic_site.out)
+    manifest = split.manifest
+    k1, b = manifest["bm25"]
+
+    def weight(idf: float, frequency: int, length: int, field: int, boost: float) -> int:
+        score = (idf * ((k1 + 1) * frequency) / (k1 * (1 - b + b * (length / manifest["averages"][field])) + frequency)
+                 * manifest["fieldBoosts"][field] * boost)
+        return round(score * 1000)  # half to even, as lunr.py rounds
+
+    def boost_of(doc: int) -> float:
+        return manifest["directoryBoost"] if doc >= manifest["directory"] else 1
+
+    checked = 0
+    for term, idf, first, later in split.terms.values():
+        assert len(first) and (not later or len(list(_postings(first))) == searchterms.TIERS[0])
+        tiers = [list(_postings(json.loads((split.folder / "p" / f"{tier[0]}.json").read_text()))) for tier in later]
+        for n, (_, total, corners) in enumerate(later):
+            held = [posting for tier in tiers[n:] for posting in tier]
+            totals = [sum(weight(idf, f, length, field, boost_of(doc)) for field, f, length in fields)
+                      for doc, fields in held]
+            assert total == max(totals), term
+            for field in range(len(manifest["fields"])):
+                most = max((weight(idf, f, length, field, boost_of(doc)) for doc, fields in held
+                            for at, f, length in fields if at == field), default=0)
+                bound = max((weight(idf, corners[c + 1], corners[c + 2], field, corners[c + 3])
+                             for c in range(0, len(corners), 4) if corners[c] == field), default=0)
+                assert bound == most, (term, n, field)
+            checked += 1
+    assert checked > 100

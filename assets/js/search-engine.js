@@ -1,11 +1,13 @@
 /* Minutebook's search engine: lunr.js 2.3.9's query language and scoring, over an index
  * split into files so that a query fetches only what it needs.
  *
- * The build (minutebook/search.py) writes lunr's own field-vector weights as postings,
- * each term's ranked best-first in tiers. A query fetches the dictionary bucket of each
- * of its words (with the best postings), then further tiers only while a document it
- * has not seen could still beat the results it has: the top results it returns are
- * exactly lunr.Index.query's. Each round of fetches asks at once for the tier after the
+ * The build (minutebook/search.py) writes what lunr's field-vector weights are made of as
+ * postings (how often the term is in each field, and how long the field is), each term's
+ * ranked best-first in tiers; the engine weighs them as lunr.Builder does, with the term's
+ * idf from the dictionary and the average field lengths from the manifest. A query fetches
+ * the dictionary bucket of each of its words (with the best postings), then further tiers
+ * only while a document it has not seen could still beat the results it has: the top
+ * results it returns are exactly lunr.Index.query's. Each round of fetches asks at once for the tier after the
  * next too when the results so far say it will be wanted, and tells which of the top
  * results no other document can overtake any more, so a page can show those while the
  * rest are worked out. It fetches what a result shows only for the results shown.
@@ -59,6 +61,11 @@
     }
     return this.get("manifest.json").then(function (manifest) {
       engine.manifest = manifest;
+      engine.bm25 = {
+        width: manifest.fields.length, averages: manifest.averages, boosts: manifest.fieldBoosts,
+        directory: manifest.directory, directoryBoost: manifest.directoryBoost,
+        k1: manifest.bm25[0], b: manifest.bm25[1]
+      };
       return manifest;
     });
   };
@@ -93,8 +100,8 @@
         entries.forEach(function (entry) {
           if (!engine.terms[entry[0]]) {
             engine.terms[entry[0]] = {
-              term: entry[0], id: entry[1], documents: entry[2], best: entry[3], rest: entry[4],
-              loaded: 0, fetching: [], docs: null, masks: null, weights: null
+              term: entry[0], idf: entry[1], best: entry[2], rest: entry[3],
+              loaded: 0, fetching: [], docs: null, masks: null, weights: null, bounds: []
             };
           }
         });
@@ -104,11 +111,11 @@
   };
 
   /* A term's postings so far, as three parallel lists: document numbers, which fields each
-   * document has the term in (a bit a field), and the weights, ``width`` a document. */
-  function postingsOf(entry, width) {
+   * document has the term in (a bit a field), and the weights, one per field a document. */
+  function postingsOf(entry, bm25) {
     if (!entry.docs) {
       entry.docs = entry.masks = entry.weights = EMPTY;
-      decode(entry.best, entry, width);
+      decode(entry.best, entry, bm25);
       entry.best = null;
     }
     return entry;
@@ -153,10 +160,10 @@
     var engine = this;
     if (n < entry.loaded || n >= entry.rest.length) { return Promise.resolve(); }
     if (!entry.fetching[n]) {
-      var file = this.fetchJson(this.base + "p/" + entry.id + "-" + entry.rest[n][0] + ".json");
+      var file = this.fetchJson(this.base + "p/" + entry.rest[n][0] + ".json");
       var before = this.tier(entry, n - 1);
       entry.fetching[n] = Promise.all([file, before]).then(function (done) {
-        decode(done[0], postingsOf(entry, engine.manifest.fields.length), engine.manifest.fields.length);
+        decode(done[0], postingsOf(entry, engine.bm25), engine.bm25);
         entry.loaded = n + 1;
       }, function (error) {
         entry.fetching[n] = null;
@@ -166,15 +173,31 @@
     return entry.fetching[n];
   };
 
+  /* lunr.Builder's weight of a term in a field, to three places: BM25 in lunr's order of
+   * operations, rounded half to even as the build's lunr.py rounds. The same numbers give the
+   * same weight to the bit in any browser: only + - * / and rounding. */
+  function weigh(bm25, idf, frequency, length, field, documentBoost) {
+    var k1 = bm25.k1;
+    var b = bm25.b;
+    var score = idf * ((k1 + 1) * frequency) / (k1 * (1 - b + b * (length / bm25.averages[field])) + frequency)
+      * bm25.boosts[field] * documentBoost;
+    var scaled = score * 1000;
+    var rounded = Math.round(scaled);
+    if (rounded - scaled === 0.5 && rounded % 2 !== 0) { rounded -= 1; }
+    return rounded / 1000;
+  }
+
   /* Postings as the build writes them (document number as the gap from the one before, the
-   * field mask, then a weight x 1000 for each field in the mask), added to a term's typed
-   * arrays: a common word has thousands of postings, and an object each is slow to make. */
-  function decode(numbers, into, width) {
+   * field mask, then for each field in the mask how often the term is in it and the field's
+   * length), weighed and added to a term's typed arrays: a common word has thousands of
+   * postings, and an object each is slow to make. */
+  function decode(numbers, into, bm25) {
+    var width = bm25.width;
     var added = 0;
     for (var j = 0; j < numbers.length; added++) {
       var bits = numbers[j + 1];
       j += 2;
-      for (; bits; bits &= bits - 1) { j++; }
+      for (; bits; bits &= bits - 1) { j += 2; }
     }
     var had = into.docs.length;
     var docs = new Int32Array(had + added);
@@ -191,8 +214,12 @@
       i += 2;
       docs[k] = doc;
       masks[k] = mask;
+      var documentBoost = doc >= bm25.directory ? bm25.directoryBoost : 1;
       for (var f = 0; f < width; f++) {
-        if (mask & (1 << f)) { weights[k * width + f] = numbers[i++] / 1000; }
+        if (mask & (1 << f)) {
+          weights[k * width + f] = weigh(bm25, into.idf, numbers[i], numbers[i + 1], f, documentBoost);
+          i += 2;
+        }
       }
     }
     into.docs = docs;
@@ -228,7 +255,7 @@
           }
           expanded = expanded.concat(expansions[c][t]);
         }
-        var entries = expanded.map(function (term) { return postingsOf(engine.terms[term], fields.length); });
+        var entries = expanded.map(function (term) { return postingsOf(engine.terms[term], engine.bm25); });
         entries.forEach(function (entry) {
           plan.terms.set(entry.term, entry);
           if (clause.presence === PROHIBITED) { return; }
@@ -299,6 +326,23 @@
     return Promise.all(waits);
   };
 
+  /* Per field, the highest weight of a posting in tier ``n`` of entry.rest or a later one: the
+   * highest of the weights of the (frequency, length, boost) corners the build lists for them,
+   * as a weight rises with frequency and boost and falls with length. (entry.rest[n] is
+   * [file, the highest total weight of a posting there x 1000, corners].) */
+  function boundOf(entry, n, bm25) {
+    if (!entry.bounds[n]) {
+      var bound = new Float64Array(bm25.width);
+      var corners = entry.rest[n][2];
+      for (var c = 0; c < corners.length; c += 4) {
+        var field = corners[c];
+        bound[field] = Math.max(bound[field], weigh(bm25, entry.idf, corners[c + 1], corners[c + 2], field, corners[c + 3]));
+      }
+      entry.bounds[n] = bound;
+    }
+    return entry.bounds[n];
+  }
+
   function complete(entry) {
     return entry.loaded >= entry.rest.length;
   }
@@ -327,17 +371,18 @@
       });
       if (coefficients.some(function (c) { return c > 0; })) { scoring.push([entry, coefficients]); }
     });
+    var bm25 = this.bm25;
     function most(entry, coefficients, from) {  // the most a posting of entry not yet fetched can add
       var n = from === undefined ? entry.loaded : from;
       if (n >= entry.rest.length) { return 0; }
-      var tier = entry.rest[n];
+      var bound = boundOf(entry, n, bm25);
       var byField = 0;
       var top = 0;
       for (var f = 0; f < width; f++) {
-        byField += coefficients[f] * tier[2][f] / 1000;
+        byField += coefficients[f] * bound[f];
         top = Math.max(top, coefficients[f]);
       }
-      return Math.min(byField, top * tier[1] / 1000);
+      return Math.min(byField, top * entry.rest[n][1] / 1000);
     }
     var headroom = scoring.map(function (pair) { return most(pair[0], pair[1]); });
     var unseenMost = headroom.reduce(function (a, b) { return a + b; }, 0);
