@@ -2,7 +2,8 @@
 
 The build writes what lunr's weights are made of, split into small files; the reader's
 browser weighs the postings and runs lunr.js 2.3.9's query parser and scoring over them
-(assets/js/search-engine.js), fetching only what a query needs. So every agenda item, meeting, person, topic and committee must be a
+(assets/js/search-engine.js), fetching only what a query needs. So every agenda item,
+meeting, person, topic and committee must be a
 document; exempt content must never get in; every word must be indexed under the term
 lunr.js looks up; and the split index must give exactly the top results an unsplit lunr
 index of the same documents gives, on the seeds and on 100 synthetic meetings
@@ -274,15 +275,23 @@ def test_the_files_do_not_depend_on_how_the_terms_are_cut_into_blocks(synthetic_
         assert files() == whole
 
 
-def _documents_in(numbers: list[int]) -> set[int]:
-    """The document numbers of postings as the build writes them: gap, field mask, then a
-    frequency and a length for each field in the mask."""
-    found, doc, at = set(), 0, 0
+def _postings(numbers: list[int]) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
+    """(document, [(field, frequency, length), ...]) of each posting as the build writes them:
+    the gap from the document before, the field mask, then a frequency and a length a field."""
+    doc, at = 0, 0
     while at < len(numbers):
         doc += numbers[at]
-        found.add(doc)
-        at += 2 + 2 * bin(numbers[at + 1]).count("1")
-    return found
+        mask, at = numbers[at + 1], at + 2
+        fields = []
+        for field in range(mask.bit_length()):
+            if mask & (1 << field):
+                fields.append((field, numbers[at], numbers[at + 1]))
+                at += 2
+        yield doc, fields
+
+
+def _documents_in(numbers: list[int]) -> set[int]:
+    return {doc for doc, _ in _postings(numbers)}
 
 
 def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path: Path) -> None:
@@ -320,22 +329,8 @@ def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path
         edited in _documents_in(entry[2]) or entry[3] for entry in json.loads(files[p]))] == []
     assert "manifest.json" in new  # the average field lengths
     assert not [p for p in new if p.startswith("f/") or p == "names.json"]
-    assert len(new) < len(files) / 5, (len(new), len(files))  # 97 of 872 files (the item has 300 words)
+    assert len(new) < len(files) / 5, (len(new), len(files))  # 97 of 872 when written
     assert "quillborrow" in split.terms
-
-
-def _postings(numbers: list[int]) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
-    """(document, [(field, frequency, length), ...]) of each posting as the build writes them."""
-    doc, at = 0, 0
-    while at < len(numbers):
-        doc += numbers[at]
-        mask, at = numbers[at + 1], at + 2
-        fields = []
-        for field in range(mask.bit_length()):
-            if mask & (1 << field):
-                fields.append((field, numbers[at], numbers[at + 1]))
-                at += 2
-        yield doc, fields
 
 
 def test_what_bounds_a_words_further_postings_is_the_most_they_hold(synthetic_site: BuiltSite) -> None:
