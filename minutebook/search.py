@@ -230,6 +230,9 @@ class Indexer:
         self.filters = {}
         give_back_freed_memory()  # the records, now written: the postings' arrays take fresh memory
         documents = self.tokenizer.documents
+        directory = documents if self.directory is None else self.directory
+        # the browser gives a document the directory's boost from the directory's first on, else 1
+        assert set(self.boosts[:directory]) <= {1} and set(self.boosts[directory:]) <= {DIRECTORY_BOOST}
         terms = postings(self.tokenizer, self.boosts, BOOSTS, out)
         out("names.json", names)
         out("manifest.json", _dumps({
@@ -243,7 +246,7 @@ class Indexer:
             "tiers": list(TIERS),
             "buckets": terms.bucket_starts,
             "recordChunk": RECORD_CHUNK,
-            "directory": documents if self.directory is None else self.directory,
+            "directory": directory,
             "years": self.years,
             "committees": listing.committees,
         }))
