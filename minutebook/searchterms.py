@@ -343,15 +343,10 @@ class Ranking:
         tf = counts.astype(np.float64)
         lengths = self.lengths[fields, docs]
         boosts = self.document_boosts[docs]
-        # lunr.Builder.createFieldVectors, in its order of operations, then rounded to 3 places ...
-        score = (self.idf[terms] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / self.average[fields])) + tf)
-                 * self.field_boosts[fields] * boosts)
-        weight = np.rint(score * 1000).astype(np.int64)
-        # ... and the order of a term's postings: the same, but for idf and the exact average
-        score = ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / self.typical[fields])) + tf) \
-            * self.field_boosts[fields] * boosts
-        impact = np.rint(score * 1000).astype(np.int64)
-        del score
+        field_boosts = self.field_boosts[fields]
+        weight = _bm25(self.idf[terms], tf, lengths, self.average[fields], field_boosts, boosts)
+        # the order of a term's postings: the same, but for idf (1.0 * x is x) and the exact average
+        impact = _bm25(np.float64(1), tf, lengths, self.typical[fields], field_boosts, boosts)
 
         # one posting per (term, document): fields in order, then ranked by total
         first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
@@ -396,6 +391,14 @@ class Ranking:
         ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
         return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
                      np.maximum.reduceat(p_total[by_tier], starts), corners, self.boost_values)
+
+
+def _bm25(idf: Floats | np.float64, tf: Floats, lengths: Floats, average: Floats, field_boosts: Floats,
+          boosts: Floats) -> Ints:
+    """lunr.Builder.createFieldVectors' weight of each row x 1000, in its order of operations,
+    rounded to an integer as lunr.py rounds (half to even)."""
+    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / average)) + tf) * field_boosts * boosts
+    return np.rint(score * 1000).astype(np.int64)
 
 
 def _corners(terms: Ints, tiers: Ints, fields: Ints, boosts: Ints, counts: npt.NDArray[np.int32],
