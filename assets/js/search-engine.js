@@ -7,10 +7,11 @@
  * idf from the dictionary and the average field lengths from the manifest. A query fetches
  * the dictionary bucket of each of its words (with the best postings), then further tiers
  * only while a document it has not seen could still beat the results it has: the top
- * results it returns are exactly lunr.Index.query's. Each round of fetches asks at once for the tier after the
- * next too when the results so far say it will be wanted, and tells which of the top
- * results no other document can overtake any more, so a page can show those while the
- * rest are worked out. It fetches what a result shows only for the results shown.
+ * results it returns are exactly lunr.Index.query's. Each round of fetches asks at once
+ * for the tier after the next too when the results so far say it will be wanted, and tells
+ * which of the top results no other document can overtake any more, so a page can show
+ * those while the rest are worked out. It fetches what a result shows only for the results
+ * shown.
  *
  * Runs in the browser (window.MinutebookSearch) and in Node for the parity tests
  * (module.exports, called with lunr). Nothing here touches the DOM.
