@@ -47,9 +47,9 @@ class BuildOptions:
     config: SiteConfig = SiteConfig()
     templates: Path = TEMPLATES
     cache: Path | None = None
-    """Where documents as read, linking's answers, downloads, calendar events, pages' sources and meetings
-    as tokenized for search are kept between builds; None works everything out afresh. (The search
-    index itself is kept by the live site: see search.Indexer.write.)"""
+    """Where documents as read, linking's answers, downloads, calendar events, pages' sources and what
+    the search index was made of are kept between builds; None works everything out afresh. (The
+    search index's files themselves are kept by the live site: see search.Indexer.write.)"""
     progress: Progress = field(default_factory=NoProgress)
     """Told each stage and step, so a terminal can draw a progress bar."""
 

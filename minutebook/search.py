@@ -43,10 +43,11 @@ from typing import Any
 
 import numpy as np
 
+from . import searchstate
 from .memory import give_back_freed_memory
 from .model import Archive, Item, Meeting
-from .searchcache import TokenCache
-from .searchterms import K1, TIERS, B, Put, Tokenizer, postings
+from .searchstate import Assembly
+from .searchterms import K1, TIERS, B, Put, Reuse, postings
 
 FIELDS: list[dict[str, Any]] = [
     {"field_name": "title", "boost": 10},
@@ -128,20 +129,17 @@ class Indexer:
     """The search index of documents given one at a time: meetings oldest first, each with its items,
     then the directory of people, topics and committees.
 
-    Each meeting is hashed, tokenized (or taken from ``cache`` as the last build tokenized it, see
-    searchcache.py), its records and filters noted as it comes, and nothing else of it is kept: at
-    10,000 meetings the documents are 400 MB as objects, what is kept of them (term ids, records as
-    JSON) less than half that.
+    Each meeting is hashed; if the last build indexed the same (see searchstate.py), its rows and
+    records are taken from the ``cache``, otherwise it is tokenized and its records made. Its filters
+    are noted as it comes, and nothing else of it is kept: at 10,000 meetings the documents are
+    400 MB as objects, what is kept of them (rows, records as JSON) less than half that.
     """
 
     def __init__(self, cache: Path | None = None) -> None:
-        self.tokenizer = Tokenizer(len(FIELDS))
-        self.tokens = TokenCache(cache)
+        self.cache = cache
+        self.assembly = Assembly(*searchstate.load(cache), len(FIELDS))
         self.boosts = array("d")
         self.digest = hashlib.sha256(_CODE)
-        self.stores: list[bytes] = []
-        """The record files' JSON, RECORD_CHUNK documents each (the last one still in ``shown``)."""
-        self.shown: list[dict[str, Any]] = []
         self.filters: dict[str, list[int]] = {}
         """Per committee, person and topic id: the documents a filter on it keeps."""
         self.named: dict[str, Counter[str]] = {"people": Counter(), "topics": Counter()}
@@ -154,28 +152,28 @@ class Indexer:
         if self.years and self.years[-1][0] == group.year:
             self.years[-1][2] += len(group.documents)
         else:
-            self.years.append([group.year, self.tokenizer.documents, len(group.documents)])
-        first = self.tokenizer.documents
-        for document in group.documents:
-            _single_spaced(document)
-        self.tokens.add(self.tokenizer, self._hash(group.documents), [d.fields for d in group.documents])
-        for doc_id, document in enumerate(group.documents, start=first):
-            self._note(doc_id, document)
+            self.years.append([group.year, self.assembly.documents, len(group.documents)])
+        self._add(group.documents)
 
     def add_directory(self, documents: list[Document]) -> None:
-        self.directory = self.tokenizer.documents
-        self._hash(documents)
-        for document in documents:
-            self._note(self.tokenizer.documents, document)
-            self.tokenizer.add(document.fields)
+        self.directory = self.assembly.documents
+        self._add(documents)
+
+    def _add(self, documents: list[Document]) -> None:
+        """A meeting's documents or the directory's: taken from the last build, or tokenized."""
+        first = self.assembly.documents
+        key = self._hash(documents)
+        if not self.assembly.take(key, len(documents)):
+            for document in documents:
+                _single_spaced(document)
+            self.assembly.tokenize(key, [document.fields for document in documents],
+                                   [_dumps(document.record) for document in documents])
+        for doc_id, document in enumerate(documents, start=first):
+            self._note(doc_id, document)
 
     def _note(self, doc_id: int, document: Document) -> None:
-        """What a document shows and which filters keep it."""
+        """Which filters keep a document."""
         self.boosts.append(document.boost)
-        self.shown.append(document.record)
-        if len(self.shown) == RECORD_CHUNK:
-            self.stores.append(_dumps(self.shown))
-            self.shown = []
         if document.committee:
             self.filters.setdefault(f"c-{document.committee}", []).append(doc_id)
         for person in document.people:
@@ -194,8 +192,8 @@ class Indexer:
         self.digest.update(digest)
         return digest
 
-    def write(self, listing: Listed, *, put: Put | None = None,
-              kept: Callable[[str], bool] | None = None) -> SearchIndex:
+    def write(self, listing: Listed, *, put: Put | None = None, kept: Callable[[str], bool] | None = None,
+              reuse: Reuse | None = None) -> SearchIndex:
         """Every search file, under one folder named by what is indexed and the code that indexes it.
 
         Each file goes to ``put(path, JSON text)`` as soon as it is made, so the 300 MB of files an
@@ -204,11 +202,12 @@ class Indexer:
         document's fields and record and of this stage's code, so it changes whenever a file would.
         If ``kept(folder)`` says the last build's files of that folder are still there (a rebuild
         where nothing searchable changed), nothing is made: indexing is most of a rebuild's time.
+        ``reuse(path, SHA-256)`` takes a file of the folder from the live site, if it has one with
+        those bytes: what the last build wrote for a term whose postings have not changed.
         """
         names = _dumps({"people": _names(listing.people, self.named["people"]),
                         "topics": _names(listing.topics, self.named["topics"])})
         self.digest.update(_pickled((names, listing.committees)))
-        self.tokens.save(self.tokenizer)
         folder = f"search/{self.digest.hexdigest()[:12]}"
         files: dict[str, bytes] = {}
         if kept is not None and kept(folder):
@@ -220,20 +219,26 @@ class Indexer:
             else:
                 put(f"{folder}/{path}", body)
 
-        if self.shown:
-            self.stores.append(_dumps(self.shown))
-        for n, store in enumerate(self.stores):  # first, so that they are let go before the postings are weighed
-            out(f"r/{n}.json", store)
-        self.stores, self.shown = [], []
+        records = [record for _, group in self.assembly.records for record in group]
+        for n in range(0, len(records), RECORD_CHUNK):  # first: the postings' arrays take fresh memory
+            out(f"r/{n // RECORD_CHUNK}.json", b"[" + b",".join(records[n:n + RECORD_CHUNK]) + b"]")
+        searchstate.save_records(self.cache, dict(self.assembly.records))
+        records, self.assembly.records = [], []
         for name, ids in self.filters.items():
             out(f"f/{name}.json", _dumps(list(_gaps(ids))))
         self.filters = {}
-        give_back_freed_memory()  # the records, now written: the postings' arrays take fresh memory
-        documents = self.tokenizer.documents
+        give_back_freed_memory()
+        documents = self.assembly.documents
         directory = documents if self.directory is None else self.directory
         # the browser gives a document the directory's boost from the directory's first on, else 1
         assert set(self.boosts[:directory]) <= {1} and set(self.boosts[directory:]) <= {DIRECTORY_BOOST}
-        terms = postings(self.tokenizer, self.boosts, BOOSTS, out)
+        typical_before = self.assembly.last.typical
+        term_names, rows, lengths, carried = self.assembly.assemble()
+        terms = postings(term_names, rows, lengths, self.boosts, BOOSTS, out, carried=carried,
+                         typical_before=typical_before,
+                         reuse=None if reuse is None else lambda path, digest: reuse(f"{folder}/{path}", digest))
+        searchstate.save(self.cache, searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical,
+                                                       terms.entries))
         out("names.json", names)
         out("manifest.json", _dumps({
             "version": 2,

@@ -13,6 +13,8 @@ to the whole archive (each term's idf, each field's average length) are in the d
 and the manifest, and the browser weighs postings as lunr.Builder does. So editing one
 meeting changes only the files of the words it has (and the bounds common words carry),
 not every file whose weights an average moved by a millionth: a host is sent those alone.
+And a rebuild need rank again only those words: the others' entries are taken as the last
+build made them (see searchstate.py), their bounds weighed again.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ import hashlib
 import json
 import zlib
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -52,7 +54,30 @@ Floats = npt.NDArray[np.float64]
 
 
 Put = Callable[[str, bytes], object]
-"""Takes one finished file: its path (t/<n>.json, p/<term>-<tier>.json) and its JSON text."""
+"""Takes one finished file: its path (t/<n>.json, p/<digest>.json) and its JSON text."""
+Reuse = Callable[[str, str], bool]
+"""Takes a file known by its path and SHA-256 from the live site: False if the live site has no such file."""
+
+
+class Later(NamedTuple):
+    """One of a term's further tiers, as its dictionary entry names it."""
+
+    name: str
+    """The file, p/<name>.json: the start of its SHA-256."""
+    digest: str
+    corners: bytes
+    """JSON: per field and document boost, the (frequency, length) corners of this tier and those after it
+    (see Tiers.corners), flat: field, frequency, length, boost, field, ..."""
+    best: int
+    """The highest total weight (x 1000) of a posting in this tier: it moves with the average lengths."""
+
+
+class Entry(NamedTuple):
+    """A term's dictionary entry but for its idf: what a rebuild keeps while the term's rows are the same."""
+
+    head: bytes
+    """Its best postings (tier 0), as numbers each followed by a comma, the last comma left out."""
+    later: tuple[Later, ...]
 
 
 @dataclass
@@ -61,6 +86,10 @@ class Dictionary:
     """Where each bucket starts, as the manifest lists them."""
     averages: list[float] = field(default_factory=list)
     """Per field, its average length as lunr.js weighs it: the manifest carries it to the browser."""
+    typical: list[float] = field(default_factory=list)
+    """The averages the postings were ranked with (see Ranking)."""
+    entries: list[Entry] = field(default_factory=list)
+    """Every term's entry, in dictionary order."""
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
@@ -70,40 +99,65 @@ def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float]
     tokenizer = Tokenizer(len(field_boosts))
     for texts in fields:
         tokenizer.add(texts)
-    return postings(tokenizer, document_boosts, field_boosts, put)
+    names, rows, lengths = tokenizer.rows()
+    return postings(names, rows, lengths, document_boosts, field_boosts, put)
 
 
-def postings(tokenizer: Tokenizer, document_boosts: Sequence[float], field_boosts: Sequence[float],
-             put: Put) -> Dictionary:
-    """The dictionary files of every document ``tokenizer`` was given (it is used up)."""
-    terms = tokenizer.vocabulary.terms
-    tokens, segments = tokenizer.finish()
-    names = sorted(terms, key=lambda t: t.encode("utf-16-be"))
-    term_ids = [terms[name] for name in names]
-    del terms
-    position = np.empty(len(names), dtype=np.int32)
-    position[term_ids] = np.arange(len(names), dtype=np.int32)
-    rows = tokens.rows(position)
+def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Sequence[float],
+             field_boosts: Sequence[float], put: Put, *, carried: list[Entry | None] | None = None,
+             typical_before: list[float] | None = None, reuse: Reuse | None = None) -> Dictionary:
+    """The dictionary files of the terms ``names`` (in dictionary order) with their ``rows``.
 
-    documents = segments.lengths.shape[1]
-    average = segments.lengths.sum(axis=1) / max(documents, 1)
+    ``carried`` has the entry the last build made for each term whose rows have not changed since
+    (None for the others), made with the typical averages ``typical_before``: each is used as it
+    is, but for its idf and bounds, if those averages are still this build's and ``reuse`` finds
+    the files of its further tiers in the live site. Every other term is ranked afresh. Each row's
+    tier is noted in ``rows.tiers``; the result has every term's entry, for the next build.
+    """
+    documents = lengths.shape[1]
+    average = lengths.sum(axis=1) / max(documents, 1)
     average = np.where(average > 0, average, 1)
     with_term = np.bincount(rows.terms, minlength=len(names)).astype(np.float64)
     idf = np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5)))  # lunr.idf
-    ranking = Ranking(idf, segments.lengths, average, np.array(field_boosts, dtype=np.float64),
+    ranking = Ranking(idf, lengths, average, np.array(field_boosts, dtype=np.float64),
                       np.array(document_boosts, dtype=np.float64))
-    writer = Writer(names, idf.tolist(), put)
-    row_starts = np.r_[0, np.cumsum(with_term.astype(np.int64))]
+    typical = ranking.typical.tolist()
+    entries: list[Entry | None] = carried if carried is not None and typical == typical_before else [None] * len(names)
+    named: set[str] = set()
+    for n, entry in enumerate(entries):  # a kept entry's further tiers are linked from the live site
+        for later in entry.later if entry is not None else ():
+            if later.name not in named:
+                if reuse is None or not reuse(f"p/{later.name}.json", later.digest):
+                    entries[n] = None  # ranked again: the same files, made afresh
+                    break
+                named.add(later.name)
+    _bound_again(ranking, rows, entries)
+
+    # the rows of the terms ranked afresh (in a fresh build, all), a block of whole terms at a time
+    fresh = np.array([entry is None for entry in entries], dtype=bool)
+    made = None if fresh.all() else np.flatnonzero(fresh[rows.terms])
+    terms = rows.terms if made is None else rows.terms[made]
+    term_ends = np.r_[np.flatnonzero(np.diff(terms)) + 1, len(terms)]
     start = 0
-    while start < len(names):
-        end = max(int(np.searchsorted(row_starts, row_starts[start] + BLOCK, side="right")) - 1, start + 1)
-        block = slice(int(row_starts[start]), int(row_starts[end]))
-        of = rows.segments[block]
-        writer.write(start, end, ranking.tiers(rows.terms[block].astype(np.int64), segments.documents[of],
-                                               segments.fields[of], rows.frequencies[block]))
+    while start < len(terms):
+        after = int(np.searchsorted(term_ends, start, side="right"))  # the first term's end
+        end = int(term_ends[max(int(np.searchsorted(term_ends, start + BLOCK, side="right")) - 1, after)])
+        block = slice(start, end) if made is None else made[start:end]
+        tiers = ranking.tiers(rows.terms[block].astype(np.int64), rows.documents[block].astype(np.int64),
+                              rows.fields[block].astype(np.int64), rows.counts[block])
+        rows.tiers[block] = tiers.rows
+        for n, entry in _entries(tiers, put, named):
+            entries[n] = entry
         start = end
+
+    writer = Writer(put)
+    for term, weight, entry in zip(names, idf.tolist(), entries, strict=True):
+        assert entry is not None
+        writer.write(term, weight, entry)
     written = writer.finish()
     written.averages = average.tolist()
+    written.typical = typical
+    written.entries = entries  # type: ignore[assignment]  # every one made by now
     return written
 
 
@@ -126,77 +180,27 @@ class Vocabulary(dict[str, int]):
 
 
 @dataclass
-class Tokens:
-    """Every token lunr.js indexes, as its term, in document, field and text order."""
-
-    terms: npt.NDArray[np.int32]
-    segments: npt.NDArray[np.int32]
-    """Which field of which document, numbered in document then field order."""
-
-    def rows(self, position: npt.NDArray[np.int32]) -> Rows:
-        """The rows by term (``position`` numbers them), each term's in document and field
-        order. The tokens are used up one array at a time, so that only one is held twice."""
-        keys = position[self.terms].astype(np.uint16 if len(position) <= 1 << 16 else np.int32)  # 16 bits: radix
-        self.terms = np.empty(0, dtype=np.int32)
-        order = np.argsort(keys, kind="stable")
-        keys = keys[order]
-        self.segments = self.segments[order]
-        del order
-        starts = np.r_[True, (keys[1:] != keys[:-1]) | (self.segments[1:] != self.segments[:-1])]
-        first = np.flatnonzero(starts[:len(keys)]).astype(np.int32)
-        del starts
-        rows = Rows(keys[first].astype(np.int32), self.segments[first], np.diff(np.r_[first, np.int32(len(keys))]))
-        self.segments = np.empty(0, dtype=np.int32)
-        return rows
-
-
-@dataclass
 class Rows:
-    """One row per (term, field of a document) with how often the term is in it, by term."""
+    """One row per (term, field of a document) with how often the term is in it, by term, document
+    and field."""
 
     terms: npt.NDArray[np.int32]
-    segments: npt.NDArray[np.int32]
-    frequencies: npt.NDArray[np.int32]
+    """The term's place in dictionary order."""
+    documents: npt.NDArray[np.int32]
+    fields: npt.NDArray[np.int8]
+    counts: npt.NDArray[np.int32]
+    tiers: npt.NDArray[np.int8]
+    """The tier the row's posting is in (0 for the dictionary's own), once ranked."""
 
 
-@dataclass
-class Segments:
-    """The fields of the documents that have any text."""
-
-    documents: Ints
-    fields: Ints
-    lengths: Floats
-    """[field, document]: how many terms each field has, as lunr counts its length."""
+def no_rows() -> Rows:
+    return Rows(np.empty(0, np.int32), np.empty(0, np.int32), np.empty(0, np.int8), np.empty(0, np.int32),
+                np.empty(0, np.int8))
 
 
-@dataclass(frozen=True)
-class Mark:
-    terms: int
-    sizes: int
-    documents: int
-
-
-@dataclass(frozen=True)
-class Tokenized:
-    """Documents as a Tokenizer took them, in its term numbering: what a build keeps so that the next
-    need not tokenize them again (see searchcache.py)."""
-
-    terms: bytes
-    """Term id of every token (C ints), -1 where lunr.js indexes nothing."""
-    sizes: bytes
-    """Tokens in each field that has text (C ints)."""
-    slots: bytes
-    """Which field of which document each size is (64-bit), counted from the first document."""
-    documents: int
-
-
-class Earlier:
-    """The term names of the build whose runs are replayed, and the id each has been given in this one."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
-        self.now = np.full(len(names) + 1, -1, dtype=np.intc)
-        """Indexed by the earlier id; the extra last entry stays -1, so a token with no term (-1) maps to -1."""
+def dictionary_order(term: str) -> bytes:
+    """Sorts terms as JavaScript compares strings (by UTF-16 code unit), as the browser looks them up."""
+    return term.encode("utf-16-be")
 
 
 class Tokenizer:
@@ -225,65 +229,37 @@ class Tokenizer:
                 self.slots.append(self.documents * self.field_count + field_id)
         self.documents += 1
 
-    def mark(self) -> Mark:
-        """Where the next document's tokens will start: see ``since``."""
-        return Mark(len(self.terms), len(self.sizes), self.documents)
-
-    def since(self, mark: Mark, end: Mark) -> Tokenized:
-        """The documents added between ``mark`` and ``end``, as ``replay`` takes them back."""
-        slots = np.frombuffer(self.slots, dtype=np.int64)[mark.sizes:end.sizes] - mark.documents * self.field_count
-        return Tokenized(self.terms[mark.terms:end.terms].tobytes(), self.sizes[mark.sizes:end.sizes].tobytes(),
-                         slots.tobytes(), end.documents - mark.documents)
-
-    def replay(self, run: Tokenized, earlier: Earlier) -> bool:
-        """Add documents another build tokenized (numbered by ``earlier``), as ``add`` would have added
-        them: terms this build has not met yet are numbered in the order the documents first use them.
-        False, and nothing added, if ``run`` does not fit ``earlier`` (a damaged cache)."""
-        try:
-            old = np.frombuffer(run.terms, dtype=np.intc)
-            sizes = np.frombuffer(run.sizes, dtype=np.intc)
-            slots = np.frombuffer(run.slots, dtype=np.int64)
-        except (TypeError, ValueError):
-            return False
-        if not isinstance(run.documents, int) or len(sizes) != len(slots) or int(sizes.sum()) != len(old):
-            return False
-        if len(old) and not (int(old.min()) >= -1 and int(old.max()) < len(earlier.names)):
-            return False
-        if len(slots) and not (int(sizes.min()) >= 0 and int(slots.min()) >= 0
-                               and int(slots.max()) < run.documents * self.field_count):
-            return False
-        new = earlier.now[old]
-        unmet = (new < 0) & (old >= 0)
-        if unmet.any():
-            found, first = np.unique(old[unmet], return_index=True)
-            terms = self.vocabulary.terms
-            for term_id in found[np.argsort(first)].tolist():
-                earlier.now[term_id] = terms.setdefault(earlier.names[term_id], len(terms))
-            new = earlier.now[old]
-        self.terms.frombytes(new.tobytes())
-        self.sizes.frombytes(run.sizes)
-        self.slots.frombytes((slots + self.documents * self.field_count).tobytes())
-        self.documents += run.documents
-        return True
-
-    def names(self) -> list[str]:
-        """Every term met so far, by term id."""
-        return list(self.vocabulary.terms)
-
-    def finish(self) -> tuple[Tokens, Segments]:
-        """Every token lunr.js indexes (stop words and punctuation have no term), and the fields they are in."""
+    def rows(self) -> tuple[list[str], Rows, Floats]:
+        """Every term met (in dictionary order), the rows of the documents given (numbered as given),
+        and each field's length in them ([field, document], as lunr counts it). The tokenizer is
+        used up, one array at a time, so that only one is held twice."""
         terms = np.frombuffer(self.terms, dtype=np.intc)
-        known = terms >= 0
+        known = terms >= 0  # stop words and punctuation have no term
         segments = np.repeat(np.arange(len(self.sizes), dtype=np.int32), np.frombuffer(self.sizes, dtype=np.intc))
-        tokens = Tokens(terms[known].astype(np.int32), segments[known])
-        del terms, known, segments
+        term_ids, segments = terms[known], segments[known]
+        del terms, known
         self.terms, self.sizes = array("i"), array("i")
-        self.vocabulary = Vocabulary()  # every spelling met: a hundred megabytes at 10,000 meetings
         where = np.frombuffer(self.slots, dtype=np.int64)
         lengths = np.zeros(self.field_count * self.documents, dtype=np.float64)
-        lengths[where] = np.bincount(tokens.segments, minlength=len(where))  # each field has its own segment
-        return tokens, Segments(where // self.field_count, where % self.field_count,
-                                np.ascontiguousarray(lengths.reshape(self.documents, self.field_count).T))
+        lengths[where] = np.bincount(segments, minlength=len(where))  # each field has its own segment
+        lengths = np.ascontiguousarray(lengths.reshape(self.documents, self.field_count).T)
+
+        by_id = self.vocabulary.terms
+        names = sorted(by_id, key=dictionary_order)
+        position = np.empty(len(names), dtype=np.int32)
+        position[[by_id[name] for name in names]] = np.arange(len(names), dtype=np.int32)
+        self.vocabulary = Vocabulary()  # every spelling met: a hundred megabytes at 10,000 meetings
+        keys = position[term_ids].astype(np.uint16 if len(position) <= 1 << 16 else np.int32)  # 16 bits: radix
+        del term_ids
+        order = np.argsort(keys, kind="stable")
+        keys, segments = keys[order], segments[order]
+        del order
+        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (segments[1:] != segments[:-1])][:len(keys)])
+        counts = np.diff(np.r_[first, len(keys)]).astype(np.int32)
+        segments = segments[first]
+        rows = Rows(keys[first].astype(np.int32), (where // self.field_count).astype(np.int32)[segments],
+                    (where % self.field_count).astype(np.int8)[segments], counts, np.full(len(first), -1, dtype=np.int8))
+        return names, rows, lengths
 
 
 # --- ranks and tiers --------------------------------------------------------------------
@@ -311,6 +287,8 @@ class Tiers:
     browser finds the most a tier can add to a field among these."""
     boosts: Floats
     """The document boosts ``corners`` number."""
+    rows: npt.NDArray[np.int8]
+    """The tier of each row's posting."""
 
 
 @dataclass
@@ -340,19 +318,15 @@ class Ranking:
 
     def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> Tiers:
         """A block of rows (by term, document and field) as tiers of postings."""
-        tf = counts.astype(np.float64)
         lengths = self.lengths[fields, docs]
-        boosts = self.document_boosts[docs]
-        field_boosts = self.field_boosts[fields]
-        weight = _bm25(self.idf[terms], tf, lengths, self.average[fields], field_boosts, boosts)
-        # the order of a term's postings: the same, but for idf (1.0 * x is x) and the exact average
-        impact = _bm25(np.float64(1), tf, lengths, self.typical[fields], field_boosts, boosts)
+        # the order of a term's postings: its weight, but for idf (1.0 * x is x) and the exact average
+        impact = _bm25(np.float64(1), counts.astype(np.float64), lengths, self.typical[fields],
+                       self.field_boosts[fields], self.document_boosts[docs])
 
         # one posting per (term, document): fields in order, then ranked by total
-        first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
+        first, p_total = self.totals(terms, docs, fields, counts)
         p_term, p_doc = terms[first], docs[first]
         p_impact = np.add.reduceat(impact, first)
-        p_total = np.add.reduceat(weight, first)
         p_mask = np.bitwise_or.reduceat(np.left_shift(1, fields), first)
         p_count = np.diff(np.r_[first, len(terms)])
 
@@ -367,7 +341,8 @@ class Ranking:
         rank[ranked] = np.arange(len(ranked)) - term_start[local[ranked]]
         tier = np.searchsorted(np.array(TIERS), rank, side="right")
         del ranked, term_start, rank
-        corners = _corners(terms, np.repeat(tier, p_count), fields, self.boost_ids[docs], counts, lengths)
+        row_tiers = np.repeat(tier, p_count)
+        corners = _corners(terms, row_tiers, fields, self.boost_ids[docs], counts, lengths)
 
         # every tier's postings in document order, as one flat list of numbers
         by_tier = np.argsort(local * (len(TIERS) + 1) + tier, kind="stable")
@@ -390,7 +365,16 @@ class Ranking:
         text, offsets = decimal(flat)
         ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
         return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
-                     np.maximum.reduceat(p_total[by_tier], starts), corners, self.boost_values)
+                     np.maximum.reduceat(p_total[by_tier], starts), corners, self.boost_values,
+                     row_tiers.astype(np.int8))
+
+    def totals(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> tuple[Ints, Ints]:
+        """Where each posting's rows start in a block of rows (by term, document and field), and its
+        total weight (x 1000), as the browser weighs it."""
+        first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
+        weight = _bm25(self.idf[terms], counts.astype(np.float64), self.lengths[fields, docs], self.average[fields],
+                       self.field_boosts[fields], self.document_boosts[docs])
+        return first, np.add.reduceat(weight, first)
 
 
 def _bm25(idf: Floats | np.float64, tf: Floats, lengths: Floats, average: Floats, field_boosts: Floats,
@@ -455,53 +439,83 @@ def decimal(values: Ints) -> tuple[bytes, Ints]:
 # --- the files --------------------------------------------------------------------------
 
 
-class Writer:
-    """Dictionary entries and later tiers as JSON, the entries cut into buckets in dictionary order."""
+def _entries(tiers: Tiers, put: Put, named: set[str]) -> Iterator[tuple[int, Entry]]:
+    """The entry of each term in a block of tiers, its further tiers put as files (unless ``named``
+    says a file of the same name, and so the same bytes, has been put already)."""
+    boosts = [int(b) if float(b).is_integer() else float(b) for b in tiers.boosts.tolist()]
+    terms = tiers.term
+    firsts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
+    pieces = np.r_[firsts, len(terms)].tolist()
+    corner_at: list[int] = np.searchsorted(tiers.corners[:, 0], np.append(terms[firsts], terms[-1] + 1)).tolist()
+    tier, piece_start, piece_end = tiers.tier.tolist(), tiers.start.tolist(), tiers.end.tolist()
+    best = tiers.best.tolist()
+    text = tiers.text
+    for n, term in enumerate(terms[firsts].tolist()):
+        first, last = pieces[n], pieces[n + 1]
+        later: list[Later] = []
+        if last - first > 1:
+            corners = tiers.corners[corner_at[n]:corner_at[n + 1], 1:].tolist()
+            suffix: list[tuple[int, int, int, int]] = []
+            for piece in range(last - 1, first, -1):  # the corners of this tier and every one after it
+                body = b"[" + text[piece_start[piece]:piece_end[piece]] + b"]"
+                digest = hashlib.sha256(body).hexdigest()
+                if digest[:16] not in named:
+                    named.add(digest[:16])
+                    put(f"p/{digest[:16]}.json", body)
+                suffix = _frontier(suffix + [(f, b, tf, length) for t, f, b, tf, length in corners if t == tier[piece]])
+                flat = [x for f, b, tf, length in suffix for x in (f, tf, length, boosts[b])]
+                later.append(Later(digest[:16], digest, _dumps(flat).encode(), best[piece]))
+            later.reverse()
+        yield term, Entry(text[piece_start[first]:piece_end[first]], tuple(later))
 
-    def __init__(self, names: list[str], idf: list[float], put: Put) -> None:
-        self.names, self.idf, self.put = names, idf, put
+
+def _bound_again(ranking: Ranking, rows: Rows, entries: list[Entry | None]) -> None:
+    """The best totals of the kept entries' further tiers, weighed with this build's averages and idf
+    (the tiers' postings are the same, so are their rows' tiers)."""
+    bounded = np.zeros(len(entries), dtype=bool)
+    bounded[np.array([n for n, entry in enumerate(entries) if entry is not None and entry.later], dtype=np.intp)] = True
+    chosen = np.flatnonzero(bounded[rows.terms] & (rows.tiers > 0))
+    if not len(chosen):
+        return
+    terms = rows.terms[chosen].astype(np.int64)
+    first, totals = ranking.totals(terms, rows.documents[chosen].astype(np.int64), rows.fields[chosen].astype(np.int64),
+                                   rows.counts[chosen])
+    group = terms[first] * (len(TIERS) + 1) + rows.tiers[chosen][first]
+    order = np.argsort(group, kind="stable")
+    group = group[order]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    best = np.maximum.reduceat(totals[order], starts)
+    found = dict(zip(group[starts].tolist(), best.tolist(), strict=True))
+    for n in np.flatnonzero(bounded).tolist():
+        entry = entries[n]
+        assert entry is not None
+        entries[n] = entry._replace(later=tuple(
+            later._replace(best=found[n * (len(TIERS) + 1) + tier]) for tier, later in enumerate(entry.later, start=1)))
+
+
+class Writer:
+    """Dictionary entries as JSON, cut into buckets in dictionary order."""
+
+    def __init__(self, put: Put) -> None:
+        self.put = put
         self.out = Dictionary()
         self.bucket: list[bytes] = []
         self.size = 0
         self.previous = ""
-        self.named: set[str] = set()
-        """Posting files put so far: two terms in the same documents as often may share one."""
 
-    def write(self, start: int, end: int, tiers: Tiers) -> None:
-        """The entries of the terms from ``start`` to ``end`` in dictionary order."""
-        wanted = np.arange(start, end + 1)
-        pieces = np.searchsorted(tiers.term, wanted).tolist()
-        corner_at = np.searchsorted(tiers.corners[:, 0], wanted).tolist()
-        tier, piece_start, piece_end = tiers.tier.tolist(), tiers.start.tolist(), tiers.end.tolist()
-        best = tiers.best.tolist()
-        boosts = [int(b) if float(b).is_integer() else float(b) for b in tiers.boosts.tolist()]
-        text = tiers.text
-        for n in range(end - start):
-            term = self.names[start + n]
-            first, last = pieces[n], pieces[n + 1]
-            later: list[list[Any]] = []
-            if last - first > 1:
-                corners = tiers.corners[corner_at[n]:corner_at[n + 1], 1:].tolist()
-                suffix: list[tuple[int, int, int, int]] = []
-                most = 0
-                for piece in range(last - 1, first, -1):  # the most this tier or any after it can add
-                    body = b"[" + text[piece_start[piece]:piece_end[piece]] + b"]"
-                    name = hashlib.sha256(body).hexdigest()[:16]
-                    if name not in self.named:
-                        self.named.add(name)
-                        self.put(f"p/{name}.json", body)
-                    suffix = _frontier(suffix + [(f, b, tf, length) for t, f, b, tf, length in corners if t == tier[piece]])
-                    most = max(most, best[piece])
-                    later.append([name, most,
-                                  [x for f, b, tf, length in suffix for x in (f, tf, length, boosts[b])]])
-                later.reverse()
-            name_json = _dumps(term)
-            encoded = name_json.encode()
-            # [term, idf, tier 0 postings, [[file, best total x 1000, [field, frequency, length, boost, ...]], ...]]
-            entry = b"[%s,%s,[%s],%s]" % (encoded, repr(self.idf[start + n]).encode(),  # repr: JSON's float, faster
-                                          text[piece_start[first]:piece_end[first]],
-                                          _dumps(later).encode() if later else b"[]")
-            self.add(term, entry, len(entry) - len(encoded) + len(name_json))
+    def write(self, term: str, idf: float, entry: Entry) -> None:
+        """[term, idf, tier 0 postings, [[file, best total x 1000, [field, frequency, length, boost, ...]], ...]],
+        each tier's best total the most of its own and those after it."""
+        later = []
+        most = 0
+        for tier in reversed(entry.later):
+            most = max(most, tier.best)
+            later.append(b'["%s",%d,%s]' % (tier.name.encode(), most, tier.corners))
+        name_json = _dumps(term)
+        encoded = name_json.encode()
+        line = b"[%s,%s,[%s],[%s]]" % (encoded, repr(idf).encode(),  # repr: JSON's float, faster
+                                       entry.head, b",".join(reversed(later)))
+        self.add(term, line, len(line) - len(encoded) + len(name_json))
 
     def add(self, term: str, entry: bytes, characters: int) -> None:
         """Buckets of about BUCKET_BYTES characters, ended where BUCKET_CUT says; the manifest lists

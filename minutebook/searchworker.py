@@ -71,8 +71,8 @@ class SearchWorker:
         """In the worker: the documents as they come, then the index, put into the staging folder.
 
         Indexing starts before the staging folder is known, unless the live site may already have
-        this very index (then the staging folder can keep it without making it again). The meetings
-        the last build tokenized are loaded from the cache while this process waits for the first."""
+        this very index (then the staging folder can keep it without making it again). What the last
+        build indexed is loaded from the cache while this process waits for the first meetings."""
         indexer = Indexer(self.cache)
         while (batch := receive()) is not None:
             for group in batch:
@@ -99,5 +99,11 @@ class SearchWorker:
         def put(path: str, body: bytes) -> None:
             written.append((path, staging().put(path, body)))
 
-        index = indexer.write(listing, kept=kept, put=put)
+        def reuse(path: str, digest: str) -> bool:
+            if not staging().reuse(path, digest):
+                return False
+            written.append((path, digest))
+            return True
+
+        index = indexer.write(listing, kept=kept, put=put, reuse=reuse)
         return pickle.dumps((index.manifest_url, written))

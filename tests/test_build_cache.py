@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import pickle
 import shutil
 from pathlib import Path
 
-from minutebook import calendars, searchcache
+from minutebook import buildcache, calendars, searchstate
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
@@ -137,34 +136,39 @@ def _index_terms(site: Path) -> str:
 
 def test_search_terms_come_from_the_cache_until_the_meeting_they_index_changes(tmp_path: Path) -> None:
     content, cache, doc = _one_meeting_built(tmp_path)
-    kept = cache / searchcache.NAME
-    version, (names, runs) = pickle.loads(kept.read_bytes())
-    assert '"pothol"' in _index_terms(tmp_path / "first") and len(runs) == 1
-    names = ["kittiwak" if name == "pothol" else name for name in names]
-    kept.write_bytes(pickle.dumps((version, (names, runs))))
+    state, records = searchstate.load(cache)
+    assert '"pothol"' in _index_terms(tmp_path / "first") and len(state.groups) == len(records) == 2  # + the directory
+    pothole = state.names.index("pothol")
+    state.entries[pothole] = state.entries[pothole]._replace(head=b"999,1,1,1")
+    buildcache.save(cache, searchstate.NAME, searchstate.VERSION, state)
 
     unchanged = _build(content, tmp_path / "unchanged", cache)
     assert unchanged.published
-    terms = _index_terms(tmp_path / "unchanged")
-    assert '"kittiwak"' in terms and '"pothol"' not in terms, "the meeting's kept terms are used as they are"
+    assert '["pothol",' in _index_terms(tmp_path / "unchanged")
+    assert ',[999,1,1,1],' in _index_terms(tmp_path / "unchanged"), "the term's kept entry is used as it is"
 
     doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1).replace("potholes", "gritting"), encoding="utf-8")
     _build(content, tmp_path / "edited", cache)
     _build(content, tmp_path / "fresh", None)
     edited = _files(tmp_path / "edited")
     assert edited == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
-    assert '"grit"' in _index_terms(tmp_path / "edited") and '"kittiwak"' not in _index_terms(tmp_path / "edited")
+    assert '"grit"' in _index_terms(tmp_path / "edited") and "999" not in _index_terms(tmp_path / "edited")
 
-    version, (names, runs) = pickle.loads(kept.read_bytes())
-    damaged = {key: dataclasses.replace(run, terms=run.terms[:-1]) for key, run in runs.items()}
-    kept.write_bytes(pickle.dumps((version, (names[:3], damaged))))  # cut short, and naming too few terms
-    _build(content, tmp_path / "edited", cache)
-    assert _files(tmp_path / "edited") == edited
+    kept = cache / searchstate.NAME
+    kept.write_bytes(kept.read_bytes()[:-1000])  # cut short
+    _build(content, tmp_path / "again", cache)
+    assert _files(tmp_path / "again") == edited
+    state, _ = searchstate.load(cache)
+    state.rows.terms[0] = len(state.names)  # a row naming a term there is not
+    buildcache.save(cache, searchstate.NAME, searchstate.VERSION, state)
+    assert searchstate.load(cache)[0].names == []
+    _build(content, tmp_path / "once more", cache)
+    assert _files(tmp_path / "once more") == edited
 
 
 def test_removing_the_oldest_meeting_leaves_the_search_index_a_fresh_build_would_make(tmp_path: Path) -> None:
-    """Terms are numbered as the index first meets them. Once the oldest meeting has gone, the next one's
-    kept terms must be numbered in its own order, not in the order the oldest meeting gave them."""
+    """Once the oldest meeting has gone, every document after it is numbered one meeting earlier, and
+    each term it had has fewer postings: the rebuild must rank those terms again."""
     content, cache = tmp_path / "content", tmp_path / "cache"
     content.mkdir()
     sentences = ["Gritting, drainage and then potholes were discussed.", "Potholes, drainage and then gritting.",

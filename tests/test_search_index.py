@@ -32,6 +32,7 @@ from lunr.token import Token
 
 from minutebook import lunrjs, searchterms
 from minutebook.model import Archive
+from minutebook.pipeline import BuildOptions, build
 from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect
 from minutebook.searchterms import decimal
 
@@ -331,6 +332,53 @@ def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path
     assert not [p for p in new if p.startswith("f/") or p == "names.json"]
     assert len(new) < len(files) / 5, (len(new), len(files))  # 97 of 872 when written
     assert "quillborrow" in split.terms
+
+
+def test_each_rebuild_from_the_cache_publishes_what_a_build_from_nothing_does(tmp_path: Path) -> None:
+    """A rebuild ranks again only the words of the meetings that changed and takes every other
+    word's entry from the last build. Whatever the clerk did (corrected a meeting, added minutes
+    from years back, so every later document is numbered anew, or removed a meeting), and even when
+    the live site has lost the files it would link, the site is the one a build from nothing makes."""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "30", str(content), "--seed", "11"],
+                   check=True, capture_output=True)
+    (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999), encoding="utf-8")
+    cache, site = tmp_path / "cache", tmp_path / "site"
+
+    def rebuilt_as_fresh(out: Path) -> None:
+        build(BuildOptions(content=content, out=out, cache=cache))
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        build(BuildOptions(content=content, out=tmp_path / "fresh"))
+        assert _site_files(out) == _site_files(tmp_path / "fresh")
+
+    build(BuildOptions(content=content, out=site, cache=cache))
+    assert any(entry[3] for entry in split_index(site).terms.values())  # further tiers, kept and bounded again
+    # a new word, many times, in a short meeting: every average length moves, so do the bounds of
+    # the common words the meeting does not have, which the rebuild takes from the last
+    (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999).replace(
+        "noted.", "noted." + " Quillborrow" * 300), encoding="utf-8")
+    rebuilt_as_fresh(site)
+    (content / "earlier.txt").write_text(EARLY_MINUTES.format(year=1998), encoding="utf-8")  # all renumbered
+    rebuilt_as_fresh(site)
+    sorted(content.glob("*_plain.txt"))[3].unlink()
+    rebuilt_as_fresh(site)
+    (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999), encoding="utf-8")
+    rebuilt_as_fresh(tmp_path / "elsewhere")  # no live site to link the kept files from
+
+
+EARLY_MINUTES = """Minutes of a meeting of the Cabinet held on 2 March {year} at 2.00 pm at County Hall, Preston
+
+Present:
+County Councillor Geoff Driver (Chair)
+
+1. Highways
+
+Resolved: That the report be noted.
+"""
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_what_bounds_a_words_further_postings_is_the_most_they_hold(synthetic_site: BuiltSite) -> None:

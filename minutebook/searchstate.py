@@ -1,0 +1,202 @@
+"""What the last build's search index was made of, so that a rebuild ranks only the words an edit touched.
+
+At 10,000 meetings, tokenizing, ranking and writing every term again took the search worker
+15 s of a rebuild for an edit to one meeting. So a build keeps, in build/cache:
+
+- for each meeting (and for the directory of people, topics and committees), under a digest of
+  everything indexed about it, where its documents were numbered, and (in a file of its own) their
+  records as JSON;
+- every row (term, document, field, frequency) with the tier its posting went to, and each
+  field's length;
+- each term's dictionary entry as made: its best postings and its further tiers' files.
+
+A rebuild takes the rows of the meetings whose digests it finds, tokenizes only the others, and
+ranks again only the terms whose rows changed or moved; every other term's entry is used as it
+was, with its idf and bounds weighed again. A fresh build is a rebuild from nothing, so the two
+make the same files, byte for byte.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+from . import buildcache
+from .searchterms import Entry, Floats, Rows, Tokenizer, dictionary_order, no_rows
+
+NAME = "search-state.pickle"
+RECORDS = "search-records.pickle"
+VERSION = buildcache.code_version("search.py", "searchterms.py", "searchstate.py", "lunrjs.py",
+                                  extra=f"lunr {version('lunr')} numpy {np.__version__}")
+
+Records = dict[bytes, list[bytes]]
+"""By a group's digest, each of its documents' records (what a result shows) as JSON. Kept in a file
+of its own, written as soon as the record files are, so that the search worker need not hold these
+150 MB (at 10,000 meetings) while it weighs the postings."""
+
+
+@dataclass
+class State:
+    groups: dict[bytes, tuple[int, int]] = field(default_factory=dict)
+    """By the digest of everything indexed about a meeting (or the directory): the number of its first
+    document, and how many it has."""
+    names: list[str] = field(default_factory=list)
+    """Every term, in dictionary order."""
+    rows: Rows = field(default_factory=no_rows)
+    lengths: Floats = field(default_factory=lambda: np.zeros((0, 0)))
+    """[field, document]: how many terms each field has."""
+    typical: list[float] = field(default_factory=list)
+    """The averages the postings were ranked with."""
+    entries: list[Entry] = field(default_factory=list)
+    """Each term's entry, by ``names``."""
+
+    @property
+    def documents(self) -> int:
+        return int(self.lengths.shape[1])
+
+
+def load(folder: Path | None) -> tuple[State, Records]:
+    """The last build's state and records, or empty ones (a fresh build) if there are none to trust.
+    The two files are written at different moments; a group is taken only if both have it (see
+    Assembly.take), and what a digest names is the same in both."""
+    state = buildcache.load(folder, NAME, VERSION)
+    records = buildcache.load(folder, RECORDS, VERSION)
+    if not (isinstance(state, State) and _sound(state) and isinstance(records, dict)):
+        return State(), {}
+    return state, records
+
+
+def save(folder: Path | None, state: State) -> None:
+    buildcache.save(folder, NAME, VERSION, state, memo=False)
+
+
+def save_records(folder: Path | None, records: Records) -> None:
+    buildcache.save(folder, RECORDS, VERSION, records, memo=False)
+
+
+def _sound(state: State) -> bool:
+    """The arrays agree with each other: a state from this code, not cut short or mixed up."""
+    rows = state.rows
+    try:
+        arrays = [rows.terms, rows.documents, rows.fields, rows.counts, rows.tiers]
+        return (all(isinstance(a, np.ndarray) and a.ndim == 1 and len(a) == len(rows.terms) for a in arrays)
+                and isinstance(state.lengths, np.ndarray) and state.lengths.ndim == 2
+                and len(state.names) == len(state.entries)
+                and (not len(rows.terms) or (int(rows.terms.min()) >= 0 and int(rows.terms.max()) < len(state.names)
+                                             and int(rows.documents.min()) >= 0
+                                             and int(rows.documents.max()) < state.documents))
+                and all(first >= 0 and first + documents <= state.documents
+                        for first, documents in state.groups.values()))
+    except (AttributeError, TypeError, ValueError):
+        return False
+
+
+class Assembly:
+    """This build's documents, a group (a meeting, or the directory) at a time: a group the last build
+    indexed is taken with its rows and records, any other is tokenized."""
+
+    def __init__(self, last: State, records: Records, field_count: int) -> None:
+        self.last = last
+        self.last_records = records
+        self.tokenizer = Tokenizer(field_count)
+        self.tokenized = array("i")
+        """This build's number of each document given to the tokenizer."""
+        self.moved: list[tuple[int, int, int]] = []
+        """(number in the last build, number now, documents) of each group taken."""
+        self.groups: dict[bytes, tuple[int, int]] = {}
+        self.records: list[tuple[bytes, list[bytes]]] = []
+        """(digest, records) of each group, in order."""
+        self.documents = 0
+
+    def take(self, key: bytes, documents: int) -> bool:
+        """Whether the last build indexed a group of ``documents`` under ``key``: if so, it is this build's
+        next group, its rows and records as they were."""
+        where = self.last.groups.pop(key, None)
+        records = self.last_records.pop(key, None)
+        if (where is None or records is None or where[1] != documents or len(records) != documents
+                or not all(isinstance(record, bytes) for record in records)):
+            return False
+        self.moved.append((where[0], self.documents, documents))
+        self._add(key, records)
+        return True
+
+    def tokenize(self, key: bytes, fields: Sequence[Sequence[str]], records: list[bytes]) -> None:
+        """The next group's documents (each its fields' texts), tokenized."""
+        for n, texts in enumerate(fields):
+            self.tokenized.append(self.documents + n)
+            self.tokenizer.add(texts)
+        self._add(key, records)
+
+    def _add(self, key: bytes, records: list[bytes]) -> None:
+        self.groups[key] = (self.documents, len(records))
+        self.records.append((key, records))
+        self.documents += len(records)
+
+    def assemble(self) -> tuple[list[str], Rows, Floats, list[Entry | None]]:
+        """Every term (in dictionary order), every row, each field's length, and the last build's entry
+        of each term whose rows are the same (None for the others). The rows of the documents taken are
+        the last build's, renumbered; the tokenizer's are merged in."""
+        last, old = self.last, self.last.rows
+        now = np.full(last.documents, -1, dtype=np.int32)  # where each document of the last build is now
+        for before, after, count in self.moved:
+            now[before:before + count] = np.arange(after, after + count, dtype=np.int32)
+        documents = now[old.documents]
+        taken = documents >= 0
+        touched = np.zeros(len(last.names), dtype=bool)
+        touched[old.terms[documents != old.documents]] = True  # a row gone or moved: the term is ranked again
+        still = np.zeros(len(last.names), dtype=bool)
+        still[old.terms[taken]] = True
+
+        new_names, new, new_lengths = self.tokenizer.rows()
+        kept_names = [name for name, here in zip(last.names, still.tolist(), strict=True) if here]
+        names: list[str] = []
+        for name in heapq.merge(kept_names, new_names, key=dictionary_order):
+            if not names or names[-1] != name:
+                names.append(name)
+        where = {name: n for n, name in enumerate(names)}
+        old_place = np.array([where.get(name, -1) for name in last.names], dtype=np.int32)
+        new_place = np.array([where[name] for name in new_names], dtype=np.int32)
+        tokenized = np.frombuffer(self.tokenized, dtype=np.intc).astype(np.int32)
+
+        lengths = np.zeros((self.tokenizer.field_count, self.documents))
+        if self.moved:
+            lengths[:, now[now >= 0]] = last.lengths[:, now >= 0]
+        lengths[:, tokenized] = new_lengths
+        new.terms = new_place[new.terms]  # one array at a time: at 10,000 meetings a fresh build's are 30 MB each
+        new.documents = tokenized[new.documents]
+        rows = _merged(Rows(old_place[old.terms[taken]], documents[taken], old.fields[taken], old.counts[taken],
+                            old.tiers[taken]), new, self.documents, self.tokenizer.field_count)
+        carried: list[Entry | None] = [None] * len(names)
+        for n in np.flatnonzero(still & ~touched).tolist():
+            carried[old_place[n]] = last.entries[n]
+        for n in new_place.tolist():  # a term of a tokenized document: its rows are new
+            carried[n] = None
+        self.last = State()
+        return names, rows, lengths, carried
+
+
+def _merged(kept: Rows, new: Rows, documents: int, field_count: int) -> Rows:
+    """Two sets of rows, each by term, document and field and none in both, as one in that order: the
+    few new rows are put in place, not the millions sorted again."""
+    def key(rows: Rows) -> np.ndarray:
+        return (rows.terms.astype(np.int64) * documents + rows.documents) * field_count + rows.fields
+
+    if not len(kept.terms):  # a fresh build
+        return new
+    keys = key(kept)
+    if len(keys) > 1 and not bool((keys[1:] > keys[:-1]).all()):  # meetings taken in another order than before
+        order = np.argsort(keys, kind="stable")
+        kept = Rows(*(column[order] for column in _columns(kept)))
+        keys = keys[order]
+    at = np.searchsorted(keys, key(new))
+    return Rows(*(np.insert(old, at, added) for old, added in zip(_columns(kept), _columns(new), strict=True)))
+
+
+def _columns(rows: Rows) -> tuple[np.ndarray, ...]:
+    return rows.terms, rows.documents, rows.fields, rows.counts, rows.tiers
