@@ -74,6 +74,8 @@ def load(folder: Path | None) -> tuple[State, Records]:
 
 def save(folder: Path | None, state: State) -> None:
     buildcache.save(folder, NAME, VERSION, state, memo=False)
+    if folder is not None:  # what earlier versions kept instead: each meeting's tokens, 100 MB at 10,000 meetings
+        (folder / "search-tokens.pickle").unlink(missing_ok=True)
 
 
 def save_records(folder: Path | None, records: Records) -> None:
