@@ -62,14 +62,18 @@ Reuse = Callable[[str, str], bool]
 class Later(NamedTuple):
     """One of a term's further tiers, as its dictionary entry names it."""
 
-    name: str
-    """The file, p/<name>.json: the start of its SHA-256."""
     digest: str
+    """The SHA-256 of its file's bytes."""
     corners: bytes
     """JSON: per field and document boost, the (frequency, length) corners of this tier and those after it
     (see Tiers.corners), flat: field, frequency, length, boost, field, ..."""
     best: int
     """The highest total weight (x 1000) of a posting in this tier: it moves with the average lengths."""
+
+    @property
+    def name(self) -> str:
+        """The file is p/<name>.json."""
+        return self.digest[:16]
 
 
 class Entry(NamedTuple):
@@ -464,7 +468,7 @@ def _entries(tiers: Tiers, put: Put, named: set[str]) -> Iterator[tuple[int, Ent
                     put(f"p/{digest[:16]}.json", body)
                 suffix = _frontier(suffix + [(f, b, tf, length) for t, f, b, tf, length in corners if t == tier[piece]])
                 flat = [x for f, b, tf, length in suffix for x in (f, tf, length, boosts[b])]
-                later.append(Later(digest[:16], digest, _dumps(flat).encode(), best[piece]))
+                later.append(Later(digest, _dumps(flat).encode(), best[piece]))
             later.reverse()
         yield term, Entry(text[piece_start[first]:piece_end[first]], tuple(later))
 
