@@ -322,13 +322,14 @@ class Ranking:
 
     def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> Tiers:
         """A block of rows (by term, document and field) as tiers of postings."""
-        lengths = self.lengths[fields, docs]
+        tf, lengths = counts.astype(np.float64), self.lengths[fields, docs]
+        field_boosts, boosts = self.field_boosts[fields], self.document_boosts[docs]
         # the order of a term's postings: its weight, but for idf (1.0 * x is x) and the exact average
-        impact = _bm25(np.float64(1), counts.astype(np.float64), lengths, self.typical[fields],
-                       self.field_boosts[fields], self.document_boosts[docs])
+        impact = _bm25(np.float64(1), tf, lengths, self.typical[fields], field_boosts, boosts)
 
         # one posting per (term, document): fields in order, then ranked by total
-        first, p_total = self.totals(terms, docs, fields, counts)
+        first = _posting_starts(terms, docs)
+        p_total = self._totals(first, terms, fields, tf, lengths, field_boosts, boosts)
         p_term, p_doc = terms[first], docs[first]
         p_impact = np.add.reduceat(impact, first)
         p_mask = np.bitwise_or.reduceat(np.left_shift(1, fields), first)
@@ -375,10 +376,19 @@ class Ranking:
     def totals(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> tuple[Ints, Ints]:
         """Where each posting's rows start in a block of rows (by term, document and field), and its
         total weight (x 1000), as the browser weighs it."""
-        first = np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
-        weight = _bm25(self.idf[terms], counts.astype(np.float64), self.lengths[fields, docs], self.average[fields],
-                       self.field_boosts[fields], self.document_boosts[docs])
-        return first, np.add.reduceat(weight, first)
+        first = _posting_starts(terms, docs)
+        return first, self._totals(first, terms, fields, counts.astype(np.float64), self.lengths[fields, docs],
+                                   self.field_boosts[fields], self.document_boosts[docs])
+
+    def _totals(self, first: Ints, terms: Ints, fields: Ints, tf: Floats, lengths: Floats, field_boosts: Floats,
+                boosts: Floats) -> Ints:
+        """Each posting's total weight, from its rows' figures (gathered once by the caller)."""
+        return np.add.reduceat(_bm25(self.idf[terms], tf, lengths, self.average[fields], field_boosts, boosts), first)
+
+
+def _posting_starts(terms: Ints, docs: Ints) -> Ints:
+    """Where each posting (term and document) starts in rows by term, document and field."""
+    return np.flatnonzero(np.r_[True, (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])])
 
 
 def _bm25(idf: Floats | np.float64, tf: Floats, lengths: Floats, average: Floats, field_boosts: Floats,
