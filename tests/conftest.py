@@ -38,6 +38,11 @@ class BuiltSite:
         return next(p for p in self.data("people") if p["id"] == person_id)
 
 
+def site_bytes(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path there: two sites are the same when these are equal."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
 def build_site(content: Path, out: Path, *, strict: bool = False) -> BuiltSite:
     return BuiltSite(build(BuildOptions(content=content, out=out, strict=strict)), out)
 

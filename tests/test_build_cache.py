@@ -11,7 +11,7 @@ from minutebook import buildcache, calendars, searchstate
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
-from .conftest import CONTENT
+from .conftest import CONTENT, site_bytes
 
 MINUTES = """Minutes of a meeting of the Cabinet held on {when:%A %-d %B %Y} at 2.00 pm at County Hall, Preston
 
@@ -33,10 +33,6 @@ Resolved: That the report be noted.
 
 def _build(content: Path, out: Path, cache: Path | None) -> BuildResult:
     return build(BuildOptions(content=content, out=out, cache=cache))
-
-
-def _files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def _seeds(tmp_path: Path) -> Path:
@@ -61,7 +57,7 @@ def test_a_rebuild_from_the_cache_publishes_the_same_site_and_accounts_for_every
     stored = (cache / CACHE_FILE).read_bytes()
     again = _build(content, tmp_path / "again", cache)
     assert again.published
-    assert _files(tmp_path / "again") == _files(tmp_path / "first")
+    assert site_bytes(tmp_path / "again") == site_bytes(tmp_path / "first")
     assert again.problems == first.problems
     assert again.archive.accounts == first.archive.accounts
     assert [a.path for a in again.archive.accounts] == sorted(p.name for p in CONTENT.iterdir() if p.suffix == ".txt")
@@ -80,11 +76,11 @@ def test_editing_one_document_changes_only_its_own_meeting(tmp_path: Path) -> No
 
     after = _build(content, tmp_path / "after", cache)
     fresh = _build(content, tmp_path / "fresh", None)
-    assert _files(tmp_path / "after") == _files(tmp_path / "fresh"), "the cache gives what reading afresh gives"
+    assert site_bytes(tmp_path / "after") == site_bytes(tmp_path / "fresh"), "the cache gives what reading afresh gives"
     assert after.problems == fresh.problems
     meeting = edited.meetings[0]
     page = f"meetings/{meeting}/index.html"
-    old, new = _files(tmp_path / "before"), _files(tmp_path / "after")
+    old, new = site_bytes(tmp_path / "before"), site_bytes(tmp_path / "after")
     assert b"Kittiwake Trail" in new[page] and b"Kittiwake Trail" not in old[page]
     other_meetings = [p for p in old if p.startswith("meetings/") and p.endswith("/index.html") and p != page]
     assert other_meetings and all(old[p] == new[p] for p in other_meetings)
@@ -118,14 +114,14 @@ def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes
     doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1).replace("County Hall", "Guild Hall"), encoding="utf-8")
     _build(content, tmp_path / "moved", cache)
     _build(content, tmp_path / "fresh", None)
-    moved = _files(tmp_path / "moved")
-    assert moved == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
+    moved = site_bytes(tmp_path / "moved")
+    assert moved == site_bytes(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
     assert b"Guild Hall" in moved["calendar.ics"] and b"Kittiwake Hall" not in moved["calendar.ics"]
 
     version, events = pickle.loads(kept.read_bytes())
     kept.write_bytes(pickle.dumps((version, {key: "not an event" for key in events})))  # damaged: only a miss
     _build(content, tmp_path / "moved", cache)
-    assert _files(tmp_path / "moved") == moved
+    assert site_bytes(tmp_path / "moved") == moved
 
 
 def _index_terms(site: Path) -> str:
@@ -150,20 +146,20 @@ def test_search_terms_come_from_the_cache_until_the_meeting_they_index_changes(t
     doc.write_text(MINUTES.format(when=dt.date(2024, 3, 5), n=1).replace("potholes", "gritting"), encoding="utf-8")
     _build(content, tmp_path / "edited", cache)
     _build(content, tmp_path / "fresh", None)
-    edited = _files(tmp_path / "edited")
-    assert edited == _files(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
+    edited = site_bytes(tmp_path / "edited")
+    assert edited == site_bytes(tmp_path / "fresh"), "a rebuild from the cache publishes what a fresh build does"
     assert '"grit"' in _index_terms(tmp_path / "edited") and "999" not in _index_terms(tmp_path / "edited")
 
     kept = cache / searchstate.NAME
     kept.write_bytes(kept.read_bytes()[:-1000])  # cut short
     _build(content, tmp_path / "again", cache)
-    assert _files(tmp_path / "again") == edited
+    assert site_bytes(tmp_path / "again") == edited
     state, _ = searchstate.load(cache)
     state.rows.terms[0] = len(state.names)  # a row naming a term there is not
     buildcache.save(cache, searchstate.NAME, searchstate.VERSION, state)
     assert searchstate.load(cache)[0].names == []
     _build(content, tmp_path / "once more", cache)
-    assert _files(tmp_path / "once more") == edited
+    assert site_bytes(tmp_path / "once more") == edited
 
 
 def test_removing_the_oldest_meeting_leaves_the_search_index_a_fresh_build_would_make(tmp_path: Path) -> None:
@@ -180,7 +176,7 @@ def test_removing_the_oldest_meeting_leaves_the_search_index_a_fresh_build_would
     (content / "cabinet-0.txt").unlink()
     _build(content, tmp_path / "site", cache)
     _build(content, tmp_path / "fresh", None)
-    assert _files(tmp_path / "site") == _files(tmp_path / "fresh")
+    assert site_bytes(tmp_path / "site") == site_bytes(tmp_path / "fresh")
 
 
 def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -190,7 +186,7 @@ def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) 
     (cache / CACHE_FILE).write_bytes(b"\x80\x05not a pickle at all")
     result = _build(content, tmp_path / "site", cache)
     assert result.published and result.problems == clean.problems
-    assert _files(tmp_path / "site") == _files(tmp_path / "clean")
+    assert site_bytes(tmp_path / "site") == site_bytes(tmp_path / "clean")
     assert "Traceback" not in capsys.readouterr().err
 
     entries = pickle.loads((cache / CACHE_FILE).read_bytes())
@@ -198,7 +194,7 @@ def test_a_corrupt_cache_is_ignored_without_a_traceback(tmp_path: Path, capsys) 
     (cache / CACHE_FILE).write_bytes(pickle.dumps(damaged))
     again = _build(content, tmp_path / "again", cache)
     assert again.problems == clean.problems
-    assert _files(tmp_path / "again") == _files(tmp_path / "clean")
+    assert site_bytes(tmp_path / "again") == site_bytes(tmp_path / "clean")
 
 
 def test_many_documents_are_read_in_parallel_in_path_order(tmp_path: Path) -> None:

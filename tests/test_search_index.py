@@ -37,7 +37,7 @@ from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect
 from minutebook.searchterms import decimal
 
 from .browser import NODE_MODULES, require
-from .conftest import ROOT, BuiltSite, build_site
+from .conftest import ROOT, BuiltSite, build_site, site_bytes
 from .test_pages import PART_TWO_MINUTES
 
 LUNR_QUERY = Path(__file__).with_name("lunr_query.js")
@@ -349,7 +349,7 @@ def test_each_rebuild_from_the_cache_publishes_what_a_build_from_nothing_does(tm
         build(BuildOptions(content=content, out=out, cache=cache))
         shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
         build(BuildOptions(content=content, out=tmp_path / "fresh"))
-        assert _site_files(out) == _site_files(tmp_path / "fresh")
+        assert site_bytes(out) == site_bytes(tmp_path / "fresh")
 
     build(BuildOptions(content=content, out=site, cache=cache))
     assert any(entry[3] for entry in split_index(site).terms.values())  # further tiers, kept and bounded again
@@ -375,10 +375,6 @@ County Councillor Geoff Driver (Chair)
 
 Resolved: That the report be noted.
 """
-
-
-def _site_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 def test_what_bounds_a_words_further_postings_is_the_most_they_hold(synthetic_site: BuiltSite) -> None:
