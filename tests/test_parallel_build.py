@@ -17,7 +17,8 @@ from minutebook.errors import BuildError
 from minutebook.pipeline import BuildOptions, build
 from minutebook.progress import Progress
 
-from .test_build_cache import MINUTES, _files, _seeds
+from .conftest import site_bytes
+from .test_build_cache import MINUTES, _seeds
 
 
 def test_a_shared_queue_hands_each_number_to_exactly_one_process() -> None:
@@ -47,9 +48,9 @@ def test_pages_written_by_several_processes_make_the_same_site_as_one_process(
     monkeypatch.setattr(forked, "_cores", lambda: 1)  # one core: the search index and every page in this process
     alone = build(BuildOptions(content=content, out=tmp_path / "alone"))
     assert shared.published and alone.published
-    pages = _files(tmp_path / "shared")
+    pages = site_bytes(tmp_path / "shared")
     assert len([p for p in pages if p.startswith("meetings/") and p.endswith("/index.html")]) > 120
-    assert pages == _files(tmp_path / "alone")
+    assert pages == site_bytes(tmp_path / "alone")
 
 
 def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,7 +177,7 @@ def test_names_searched_on_two_cores_while_the_topics_are_worked_out_give_the_sa
     monkeypatch.setattr(forked, "_cores", lambda: 1)
     alone = build(BuildOptions(content=content, out=tmp_path / "alone"))
     assert shared.published and alone.published
-    pages = _files(tmp_path / "shared")
+    pages = site_bytes(tmp_path / "shared")
     person = next(p for p in pages if p.startswith("people/albert-atkinson") and p.endswith("index.html"))
     assert pages[person].count(b"/meetings/") >= 40  # named at every meeting
-    assert pages == _files(tmp_path / "alone")
+    assert pages == site_bytes(tmp_path / "alone")
