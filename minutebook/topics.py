@@ -200,7 +200,7 @@ def text_hits(text: str) -> ThemeHits:
     spans white space, so the text is split there (in C) and only the pieces that hold a synonym's
     first word, with the few pieces after them, are cut into words."""
     pieces = text.replace("’", "'").split()
-    wanted = set(filter(_heads, set(pieces)))
+    wanted = _headed(pieces)
     if not wanted:
         return ()
     hits: Counter[tuple[str, tuple[str, ...]]] = Counter()
@@ -218,6 +218,26 @@ def text_hits(text: str) -> ThemeHits:
                 if k + len(synonym) <= len(words) and all(_is(words[k + m], w) for m, w in enumerate(synonym)):
                     hits[(tid, synonym)] += 1
     return tuple(sorted(hits.items()))
+
+
+_SEEN: set[str] = set()
+"""Every piece between spaces text_hits has looked at in this process; of them, those _HEADED."""
+_HEADED: set[str] = set()
+_SEEN_MOST = 1 << 20
+"""Pieces remembered before both sets start again (some tens of megabytes)."""
+
+
+def _headed(pieces: list[str]) -> set[str]:
+    """The distinct pieces that hold a synonym's first word. A text's pieces recur in the texts after
+    it, so each is looked at once and the rest is set arithmetic, done in C."""
+    if not _SEEN.issuperset(pieces):
+        if len(_SEEN) > _SEEN_MOST:
+            _SEEN.clear()
+            _HEADED.clear()
+        new = set(pieces).difference(_SEEN)
+        _SEEN.update(new)
+        _HEADED.update(filter(_heads, new))
+    return _HEADED.intersection(pieces)
 
 
 @lru_cache(maxsize=1 << 18)  # a text's pieces between spaces recur as its words do

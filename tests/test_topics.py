@@ -406,10 +406,17 @@ def test_linking_does_not_read_a_joined_items_text_again(make_content, monkeypat
     assert [t.id for t in archive.topics if t.id == "brexit"] == ["brexit"]
 
 
-def test_counting_theme_words_in_running_text_matches_reading_it_word_by_word():
+@pytest.mark.parametrize("remembered", [None, 10], ids=["pieces-remembered", "memory-full-every-few-texts"])
+def test_counting_theme_words_in_running_text_matches_reading_it_word_by_word(monkeypatch, remembered):
     """text_hits splits at white space for speed; it must count what reading every word counts,
-    whatever the spacing, punctuation, capitals, plurals and apostrophes around the synonyms."""
+    whatever the spacing, punctuation, capitals, plurals and apostrophes around the synonyms, and
+    whether or not the pieces it remembers from earlier texts have just been let go."""
     from collections import Counter
+
+    monkeypatch.setattr(topics, "_SEEN", set())  # as a fresh reader process starts
+    monkeypatch.setattr(topics, "_HEADED", set())
+    if remembered is not None:
+        monkeypatch.setattr(topics, "_SEEN_MOST", remembered)
 
     synonyms = [s for theme in topics._VOCAB["theme"] for key in ("synonyms", "in_titles") for s in theme.get(key, [])]
     words = sorted({w for s in synonyms for w in s.split()}) + ["the", "report", "of", "and", "Council's", "a"]
