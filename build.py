@@ -217,6 +217,10 @@ def _report(result: BuildResult, options: BuildOptions, *, quiet: bool) -> str:
     if result.published and not quiet:
         if result.pages_kept:
             text += f"\nPages: {result.pages - result.pages_kept:,} rendered, {result.pages_kept:,} unchanged since the last build"
+        if result.search_kept:
+            indexed = len(result.archive.meetings) - result.search_kept
+            text += (f"\nSearch: {indexed:,} {'meeting' if indexed == 1 else 'meetings'} indexed, "
+                     f"{result.search_kept:,} unchanged since the last build")
         text += f"\nStaff report: {options.out.as_posix()}/build-report/index.html"
     return text
 

@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import sys
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -23,6 +24,14 @@ def code_version(*files: str, extra: str = "") -> str:
     for name in files:
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def package_version() -> str:
+    """A digest of every file of this package (its code and its data, such as the thesaurus) and Python's
+    version: what anything worked out from the documents may depend on."""
+    files = sorted(str(p.relative_to(HERE)) for p in HERE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return code_version(*files)
 
 
 def load(folder: Path | None, name: str, version: str) -> object | None:

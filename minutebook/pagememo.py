@@ -47,7 +47,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 import jinja2
 
 from . import buildcache
-from .model import Meeting
+from .model import Archive, Meeting
 
 MEMO_FILE = "pages.pickle"
 EVERY = "\0every"
@@ -136,8 +136,8 @@ class Records:
     Made before pages are shared out to forked processes, which each use it for their own pages."""
 
     def __init__(self, shared: bytes, kinds: dict[str, dict[str, Any]], last: Memo | None,
-                 read: Mapping[str, str]) -> None:
-        """``read``: each source file's SHA-256 as read (SourceAccount.sha256)."""
+                 meetings: Mapping[str, bytes]) -> None:
+        """``meetings``: each meeting's digest by id (meeting_digests)."""
         self.shared = shared
         self.keys: list[Key] = []
         self.digests: list[bytes] = []
@@ -147,7 +147,7 @@ class Records:
             every = hashlib.blake2b(digest_size=16)
             for key, record in records.items():
                 number = len(self.keys)
-                digest = _meeting_digest(record, read) if isinstance(record, Meeting) else _digest(record)
+                digest = meetings[record.id] if isinstance(record, Meeting) else _digest(record)
                 every.update(b"%d:%s\0%s" % (len(key), key.encode(), digest))
                 self.held[id(record)] = number
                 self.keys.append((kind, key))
@@ -253,6 +253,13 @@ def _pickled(value: object) -> bytes:
     out = io.BytesIO()
     _Pickler(out).dump(value)
     return out.getvalue()
+
+
+def meeting_digests(archive: Archive) -> dict[str, bytes]:
+    """Each meeting's digest by id: what reading and linking made of it, as _meeting_digest works it
+    out. Worked out once, after linking, for the pages and the search index (0.4 s at 10,000 meetings)."""
+    read = {account.path: account.sha256 for account in archive.accounts}
+    return {meeting.id: _meeting_digest(meeting, read) for meeting in archive.meetings}
 
 
 def _meeting_digest(meeting: Meeting, read: Mapping[str, str]) -> bytes:

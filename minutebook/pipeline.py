@@ -18,11 +18,13 @@ from .feeds import feed_files
 from .link import LinkInput, link_archive
 from .memory import give_back_freed_memory, keep_freed_memory
 from .model import Archive, ParsedMeeting, Problem
+from .pagememo import meeting_digests
 from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
 from .publish import Staging, publish
 from .quality import QualityReport, assess
 from .render import PageWriter
+from .search import feed_keys
 from .searchworker import SearchWorker
 from .sitemap import sitemap_files
 from .sources import discover
@@ -65,6 +67,8 @@ class BuildResult:
     """HTML pages published."""
     pages_kept: int = 0
     """Of those, pages taken from the live site unrendered, as nothing they show had changed (see pagememo)."""
+    search_kept: int = 0
+    """Meetings the search index took as the last build indexed them, unchanged since (see searchstate)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -95,33 +99,35 @@ def _build(options: BuildOptions) -> BuildResult:
         archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
                                        progress=options.progress, cache=options.cache)
         give_back_freed_memory()  # the documents as read, now linked
-        search.feed(archive)
+        digests = meeting_digests(archive) if options.cache is not None else None
+        search.feed(archive, None if digests is None else feed_keys(
+            archive, digests, options.config.publish_contact_details))
         give_back_freed_memory()
         # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
         offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
                                   cache=options.cache)
         problems = (*problems, *offered.problems)
         quality = assess(archive, problems, options.content)
-        counts = (0, 0)
+        counts = (0, 0, 0)
         blocked = any(p.level == "error" for p in problems) or (
             options.strict and any(p.level == "warning" for p in problems))
         if not blocked:
             staging = Staging(options.out)
             search.stage(staging)
             try:
-                pages = _write_site(archive, options, offered, quality, staging, search)
+                pages = _write_site(archive, options, offered, quality, staging, search, digests)
             except BaseException:
                 staging.discard()
                 raise
             publish(staging)
             if (memo := pages.memo()) is not None:
                 pagememo.save(options.cache, memo)
-            counts = (len(pages.paths), pages.kept)
+            counts = (len(pages.paths), pages.kept, search.kept)
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started, *counts)
 
 
 def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quality: QualityReport,
-                staging: Staging, search: SearchWorker) -> PageWriter:
+                staging: Staging, search: SearchWorker, digests: dict[str, bytes] | None) -> PageWriter:
     """Every output file, put into ``staging`` as each stage makes it; the writer of the pages, which
     knows what each was made from when there is a cache to keep that in.
 
@@ -139,9 +145,9 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     give_back_freed_memory()
     pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
                        downloads=offered.downloads, quality=quality, remember=options.cache is not None,
-                       last=pagememo.load(options.cache))
+                       last=pagememo.load(options.cache), meetings=digests)
     staging.adopt(pages.write(staging, progress=options.progress))
-    manifest_url, written = search.files()
+    manifest_url, written = search.files(archive)
     staging.adopt(written)
     staging.adopt([pages.write_search_page(staging, manifest_url)])
     options.progress.advance()

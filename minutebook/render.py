@@ -26,7 +26,7 @@ from .downloads import Download
 from .forked import Queue, Recruit, everyone
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, Topic
-from .pagememo import Lookups, Memo, Page, Reads, Records, numbered, shared_digest
+from .pagememo import Lookups, Memo, Page, Reads, Records, meeting_digests, numbered, shared_digest
 from .progress import SILENT, Progress
 from .publish import Staging
 from .quality import QualityReport
@@ -110,15 +110,16 @@ class PageWriter:
 
     def __init__(self, archive: Archive, templates: Path, *, config: SiteConfig, assets: Assets,
                  downloads: dict[str, Download], quality: QualityReport | None = None, remember: bool = False,
-                 last: Memo | None = None) -> None:
+                 last: Memo | None = None, meetings: Mapping[str, bytes] | None = None) -> None:
         """With ``remember``, note what each page is made from (``memo``), and take from the live site
-        every page the ``last`` build's memo shows to be made from the same."""
+        every page the ``last`` build's memo shows to be made from the same; ``meetings`` is each
+        meeting's digest (pagememo.meeting_digests), worked out here if not given."""
         self.env = environment(templates)
         kinds = site_records(archive, downloads)
         council = council_name(archive, config)
         title = config.site_title(council)
         self.records = Records(shared_digest(templates, (council, title, config, assets)), kinds, last,
-                               {account.path: account.sha256 for account in archive.accounts}) if remember else None
+                               meeting_digests(archive) if meetings is None else meetings) if remember else None
         reads = self.records.reads if self.records else Reads({})
 
         def look(kind: str) -> Lookups[Any]:

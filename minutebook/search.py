@@ -35,7 +35,7 @@ import pickle
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -43,10 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from . import searchstate
+from . import buildcache, searchstate
 from .memory import give_back_freed_memory
 from .model import Archive, Item, Meeting
-from .searchstate import Assembly
+from .searchstate import Assembly, Fed, Filters
 from .searchterms import K1, TIERS, B, Put, Reuse, postings
 
 FIELDS: list[dict[str, Any]] = [
@@ -87,6 +87,8 @@ class Group:
 
     year: str
     documents: list[Document] = field(default_factory=list)
+    key: bytes = b""
+    """The meeting's feed key (feed_keys), under which the index keeps it for the next build."""
 
 
 @dataclass(frozen=True)
@@ -147,20 +149,41 @@ class Indexer:
         """[year, first document, documents] of the meetings' documents, year by year."""
         self.directory: int | None = None
         """The first document of the directory, once it has come."""
+        self.fed: dict[bytes, Fed] = {}
+        """Each meeting given with a feed key, under it: kept for the next build."""
 
     def add_meeting(self, group: Group) -> None:
-        if self.years and self.years[-1][0] == group.year:
-            self.years[-1][2] += len(group.documents)
-        else:
-            self.years.append([group.year, self.assembly.documents, len(group.documents)])
-        self._add(group.documents)
+        self._year(group.year, self.assembly.documents, len(group.documents))
+        digest = self._add(group.documents)
+        if group.key:
+            self.fed[group.key] = Fed(digest, group.year, [_filters(document) for document in group.documents])
+
+    def add_fed(self, key: bytes) -> bool:
+        """The meeting the last build indexed under this feed key, as it was then; False if the kept state
+        cannot give it (then this index cannot be finished: it must be made from the documents)."""
+        fed = self.assembly.last.fed.get(key)
+        first = self.assembly.documents
+        if fed is None or not self.assembly.take(fed.digest, len(fed.filters)):
+            return False
+        self._year(fed.year, first, len(fed.filters))
+        self.digest.update(fed.digest)
+        for doc_id, filters in enumerate(fed.filters, start=first):
+            self._note(doc_id, filters)
+        self.fed[key] = fed
+        return True
 
     def add_directory(self, documents: list[Document]) -> None:
         self.directory = self.assembly.documents
         self._add(documents)
 
-    def _add(self, documents: list[Document]) -> None:
-        """A meeting's documents or the directory's: taken from the last build, or tokenized."""
+    def _year(self, year: str, first: int, documents: int) -> None:
+        if self.years and self.years[-1][0] == year:
+            self.years[-1][2] += documents
+        else:
+            self.years.append([year, first, documents])
+
+    def _add(self, documents: list[Document]) -> bytes:
+        """A meeting's documents or the directory's: taken from the last build, or tokenized; their digest."""
         first = self.assembly.documents
         key = self._hash(documents)
         if not self.assembly.take(key, len(documents)):
@@ -169,19 +192,21 @@ class Indexer:
             self.assembly.tokenize(key, [document.fields for document in documents],
                                    [_dumps(document.record) for document in documents])
         for doc_id, document in enumerate(documents, start=first):
-            self._note(doc_id, document)
+            self._note(doc_id, _filters(document))
+        return key
 
-    def _note(self, doc_id: int, document: Document) -> None:
+    def _note(self, doc_id: int, filters: Filters) -> None:
         """Which filters keep a document."""
-        self.boosts.append(document.boost)
-        if document.committee:
-            self.filters.setdefault(f"c-{document.committee}", []).append(doc_id)
-        for person in document.people:
+        boost, committee, people, topics = filters
+        self.boosts.append(boost)
+        if committee:
+            self.filters.setdefault(f"c-{committee}", []).append(doc_id)
+        for person in people:
             self.filters.setdefault(f"p-{person}", []).append(doc_id)
-        for topic in document.topics:
+        for topic in topics:
             self.filters.setdefault(f"o-{topic}", []).append(doc_id)
-        self.named["people"].update(document.people)
-        self.named["topics"].update(document.topics)
+        self.named["people"].update(people)
+        self.named["topics"].update(topics)
 
     def _hash(self, documents: list[Document]) -> bytes:
         """A digest of everything indexed about ``documents``, added to the folder's: pickled without the
@@ -237,8 +262,10 @@ class Indexer:
         terms = postings(term_names, rows, lengths, self.boosts, BOOSTS, out, carried=carried,
                          typical_before=typical_before,
                          reuse=None if reuse is None else lambda path, digest: reuse(f"{folder}/{path}", digest))
-        searchstate.save(self.cache, searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical,
-                                                       terms.entries))
+        state = searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical, terms.entries,
+                                  self.fed)
+        searchstate.save(self.cache, state)
+        searchstate.save_fed(self.cache, state)
         out("names.json", names)
         out("manifest.json", _dumps({
             "version": 2,
@@ -285,21 +312,52 @@ def collect(archive: Archive) -> tuple[list[Group], list[Document]]:
     return list(meeting_groups(archive)), directory_documents(archive)
 
 
-def meeting_groups(archive: Archive) -> Iterator[Group]:
-    """Meetings oldest first, each followed by its items, one meeting at a time."""
-    people = {p.id: p.name for p in archive.people}
-    topics = {t.id: t.name for t in archive.topics}
-    for meeting in sorted(archive.meetings, key=oldest_first_key):
-        group = Group(str(meeting.date.year) if meeting.date else "undated")
-        attendees = tuple(sorted({*meeting.present, *meeting.apologies, *meeting.officers}))
-        record = _record("meeting", meeting.title, meeting.url, meeting)
-        group.documents.append(Document(
-            (record["t"], "", " ".join(people[p] for p in [*meeting.present, *meeting.apologies, *meeting.officers]),
-             meeting.committee or "", " ".join(f"{i.number} {i.title}" for i in meeting.items)),
-            record, people=attendees, committee=meeting.committee_id or ""))
-        for item in meeting.items:
-            group.documents.append(_item(meeting, record, item, people, topics))
-        yield group
+def meeting_groups(archive: Archive, keys: Mapping[str, bytes] | None = None) -> Iterator[Group]:
+    """Meetings oldest first, each followed by its items, one meeting at a time (with its feed key, if given)."""
+    people, topics = names_of(archive)
+    for meeting in in_index_order(archive):
+        yield meeting_group(meeting, people, topics, keys[meeting.id] if keys is not None else b"")
+
+
+def in_index_order(archive: Archive) -> list[Meeting]:
+    return sorted(archive.meetings, key=oldest_first_key)
+
+
+def names_of(archive: Archive) -> tuple[dict[str, str], dict[str, str]]:
+    """Each person's name and each topic's name, by id: what a meeting's documents show of them."""
+    return {p.id: p.name for p in archive.people}, {t.id: t.name for t in archive.topics}
+
+
+def meeting_group(meeting: Meeting, people: dict[str, str], topics: dict[str, str], key: bytes = b"") -> Group:
+    """A meeting's documents: the meeting, then its items."""
+    group = Group(str(meeting.date.year) if meeting.date else "undated", key=key)
+    attendees = tuple(sorted({*meeting.present, *meeting.apologies, *meeting.officers}))
+    record = _record("meeting", meeting.title, meeting.url, meeting)
+    group.documents.append(Document(
+        (record["t"], "", " ".join(people[p] for p in [*meeting.present, *meeting.apologies, *meeting.officers]),
+         meeting.committee or "", " ".join(f"{i.number} {i.title}" for i in meeting.items)),
+        record, people=attendees, committee=meeting.committee_id or ""))
+    for item in meeting.items:
+        group.documents.append(_item(meeting, record, item, people, topics))
+    return group
+
+
+def feed_keys(archive: Archive, digests: Mapping[str, bytes], setting: object) -> dict[str, bytes]:
+    """Each meeting's feed key, by id: its digest (pagememo.meeting_digests: its files' bytes and what
+    linking decided), the names of the people and topics it shows, this package's code (which reads the
+    files and makes the documents) and ``setting`` (the reading setting: whether contact details stay).
+    The same key, the same documents: a rebuild sends the worker only the key of a meeting the last
+    build indexed (searchstate.load_fed)."""
+    people, topics = names_of(archive)
+    shared = f"{buildcache.package_version()}\0{setting!r}\0".encode()
+    keys = {}
+    for meeting in archive.meetings:
+        named = sorted({*meeting.present, *meeting.apologies, *meeting.officers,
+                        *(p for item in meeting.items for p in _named(item))})
+        shown = repr(([(p, people[p]) for p in named],
+                      sorted({(t, topics[t]) for item in meeting.items for t in item.topics})))
+        keys[meeting.id] = hashlib.blake2b(shared + digests[meeting.id] + shown.encode(), digest_size=16).digest()
+    return keys
 
 
 def directory_documents(archive: Archive) -> list[Document]:
@@ -316,7 +374,7 @@ def directory_documents(archive: Archive) -> list[Document]:
 def _item(meeting: Meeting, shown: dict[str, Any], item: Item, people: dict[str, str],
           topics: dict[str, str]) -> Document:
     """An agenda item; ``shown`` is its meeting's record, whose title, committee and date it repeats."""
-    named = [*item.presenters, *item.mentioned, *(d.person for d in item.declarations)]
+    named = _named(item)
     title = f"{item.number}. {item.title}" if item.number else item.title
     # White space is made single spaces where the documents are indexed (Indexer.add_meeting).
     text = "" if item.exempt else "\n".join([item.plain_text(), *(r.text for r in item.resolutions)])
@@ -330,6 +388,15 @@ def _item(meeting: Meeting, shown: dict[str, Any], item: Item, people: dict[str,
                      meeting.committee or "", text),
                     record, people=tuple(sorted(set(named))), topics=tuple(item.topics),
                     committee=meeting.committee_id or "")
+
+
+def _named(item: Item) -> list[str]:
+    """The people an item names: who presented it, who is mentioned, who declared an interest."""
+    return [*item.presenters, *item.mentioned, *(d.person for d in item.declarations)]
+
+
+def _filters(document: Document) -> Filters:
+    return document.boost, document.committee, document.people, document.topics
 
 
 def _single_spaced(document: Document) -> None:

@@ -4,7 +4,8 @@ The worker is forked when a build starts, before anything is read, so it holds t
 modules and nothing else. Once the archive is linked, it is sent the search documents, a few
 hundred meetings at a time (this process never holds them all), and starts indexing; then the
 staging folder, once the build knows it will publish. It puts the index's files there itself
-and sends back each file's digest.
+and sends back each file's digest. A meeting the last build indexed, unchanged since, is sent as
+its feed key alone (search.feed_keys): the worker takes it as it was kept (searchstate).
 
 A child forked after linking shares the whole archive copy-on-write and touches much of it: at
 10,000 meetings such a child took 20-28 s and 1.2 GB of its own (742 MB of it copied pages),
@@ -14,14 +15,25 @@ where a fresh process makes the same files in 13 s with 0.9 GB.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import searchstate
 from .forked import Worker
 from .model import Archive
 from .publish import Staging, published_files
-from .search import Group, Indexer, directory_documents, listed, meeting_groups
+from .search import (
+    Group,
+    Indexer,
+    Listed,
+    directory_documents,
+    in_index_order,
+    listed,
+    meeting_group,
+    meeting_groups,
+    names_of,
+)
 
 FEED = 250
 """Meetings (with their items) per message: about a megabyte and a half pickled."""
@@ -37,6 +49,10 @@ class SearchWorker:
         self.out = out
         self.cache = cache
         self.worker = Worker(self._index)
+        self.keys: Mapping[str, bytes] | None = None
+        self.staging: Staging | None = None
+        self.kept = 0
+        """Meetings the index took as the last build indexed them (sent as their feed keys)."""
 
     def __enter__(self) -> SearchWorker:
         self.worker.__enter__()
@@ -45,12 +61,22 @@ class SearchWorker:
     def __exit__(self, *exc: object) -> None:
         self.worker.__exit__(*exc)
 
-    def feed(self, archive: Archive) -> None:
-        """Send the archive's search documents: the worker starts indexing."""
+    def feed(self, archive: Archive, keys: Mapping[str, bytes] | None = None) -> None:
+        """Send the archive's search documents: the worker starts indexing. With each meeting's feed key
+        (search.feed_keys), a meeting the last build indexed under the same key is sent as the key alone:
+        the worker takes it as it was."""
         self.worker.working()
-        batch: list[Group] = []
-        for group in meeting_groups(archive):
-            batch.append(group)
+        self.keys = keys
+        known = searchstate.load_fed(self.cache) if keys is not None else frozenset()
+        people, topics = names_of(archive)
+        batch: list[Group | bytes] = []
+        for meeting in in_index_order(archive):
+            key = keys[meeting.id] if keys is not None else b""
+            if key in known:
+                batch.append(key)
+                self.kept += 1
+            else:
+                batch.append(meeting_group(meeting, people, topics, key))
             if len(batch) == FEED:
                 self.worker.send(batch)
                 batch = []
@@ -60,12 +86,27 @@ class SearchWorker:
 
     def stage(self, staging: Staging) -> None:
         """Where the index's files go: sent once the build knows it publishes."""
+        self.staging = staging
         self.worker.send(staging)
 
-    def files(self) -> tuple[str, Digests]:
-        """The search page's manifest URL, and (path, digest) of every search file; once the index is written."""
-        url, written = pickle.loads(self.worker.result())
-        return url, written
+    def files(self, archive: Archive) -> tuple[str, Digests]:
+        """The search page's manifest URL, and (path, digest) of every search file; once the index is written.
+
+        If the worker could not take a meeting the cache listed (a cache file damaged where it lay), the
+        index is made here instead, from the documents: slower, never wrong. It is made whole even if
+        the live site has the same, so that the cache is written again."""
+        answer = pickle.loads(self.worker.result())
+        if answer is not None:
+            url, written = answer
+            return url, written
+        assert self.staging is not None  # files is asked for only by a build that publishes
+        self.kept = 0
+        indexer = Indexer(self.cache)
+        for group in meeting_groups(archive, self.keys):
+            indexer.add_meeting(group)
+        indexer.add_directory(directory_documents(archive))
+        staging = self.staging
+        return _write(indexer, listed(archive), self.out, lambda: staging, keep=False)
 
     def _index(self, receive: Callable[[], Any]) -> bytes:
         """In the worker: the documents as they come, then the index, put into the staging folder.
@@ -74,15 +115,22 @@ class SearchWorker:
         this very index (then the staging folder can keep it without making it again). What the last
         build indexed is loaded from the cache when the first meetings come, not while the build
         reads and links: those stages use both cores, and a rebuild of 10,000 meetings took 0.5 s
-        longer when the 350 MB were loaded beside them (this process ends before the pages do)."""
+        longer when the 350 MB were loaded beside them (this process ends before the pages do).
+        A meeting sent as its feed key that the kept state cannot give stops the indexing: the build
+        makes the index itself (``files``)."""
         batch = receive()
         indexer = Indexer(self.cache)
+        whole = True
         while batch is not None:
-            for group in batch:
-                indexer.add_meeting(group)
+            for entry in batch:
+                if not whole:
+                    break
+                if isinstance(entry, bytes):
+                    whole = indexer.add_fed(entry)
+                else:
+                    indexer.add_meeting(entry)
             batch = receive()
         directory, listing = receive()
-        indexer.add_directory(directory)
         given: list[Staging] = []
 
         def staging() -> Staging:
@@ -90,24 +138,36 @@ class SearchWorker:
                 given.append(receive())
             return given[0]
 
-        live = published_files(self.out)
-        written: Digests = []
+        if not whole:
+            staging()  # the build sends it before asking for the files; it must find this process listening
+            return pickle.dumps(None)
+        indexer.add_directory(directory)
+        return pickle.dumps(_write(indexer, listing, self.out, staging))
 
-        def kept(folder: str) -> bool:
-            if not any(path.startswith(f"{folder}/") for path in live):
-                return False
-            found = staging().keep(folder)
-            written.extend(found or ())
-            return found is not None
 
-        def put(path: str, body: bytes) -> None:
-            written.append((path, staging().put(path, body)))
+def _write(indexer: Indexer, listing: Listed, out: Path, staging: Callable[[], Staging], *,
+           keep: bool = True) -> tuple[str, Digests]:
+    """The index's files, put into the staging folder (asked for when the first file is ready); its
+    manifest URL and (path, SHA-256) of every file. With ``keep``, the live site's folder is kept as
+    it is if it is the very index."""
+    live = published_files(out)
+    written: Digests = []
 
-        def reuse(path: str, digest: str) -> bool:
-            if not staging().reuse(path, digest):
-                return False
-            written.append((path, digest))
-            return True
+    def kept(folder: str) -> bool:
+        if not keep or not any(path.startswith(f"{folder}/") for path in live):
+            return False
+        found = staging().keep(folder)
+        written.extend(found or ())
+        return found is not None
 
-        index = indexer.write(listing, kept=kept, put=put, reuse=reuse)
-        return pickle.dumps((index.manifest_url, written))
+    def put(path: str, body: bytes) -> None:
+        written.append((path, staging().put(path, body)))
+
+    def reuse(path: str, digest: str) -> bool:
+        if not staging().reuse(path, digest):
+            return False
+        written.append((path, digest))
+        return True
+
+    index = indexer.write(listing, kept=kept, put=put, reuse=reuse)
+    return index.manifest_url, written

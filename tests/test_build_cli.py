@@ -4,6 +4,7 @@ and a failed build leaves the published site exactly as it was."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -221,3 +222,22 @@ def test_the_command_ends_with_its_exit_code_and_every_line_of_its_report(tmp_pa
     assert refused.returncode == 1
     assert "warning: no meeting date found" in refused.stdout
     assert refused.stderr.strip().endswith("site/ was left as it was")
+
+
+def test_a_build_after_one_correction_says_how_much_it_took_from_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_content  # type: ignore[no-untyped-def]
+) -> None:
+    """The clerk corrects one meeting's minutes and builds again: the summary says that one meeting was
+    indexed for search again and the rest taken as they were, and how many pages were rendered."""
+    monkeypatch.chdir(tmp_path)  # the build cache is build/cache, under the folder the build is run from
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    code, first = run("--content", str(content), "--out", str(out))
+    assert code == 0, first
+    assert "Search:" not in first and "Pages:" not in first
+    (content / "parish.txt").write_text(MINUTES.replace("be supported.", "be supported, with thanks."), encoding="utf-8")
+    code, again = run("--content", str(content), "--out", str(out))
+    assert code == 0, again
+    meetings = int(re.search(r"^(\d+) meetings \(", again, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    assert f"Search: 1 meeting indexed, {meetings - 1:,} unchanged since the last build" in again
+    assert re.search(r"Pages: \d+ rendered, \d+ unchanged since the last build", again)

@@ -14,6 +14,7 @@ tests/search_parity.js and tests/lunr_query.js are lunr.js's side of the compari
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,7 +31,8 @@ from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 
-from minutebook import lunrjs, searchterms
+from minutebook import lunrjs, searchstate, searchterms
+from minutebook.config import SiteConfig
 from minutebook.model import Archive
 from minutebook.pipeline import BuildOptions, build
 from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect
@@ -335,35 +337,55 @@ def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path
 
 
 def test_each_rebuild_from_the_cache_publishes_what_a_build_from_nothing_does(tmp_path: Path) -> None:
-    """A rebuild ranks again only the words of the meetings that changed and takes every other
-    word's entry from the last build. Whatever the clerk did (corrected a meeting, added minutes
-    from years back, so every later document is numbered anew, or removed a meeting), and even when
-    the live site has lost the files it would link, the site is the one a build from nothing makes."""
+    """A rebuild sends the search index only the meetings that changed, ranks again only their words,
+    and takes everything else from the last build. Whatever the clerk did (corrected a meeting, added
+    minutes from years back, so every later document is numbered anew, removed a meeting, named a
+    councillor differently, chose to publish contact details), and even when the live site has lost
+    the files it would link or the cache was damaged where it lies, the site is the one a build from
+    nothing makes."""
     content = tmp_path / "content"
     subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "30", str(content), "--seed", "11"],
                    check=True, capture_output=True)
     (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999), encoding="utf-8")
     cache, site = tmp_path / "cache", tmp_path / "site"
 
-    def rebuilt_as_fresh(out: Path) -> None:
-        build(BuildOptions(content=content, out=out, cache=cache))
+    def rebuilt_as_fresh(out: Path, config: SiteConfig | None = None) -> int:
+        """The meetings the rebuild's search index took as they were."""
+        config = config or SiteConfig()
+        result = build(BuildOptions(content=content, out=out, cache=cache, config=config))
         shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
-        build(BuildOptions(content=content, out=tmp_path / "fresh"))
+        build(BuildOptions(content=content, out=tmp_path / "fresh", config=config))
         assert site_bytes(out) == site_bytes(tmp_path / "fresh")
+        return result.search_kept
 
-    build(BuildOptions(content=content, out=site, cache=cache))
+    meetings = len(build(BuildOptions(content=content, out=site, cache=cache)).archive.meetings)
     assert any(entry[3] for entry in split_index(site).terms.values())  # further tiers, kept and bounded again
     # a new word, many times, in a short meeting: every average length moves, so do the bounds of
     # the common words the meeting does not have, which the rebuild takes from the last
     (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999).replace(
         "noted.", "noted." + " Quillborrow" * 300), encoding="utf-8")
-    rebuilt_as_fresh(site)
+    assert rebuilt_as_fresh(site) == meetings - 1
     (content / "earlier.txt").write_text(EARLY_MINUTES.format(year=1998), encoding="utf-8")  # all renumbered
-    rebuilt_as_fresh(site)
+    assert rebuilt_as_fresh(site) == meetings + 1 - 2  # not the new one, nor the one it now comes before
     sorted(content.glob("*_plain.txt"))[3].unlink()
-    rebuilt_as_fresh(site)
+    assert rebuilt_as_fresh(site) == meetings - 1  # not the one the removed meeting came before
+    (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999).replace(
+        "noted.", "noted. Questions to geoff.driver@lancashire.gov.uk."), encoding="utf-8")
+    assert rebuilt_as_fresh(site) == meetings - 1
+    (content / "people.toml").write_text('[[person]]\nname = "Geoffrey Driver"\naliases = ["Geoff Driver"]\n',
+                                         encoding="utf-8")
+    assert 0 < rebuilt_as_fresh(site) < meetings - 1  # the meetings that name him
+    # the same files, read with their contact details this time: a meeting's documents may change
+    with_contacts = SiteConfig(publish_contact_details=True)
+    assert rebuilt_as_fresh(site, with_contacts) == 0
+    records = cache / searchstate.RECORDS  # damaged where it lies: its size and time say nothing
+    stat = records.stat()
+    with records.open("r+b") as file:
+        file.write(b"\0" * 64)
+    os.utime(records, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert rebuilt_as_fresh(site, with_contacts) == 0  # the build indexed everything itself, and kept it again
     (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999), encoding="utf-8")
-    rebuilt_as_fresh(tmp_path / "elsewhere")  # no live site to link the kept files from
+    assert rebuilt_as_fresh(tmp_path / "elsewhere", with_contacts) == meetings - 1  # no live site to link from
 
 
 EARLY_MINUTES = """Minutes of a meeting of the Cabinet held on 2 March {year} at 2.00 pm at County Hall, Preston
