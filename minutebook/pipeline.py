@@ -100,8 +100,8 @@ def _build(options: BuildOptions) -> BuildResult:
                                        progress=options.progress, cache=options.cache)
         give_back_freed_memory()  # the documents as read, now linked
         digests = meeting_digests(archive) if options.cache is not None else None
-        search.feed(archive, None if digests is None else feed_keys(
-            archive, digests, options.config.publish_contact_details))
+        keys = None if digests is None else feed_keys(archive, digests, options.config.publish_contact_details)
+        search.feed(archive, keys)
         give_back_freed_memory()
         # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
         offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
@@ -115,7 +115,7 @@ def _build(options: BuildOptions) -> BuildResult:
             staging = Staging(options.out)
             search.stage(staging)
             try:
-                pages = _write_site(archive, options, offered, quality, staging, search, digests)
+                pages = _write_site(archive, options, offered, quality, staging, search, Kept(digests, keys))
             except BaseException:
                 staging.discard()
                 raise
@@ -126,8 +126,18 @@ def _build(options: BuildOptions) -> BuildResult:
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started, *counts)
 
 
+@dataclass(frozen=True)
+class Kept:
+    """By meeting id, what a build keeps each meeting's outputs under for the next: None without a cache."""
+
+    digests: dict[str, bytes] | None
+    """pagememo.meeting_digests: for its page."""
+    keys: dict[str, bytes] | None
+    """search.feed_keys: for its search documents and its exported records."""
+
+
 def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quality: QualityReport,
-                staging: Staging, search: SearchWorker, digests: dict[str, bytes] | None) -> PageWriter:
+                staging: Staging, search: SearchWorker, kept: Kept) -> PageWriter:
     """Every output file, put into ``staging`` as each stage makes it; the writer of the pages, which
     knows what each was made from when there is a cache to keep that in.
 
@@ -138,14 +148,15 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     assets = collect_assets(ASSETS)
     staging.add(assets.files)
     staging.add(offered.files)
-    staging.add(export_files(archive, config=options.config, downloads=offered.downloads))
+    staging.add(export_files(archive, config=options.config, downloads=offered.downloads, keys=kept.keys,
+                             cache=options.cache))
     give_back_freed_memory()  # the exports are whole files, 150 MB at 10,000 meetings
     staging.add(feed_files(archive, options.config))
     staging.add(calendar_files(archive, options.config, cache=options.cache))
     give_back_freed_memory()
     pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
                        downloads=offered.downloads, quality=quality, remember=options.cache is not None,
-                       last=pagememo.load(options.cache), meetings=digests)
+                       last=pagememo.load(options.cache), meetings=kept.digests)
     staging.adopt(pages.write(staging, progress=options.progress))
     manifest_url, written = search.files(archive)
     staging.adopt(written)

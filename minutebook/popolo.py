@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, Literal
 
 from .downloads import Download
@@ -64,10 +65,18 @@ def popolo_document(
     archive: Archive, council: str, *, base_url: str = "", downloads: Mapping[str, Download] | None = None
 ) -> dict[str, Any]:
     """The whole archive as one Popolo document; URLs absolute when ``base_url`` is set."""
-    council_id = slugify(council, fallback="council")
-    people = {p.id: p for p in archive.people}
-    topics = {t.id: t.name for t in archive.topics}
-    meetings = in_date_order(archive.meetings)
+    events = popolo_events(archive, council, base_url=base_url, downloads=downloads)
+    return {**popolo_frame(archive, council), "events": [make() for _, make in events]}
+
+
+def council_id_of(council: str) -> str:
+    """The council's organization id in popolo.json."""
+    return slugify(council, fallback="council")
+
+
+def popolo_frame(archive: Archive, council: str) -> dict[str, Any]:
+    """The Popolo document but its events: organizations, persons and memberships."""
+    council_id = council_id_of(council)
     organizations = [{"id": council_id, "name": council, "classification": "council"}] + [
         {"id": c.id, "name": c.name, "classification": "committee", "parent_id": council_id}
         for c in sorted(archive.committees, key=lambda c: c.id) if c.id != council_id
@@ -75,9 +84,20 @@ def popolo_document(
     return {
         "organizations": organizations,
         "persons": [_person(p) for p in sorted(archive.people, key=lambda p: p.id)],
-        "memberships": _memberships(meetings, people, council_id),
-        "events": [_event(m, people, topics, council_id, base_url, downloads or {}) for m in meetings],
+        "memberships": _memberships(in_date_order(archive.meetings), {p.id: p for p in archive.people}, council_id),
     }
+
+
+def popolo_events(
+    archive: Archive, council: str, *, base_url: str = "", downloads: Mapping[str, Download] | None = None
+) -> list[tuple[Meeting, Callable[[], dict[str, Any]]]]:
+    """Each meeting, in date order, with what makes its event (each made only when asked for: a rebuild
+    takes most from the last, see export.py)."""
+    council_id = council_id_of(council)
+    people = {p.id: p for p in archive.people}
+    topics = {t.id: t.name for t in archive.topics}
+    return [(meeting, partial(_event, meeting, people, topics, council_id, base_url, downloads or {}))
+            for meeting in in_date_order(archive.meetings)]
 
 
 def _person(person: Person) -> dict[str, Any]:

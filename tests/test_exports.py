@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,13 @@ from selectolax.lexbor import LexborHTMLParser
 from minutebook.config import SiteConfig
 from minutebook.csvexport import safe_cell
 from minutebook.downloads import offer_downloads
-from minutebook.export import export_files
+from minutebook.export import dumps, export_files, meeting_record
+from minutebook.model import Archive
+from minutebook.pagememo import meeting_digests
 from minutebook.pipeline import BuildOptions, build, understand
+from minutebook.popolo import popolo_document
+from minutebook.render import council_name
+from minutebook.search import feed_keys
 
 from .conftest import CONTENT, ROOT, BuiltSite, build_site
 
@@ -228,6 +234,41 @@ def test_with_downloads_and_a_base_url_sources_are_the_published_documents() -> 
     assert isinstance(meetings_csv, bytes)
     urls = [row["url"] for row in csv.DictReader(io.StringIO(meetings_csv.decode("utf-8-sig"), newline=""))]
     assert urls and all(url.startswith(BASE_URL + "/meetings/") for url in urls)
+
+
+def test_exports_kept_from_the_last_build_are_the_files_one_document_makes(tmp_path: Path) -> None:
+    """meetings.json and popolo.json are put together from each meeting's record and event, most of
+    them kept from the last build: byte for byte what encoding each file as one document gives,
+    after a meeting was corrected, and for an archive with no meetings at all."""
+    archive, _ = understand(CONTENT)
+    config = SiteConfig(base_url=BASE_URL + "/")
+    downloads = offer_downloads(archive, CONTENT).downloads
+    names = {p.id: p.name for p in archive.people}
+
+    def whole(archive: Archive, config: SiteConfig = config) -> dict[str, bytes]:
+        return {"data/meetings.json": dumps([meeting_record(m, names) for m in archive.meetings]),
+                "data/popolo.json": dumps(popolo_document(archive, council_name(archive, config),
+                                                          base_url=config.base_url, downloads=downloads))}
+
+    def exported(archive: Archive, keys: dict[str, bytes] | None, config: SiteConfig = config) -> dict[str, str | bytes]:
+        files = export_files(archive, config=config, downloads=downloads, keys=keys, cache=tmp_path)
+        return {path: files[path] for path in ("data/meetings.json", "data/popolo.json")}
+
+    keys = feed_keys(archive, meeting_digests(archive), False)
+    assert exported(archive, None) == whole(archive)
+    assert exported(archive, keys) == whole(archive)  # made, and kept
+    assert exported(archive, keys) == whole(archive)  # taken from the cache
+    moved = SiteConfig(base_url="https://minutes.example.org/")  # the events' links are absolute
+    assert exported(archive, keys, moved) == whole(archive, moved)
+    first = archive.meetings[0]
+    corrected = replace(first, venue="The Old Library", items=first.items[1:])
+    changed = replace(archive, meetings=(corrected, *archive.meetings[1:]))
+    again = feed_keys(changed, meeting_digests(changed), False)
+    assert again[first.id] != keys[first.id]
+    assert exported(changed, again) == whole(changed)
+    empty = replace(archive, meetings=())
+    assert exported(empty, {}) == whole(empty)
+    assert json.loads(whole(empty)["data/popolo.json"])["events"] == []
 
 
 # --- schema.org JSON-LD on meeting pages ---------------------------------------------------
