@@ -120,11 +120,16 @@ def listed(archive: Archive) -> Listed:
 
 def build_search(archive: Archive, *, put: Put | None = None, kept: Callable[[str], bool] | None = None) -> SearchIndex:
     """Every search file of ``archive``: see Indexer.write."""
-    indexer = Indexer()
-    for group in meeting_groups(archive):
+    return indexer_of(archive).write(listed(archive), put=put, kept=kept)
+
+
+def indexer_of(archive: Archive, cache: Path | None = None, keys: Mapping[str, bytes] | None = None) -> Indexer:
+    """Every document of ``archive`` given to an Indexer, in one process (meetings with their feed keys, if given)."""
+    indexer = Indexer(cache)
+    for group in meeting_groups(archive, keys):
         indexer.add_meeting(group)
     indexer.add_directory(directory_documents(archive))
-    return indexer.write(listed(archive), put=put, kept=kept)
+    return indexer
 
 
 class Indexer:

@@ -29,9 +29,9 @@ from .search import (
     Listed,
     directory_documents,
     in_index_order,
+    indexer_of,
     listed,
     meeting_group,
-    meeting_groups,
     names_of,
 )
 
@@ -101,12 +101,8 @@ class SearchWorker:
             return url, written
         assert self.staging is not None  # files is asked for only by a build that publishes
         self.kept = 0
-        indexer = Indexer(self.cache)
-        for group in meeting_groups(archive, self.keys):
-            indexer.add_meeting(group)
-        indexer.add_directory(directory_documents(archive))
         staging = self.staging
-        return _write(indexer, listed(archive), self.out, lambda: staging, keep=False)
+        return _write(indexer_of(archive, self.cache, self.keys), listed(archive), self.out, lambda: staging, keep=False)
 
     def _index(self, receive: Callable[[], Any]) -> bytes:
         """In the worker: the documents as they come, then the index, put into the staging folder.
