@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from .model import Archive, Item, Meeting, Person, Resolution, Topic
@@ -265,6 +265,15 @@ def register_months(year: YearOfResolutions) -> list[MonthOfResolutions]:
         if entry.meeting.date:
             months[entry.meeting.date.month].append(entry)
     return [MonthOfResolutions(year.year, month, tuple(entries)) for month, entries in months.items()]
+
+
+Part = TypeVar("Part", ThreadYear, YearOfResolutions, MonthOfResolutions)
+
+
+def without_entries(part: Part | None) -> Part | None:
+    """A neighbouring year or month as the page next to it links to it: its name, not its entries. What a
+    page is given is what it is made from (see pagememo): a change there renders this page alone."""
+    return replace(part, entries=()) if part is not None else None
 
 
 def resolutions_by_year(archive: Archive) -> list[YearOfResolutions]:

@@ -155,7 +155,7 @@ def _write_site(archive: Archive, options: BuildOptions, offered: Offered, quali
     staging.add(calendar_files(archive, options.config, cache=options.cache))
     give_back_freed_memory()
     pages = PageWriter(archive, options.templates, config=options.config, assets=assets,
-                       downloads=offered.downloads, quality=quality, remember=options.cache is not None,
+                       downloads=offered.downloads, quality=quality, cache=options.cache,
                        last=pagememo.load(options.cache), meetings=kept.digests)
     staging.adopt(pages.write(staging, progress=options.progress))
     manifest_url, written = search.files(archive)

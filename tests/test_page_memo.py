@@ -10,9 +10,15 @@ Real builds into tmp_path.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from minutebook import listings
 from minutebook.pipeline import TEMPLATES, BuildOptions, BuildResult, build
+from minutebook.publish import Staging
+from minutebook.render import PageJob, PageWriter
 
 from .test_build_cli import MINUTES, snapshot
 
@@ -30,14 +36,13 @@ def fresh(content: Path, folder: Path, templates: Path = TEMPLATES) -> dict[str,
     return snapshot(folder)
 
 
-def test_a_rebuild_with_nothing_changed_renders_no_meeting_person_or_committee_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_with_nothing_changed_renders_no_page_but_the_search_page(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     content = make_content({"parish.txt": MINUTES}, with_seeds=True)
     first = rebuild(content, tmp_path / "site", tmp_path / "cache")
     assert first.pages_kept == 0
     again = rebuild(content, tmp_path / "site", tmp_path / "cache")
-    archive = again.archive
-    # Pages made from listings (topics, the register, the home page) and the search page are always made.
-    assert len(archive.meetings) + len(archive.people) + len(archive.committees) <= again.pages_kept < again.pages
+    # Listings' pages (topics, the register, the home page) too; the search page names the new index.
+    assert again.pages_kept == again.pages - 1
     assert snapshot(tmp_path / "site") == fresh(content, tmp_path / "fresh")
 
 
@@ -101,3 +106,42 @@ def test_a_changed_template_renders_every_page_again(tmp_path: Path, make_conten
     assert result.pages_kept == 0
     assert "Edited footer" in (out / MEETING).read_text(encoding="utf-8")
     assert snapshot(out) == fresh(content, tmp_path / "fresh", templates)
+
+
+def test_a_decision_reworded_renders_the_register_and_topic_pages_that_show_it_and_keeps_the_rest(
+        tmp_path: Path, make_content, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # A county's long topics and busy years get a page per year and per month; here, every one does.
+    monkeypatch.setattr(listings, "THREAD_PAGE", 1)
+    monkeypatch.setattr(listings, "REGISTER_PAGE", 1)
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    rebuild(content, out, cache)
+    parish = content / "parish.txt"
+    parish.write_text(parish.read_text(encoding="utf-8").replace("be supported", "be refused"), encoding="utf-8")
+    rendered = rendering(tmp_path / "rendered.txt", monkeypatch)
+    rebuild(content, out, cache)
+
+    showing = {str(path.relative_to(out)) for path in out.rglob("*.html") if b"be refused" in path.read_bytes()}
+    assert {"resolutions/2024/index.html", "topics/planning/2024/index.html"} <= showing <= rendered()
+    # Of the topics' and the register's pages, those that hold the meeting: the topic's own (its latest
+    # items) and the register's index (its years) too; not the neighbouring years', which link to 2024.
+    assert {page for page in rendered() if page.startswith(("topics/", "resolutions/"))} == {
+        "topics/planning/index.html", "topics/planning/2024/index.html",
+        "resolutions/index.html", "resolutions/2024/index.html"}
+    # Any other page rendered is the meeting's, links to it (home, its year, committee, people) or lists the years.
+    linking = {page for page in rendered() if MEETING.removesuffix("index.html").encode() in (out / page).read_bytes()}
+    assert rendered() - linking <= {MEETING, "meetings/index.html", "resolutions/index.html", "search/index.html"}
+    assert snapshot(out) == fresh(content, tmp_path / "fresh")
+
+
+def rendering(log: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], set[str]]:
+    """From now on, note each page rendered, in this process or any forked to write pages."""
+    render_page = PageWriter._put
+
+    def noted(writer: PageWriter, into: Staging, job: PageJob) -> str:
+        with log.open("a", encoding="utf-8") as file:
+            file.write(job.path + "\n")
+        return render_page(writer, into, job)
+
+    monkeypatch.setattr(PageWriter, "_put", noted)
+    return lambda: set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
