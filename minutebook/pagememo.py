@@ -389,6 +389,8 @@ def _as_loaded(name: str, values: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]
 @cache
 def _fields(cls: type, leave_out: str = "") -> Callable[[Any], tuple[Any, ...]]:
     names = [field.name for field in dataclasses.fields(cls) if field.name != leave_out]
+    if not names:
+        return lambda obj: ()
     getter = operator.attrgetter(*names)
     return getter if len(names) > 1 else lambda obj: (getter(obj),)
 

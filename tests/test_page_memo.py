@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from minutebook import listings
+from minutebook.pagememo import Records
 from minutebook.pipeline import TEMPLATES, BuildOptions, BuildResult, build
 from minutebook.publish import Staging
 from minutebook.render import PageJob, PageWriter
@@ -108,8 +110,8 @@ def test_a_changed_template_renders_every_page_again(tmp_path: Path, make_conten
     assert snapshot(out) == fresh(content, tmp_path / "fresh", templates)
 
 
-def test_a_decision_reworded_renders_the_register_and_topic_pages_that_show_it_and_keeps_the_rest(
-        tmp_path: Path, make_content, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_reworded_decision_renders_the_register_and_topic_pages_that_show_it_and_no_other(  # type: ignore[no-untyped-def]
+        tmp_path: Path, make_content, monkeypatch: pytest.MonkeyPatch) -> None:
     # A county's long topics and busy years get a page per year and per month; here, every one does.
     monkeypatch.setattr(listings, "THREAD_PAGE", 1)
     monkeypatch.setattr(listings, "REGISTER_PAGE", 1)
@@ -145,3 +147,15 @@ def rendering(log: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], set[st
 
     monkeypatch.setattr(PageWriter, "_put", noted)
     return lambda: set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
+
+
+@dataclass(frozen=True)
+class _Heading:
+    """A value a template could be given: a dataclass with no fields."""
+
+
+def test_a_dataclass_with_no_fields_is_named_like_any_other_value() -> None:
+    records = Records(b"", {}, None, {})
+    named = records.values_digest("page.html", {"heading": _Heading(), "years": [2024]})
+    assert named is not None and named == records.values_digest("page.html", {"heading": _Heading(), "years": [2024]})
+    assert named != records.values_digest("page.html", {"heading": _Heading(), "years": [2025]})
