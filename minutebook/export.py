@@ -118,7 +118,8 @@ def export_files(
         return _listed(_texts(cache, MEETINGS_KEPT, records, b"\n  "), b"") + b"\n"
 
     def popolo() -> bytes:
-        events = [(_key(keys, m, council_id_of(council), base_url, *_urls(m, downloads)), make)
+        council_id = council_id_of(council)
+        events = [(_key(keys, m, council_id, base_url, *_urls(m, downloads)), make)
                   for m, make in popolo_events(archive, council, base_url=base_url, downloads=downloads)]
         listed = _listed(_texts(cache, EVENTS_KEPT, events, b"\n    "), b"  ")
         frame = _json(popolo_frame(archive, council))  # {"memberships": ...}: "events" sorts before every key
