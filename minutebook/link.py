@@ -13,7 +13,7 @@ import hashlib
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -73,64 +73,174 @@ class LinkInput:
 class _Group:
     key: tuple[str, str]
     parts: tuple[ParsedMeeting, ...]
+    claimants: tuple[str, ...]
+    """Every document with a part for this meeting, those whose part gave way to another's too."""
+
+
+@dataclass(frozen=True)
+class MeetingLinks:
+    """What linking read and decided for one meeting, kept so that the meeting can be linked again alone."""
+
+    claimants: tuple[str, ...]
+    """Every document with a part for this meeting (_Group.claimants)."""
+    signature: bytes
+    """A digest of all this meeting gave to what linking decides across meetings: the names it mentions as
+    people.resolve_people reads them, its items as topics.assign_topics reads them, its committee and date."""
+    persons: Mapping[int, str]
+    """Who each of its mentions (by place among them) was found to be."""
+    problems: tuple[Problem, ...]
+    """Grouping's and linking's problems with this meeting's documents."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What linking decided across meetings, which no one meeting's documents decide alone: with it, a
+    meeting whose documents changed can be linked again alone, as long as its signature is the same."""
+
+    people: tuple[people_mod.ResolvedPerson, ...]
+    problems: tuple[Problem, ...]
+    """Who is who's and the topics' problems."""
+    by_committee_date: Mapping[tuple[str | None, dt.date], str]
+    meetings: Mapping[str, MeetingLinks]
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """A meeting linked again alone (link_again), and its links."""
+
+    meeting: Meeting
+    links: MeetingLinks
 
 
 def link_archive(given: LinkInput) -> Archive:
-    """Turn parsed parts into the linked archive; problems are collected, never raised.
+    """Turn parsed parts into the linked archive; problems are collected, never raised."""
+    return link(given)[0]
+
+
+def link(given: LinkInput) -> tuple[Archive, Decided]:
+    """The linked archive, and what linking decided across its meetings (for link_again).
 
     With a cache folder, what an earlier build worked out from exactly the same texts and names (the
     people each text names, who is who, the topics) is looked up there instead: a rebuild where
     little changed takes about a third of the time. Themes need no cache: the reader's, which its
     cache keeps, are added up here."""
-    problems: list[Problem] = []
+    problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     groups = _group_parts(given.parsed, problems)
     merged = [_merge(group) for group in groups]
-    ids = {group.key: _meeting_id(group) for group in groups}
+    ids = [_meeting_id(group) for group in groups]
     texts = [_texts(part) for part in merged]
     memo = _Memo.load(given.cache)
 
     def assign() -> bytes:
         inputs = _topic_inputs(merged, ids, texts)
-        key = topics_mod.inputs_digest(inputs, given.topic_overrides)
-        return pickle.dumps((key, memo.topics.get(key) or _assigned(inputs, given.topic_overrides)),
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        said = [_digest_of(topics_mod.input_facts(own)) for own in inputs]
+        key = _keyed(sorted(zip(ids, said, strict=True)), given.topic_overrides)
+        answer = memo.topics.get(key) or _assigned([i for own in inputs for i in own], given.topic_overrides)
+        return pickle.dumps((key, answer, said), protocol=pickle.HIGHEST_PROTOCOL)
 
     with Background(assign) as topic_work:  # topics need no people: a second core works them out meanwhile
         mentions, positions = _mentions(merged, ids)
-        people_key = people_mod.mentions_digest(mentions, given.people_overrides)
-        index = memo.people.get(people_key) or people_mod.resolve_people(mentions, given.people_overrides)
-        problems.extend(index.problems)
+        named = [_digest_of(people_mod.mention_facts(own)) for own in mentions]
+        people_key = _keyed(named, given.people_overrides)
+        index = memo.people.get(people_key) or people_mod.resolve_people(
+            [m for own in mentions for m in own], given.people_overrides)
         by_committee_date = {
-            (slugify(m.committee) if m.committee else None, m.date): ids[g.key]
-            for g, m in zip(groups, merged, strict=False) if m.date
+            (slugify(m.committee) if m.committee else None, m.date): meeting_id
+            for meeting_id, m in zip(ids, merged, strict=True) if m.date
         }
-        accounts = _accounts(given, groups, ids)
         # On this core while the topics are worked out, and on theirs too once they are done.
-        mentioned, named = _named_in(texts, index.people, memo.mentions)
-        topic_key, topic_answer = pickle.loads(topic_work.result())
+        mentioned, texts_named = _named_in(texts, index.people, memo.mentions)
+        topic_key, topic_answer, topics_said = pickle.loads(topic_work.result())
     topic_index = topics_mod.TopicIndex(*pickle.loads(topic_answer))
-    problems.extend(topic_index.problems)
-    memo.keep(given.cache, _Memo(named, {topic_key: topic_answer}, {people_key: index}))
+    memo.keep(given.cache, _Memo(texts_named, {topic_key: topic_answer}, {people_key: index}))
 
+    links: dict[str, MeetingLinks] = {}
     meetings = []
-    for group, part, own, at in zip(groups, merged, texts, positions, strict=True):
-        meeting_id = ids[group.key]
-        meetings.append(_build_meeting(meeting_id, group, part, own, _Named(at, index.person_of), mentioned,
-                                       topic_index, by_committee_date, problems))
+    first = 0
+    for group, part, own, at, meeting_id, found, said, told in zip(
+            groups, merged, texts, positions, ids, mentions, named, topics_said, strict=True):
+        persons = {n: pid for n in range(len(found)) if (pid := index.person_of.get(first + n)) is not None}
+        first += len(found)
+        meetings.append(_build_meeting(meeting_id, group, part, own, _Named(at, persons), mentioned,
+                                       topic_index.topics_of, by_committee_date, problems[group.key]))
+        links[meeting_id] = MeetingLinks(group.claimants, _signature(said, told, part), persons,
+                                         tuple(problems[group.key]))
     meetings = _chronology(meetings)
-    people = _people(index.people, meetings)
+    decided = Decided(index.people, (*index.problems, *topic_index.problems), by_committee_date, links)
     topics = tuple(
         Topic(t.id, t.name, t.variants, tuple(tuple(key.split("#", 1)) for key in t.keys))  # type: ignore[misc]
         for t in topic_index.topics
     )
+    published = _published(groups, ids)
+    return _archive(meetings, topics, _accounts(given, published), decided), decided
+
+
+def link_again(given: LinkInput, decided: Decided, last: Mapping[str, Meeting]) -> dict[str, Relinked] | None:
+    """The meetings ``last`` (as the last build linked them, by id) linked again from their documents now:
+    ``given.parsed`` holds every document with a part in them, and documents may hold parts of other
+    meetings too. None when a meeting's documents now tell what linking decides across meetings anything
+    different (a name, a title, a theme, a date: see MeetingLinks.signature), which only linking them all
+    can answer.
+
+    What it gives, by meeting id, is each meeting as _build_meeting makes it, with its links: with_meetings
+    puts them into the last archive."""
+    problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
+    groups = [group for group in _group_parts(given.parsed, problems) if _meeting_id(group) in last]
+    if len(groups) != len(last):
+        return None
+    merged = [_merge(group) for group in groups]
+    ids = [_meeting_id(group) for group in groups]
+    texts = [_texts(part) for part in merged]
+    mentions, positions = _mentions(merged, ids)
+    inputs = _topic_inputs(merged, ids, texts)
+    for meeting_id, part, found, items in zip(ids, merged, mentions, inputs, strict=True):
+        said = _digest_of(people_mod.mention_facts(found))
+        if _signature(said, _digest_of(topics_mod.input_facts(items)), part) != decided.meetings[meeting_id].signature:
+            return None
+    mentioned, _ = _named_in(texts, decided.people, {})
+    topics_of = {f"{meeting_id}#{item.anchor}": item.topics for meeting_id in ids for item in last[meeting_id].items}
+    fresh: dict[str, Relinked] = {}
+    for group, part, own, at, meeting_id in zip(groups, merged, texts, positions, ids, strict=True):
+        links = decided.meetings[meeting_id]
+        meeting = _build_meeting(meeting_id, group, part, own, _Named(at, links.persons), mentioned, topics_of,
+                                 decided.by_committee_date, problems[group.key])
+        fresh[meeting_id] = Relinked(meeting, replace(links, claimants=group.claimants,
+                                                      problems=tuple(problems[group.key])))
+    return fresh
+
+
+def with_meetings(given: LinkInput, last: Archive, decided: Decided, fresh: Mapping[str, Relinked],
+                  ) -> tuple[Archive, Decided]:
+    """The last archive with the meetings link_again linked afresh put in, and what was decided with them:
+    people, committees and the accounts of ``given``'s documents follow from the meetings."""
+    meetings = _chronology([fresh[m.id].meeting if m.id in fresh else m for m in last.meetings], only=fresh)
+    decided = replace(decided, meetings={**decided.meetings, **{i: again.links for i, again in fresh.items()}})
+    published = {a.path: [m for m in a.meetings if m not in fresh] for a in last.accounts}
+    for again in fresh.values():
+        for path in again.meeting.sources:
+            published.setdefault(path, []).append(again.meeting.id)
+    accounts = {a.path: a for a in last.accounts}
+    paths = {path for path, _ in given.parsed} | {path for path, _ in given.skipped}
+    accounts.update((a.path, a) for a in _accounts(given, {p: published.get(p, []) for p in paths}))
+    return _archive(meetings, last.topics, tuple(accounts.values()), decided), decided
+
+
+def _archive(meetings: list[Meeting], topics: tuple[Topic, ...], accounts: Iterable[SourceAccount],
+             decided: Decided) -> Archive:
+    problems = [*decided.problems, *(p for links in decided.meetings.values() for p in links.problems)]
     return Archive(
         meetings=tuple(meetings),
-        people=people,
+        people=_people(decided.people, meetings),
         topics=topics,
         committees=_committees(meetings),
-        accounts=accounts,
-        problems=tuple(problems),
+        accounts=tuple(sorted(accounts, key=lambda a: a.path)),
+        problems=tuple(sorted(problems, key=lambda p: (p.source, p.level, p.message))),
     )
+
+
+def meeting_of(path: str, part: ParsedMeeting) -> str:
+    """The id of the meeting a document's part is for."""
+    return _meeting_id(_Group(_group_key(path, part), (part,), (path,)))
 
 
 # --- grouping and merging -----------------------------------------------------------------
@@ -142,24 +252,28 @@ def _group_key(path: str, part: ParsedMeeting) -> tuple[str, str]:
     return (slugify(part.committee or part.body or "meeting"), part.date.isoformat())
 
 
-def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]], problems: list[Problem]) -> list[_Group]:
+def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]],
+                 problems: dict[tuple[str, str], list[Problem]]) -> list[_Group]:
     """Gather parts per meeting; a second document claiming the same meeting and kind is refused.
+    Problems go under the meeting they are about.
 
     An agenda pack carries the last meeting's minutes for approval: that copy gives way, with a
     note, to the minutes published on their own, whichever document is read first."""
     grouped: dict[tuple[str, str], list[ParsedMeeting]] = defaultdict(list)
+    claimants: dict[tuple[str, str], set[str]] = defaultdict(set)
     claimed = _claims(parsed)
     for path, parts in parsed:
         for part in parts:
             key = _group_key(path, part)
+            claimants[key].add(path)
             if part.kind in ("minutes", "agenda"):
                 owner = claimed[(key, part.kind)]
                 if owner.source.path != path:
-                    problems.append(_duplicate(part, owner, key, copy=_is_copy(part, parts)))
+                    problems[key].append(_duplicate(part, owner, key, copy=_is_copy(part, parts)))
                     continue
             grouped[key].append(part)
             if part.date is None:
-                problems.append(
+                problems[key].append(
                     Problem(
                         "warning",
                         part.source,
@@ -167,7 +281,7 @@ def _group_parts(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]], problems
                         "undated",
                     )
                 )
-    return [_Group(key, tuple(parts)) for key, parts in sorted(grouped.items())]
+    return [_Group(key, tuple(parts), tuple(sorted(claimants[key]))) for key, parts in sorted(grouped.items())]
 
 
 def _claims(parsed: Sequence[tuple[str, Sequence[ParsedMeeting]]]) -> dict[tuple[tuple[str, str], str], ParsedMeeting]:
@@ -278,19 +392,21 @@ def _refs(part: ParsedMeeting) -> list[NameRef]:
 
 
 def _mentions(
-    merged: list[ParsedMeeting], ids: dict[tuple[str, str], str]
-) -> tuple[list[people_mod.Mention], list[dict[int, int]]]:
-    """Each name once per meeting, and for each meeting which mention each of its NameRef objects is."""
-    mentions: list[people_mod.Mention] = []
+    merged: list[ParsedMeeting], ids: list[str]
+) -> tuple[list[list[people_mod.Mention]], list[dict[int, int]]]:
+    """Each meeting's names, each once, and for each meeting which of its mentions each of its NameRef objects is."""
+    mentions: list[list[people_mod.Mention]] = []
     positions: list[dict[int, int]] = []
-    for meeting_id, part in zip(ids.values(), merged, strict=True):
+    for meeting_id, part in zip(ids, merged, strict=True):
         group = slugify(part.committee) if part.committee else None
         first: dict[NameRef, int] = {}
         at: dict[int, int] = {}
+        own: list[people_mod.Mention] = []
         for ref in _refs(part):
-            at[id(ref)] = first.setdefault(ref, len(mentions))
-            if at[id(ref)] == len(mentions):  # first time named here
-                mentions.append(people_mod.Mention(ref, meeting_id, part.date, group))
+            at[id(ref)] = first.setdefault(ref, len(own))
+            if at[id(ref)] == len(own):  # first time named here
+                own.append(people_mod.Mention(ref, meeting_id, part.date, group))
+        mentions.append(own)
         positions.append(at)
     return mentions, positions
 
@@ -328,21 +444,21 @@ def _texts(part: ParsedMeeting) -> _Texts:
                   tuple(item.plain_text() if isinstance(item, ParsedItem) else "" for item in part.items))
 
 
-def _topic_inputs(
-    merged: list[ParsedMeeting], ids: dict[tuple[str, str], str], texts: list[_Texts]
-) -> list[topics_mod.TopicInput]:
-    inputs = []
-    for meeting_id, part, own in zip(ids.values(), merged, texts, strict=True):
+def _topic_inputs(merged: list[ParsedMeeting], ids: list[str], texts: list[_Texts]) -> list[list[topics_mod.TopicInput]]:
+    """Each meeting's items as topics are worked out from them."""
+    inputs: list[list[topics_mod.TopicInput]] = []
+    for meeting_id, part, own in zip(ids, merged, texts, strict=True):
+        inputs.append([])
         for item, anchor, text in zip(part.items, own.anchors, own.plain, strict=True):
             key = f"{meeting_id}#{anchor}"
             if isinstance(item, ExemptItem):
-                inputs.append(topics_mod.TopicInput(key, item.title, "", (), part.date))
+                inputs[-1].append(topics_mod.TopicInput(key, item.title, "", (), part.date))
                 continue
             headings = tuple(block.text for block in item.blocks if block.kind == "heading")
             themes = item.themes
             if themes is None and item.theme_hits is not None:  # joined to its report: add up what the reader counted
                 themes = topics_mod.themes_from(item.title, headings, item.theme_hits)
-            inputs.append(topics_mod.TopicInput(key, item.title, text, headings, part.date, themes))
+            inputs[-1].append(topics_mod.TopicInput(key, item.title, text, headings, part.date, themes))
     return inputs
 
 
@@ -395,8 +511,8 @@ def _build_meeting(
     texts: _Texts,
     person: Callable[[NameRef | None], str | None],
     named_in: dict[str, tuple[str, ...]],
-    topic_index: topics_mod.TopicIndex,
-    by_committee_date: dict[tuple[str | None, dt.date], str],
+    topics_of: Mapping[str, tuple[str, ...]],
+    by_committee_date: Mapping[tuple[str | None, dt.date], str],
     problems: list[Problem],
 ) -> Meeting:
     committee_id = slugify(part.committee) if part.committee else None
@@ -406,7 +522,7 @@ def _build_meeting(
 
     items = []
     for position, (item, anchor, text) in enumerate(zip(part.items, texts.anchors, texts.plain, strict=True)):
-        topics = topic_index.topics_of.get(f"{meeting_id}#{anchor}", ())
+        topics = topics_of.get(f"{meeting_id}#{anchor}", ())
         if isinstance(item, ExemptItem):
             items.append(Item(item.number, item.title, anchor, item.source, exempt=True,
                               exempt_reason=item.reason, topics=topics, withheld=item.withheld))
@@ -493,8 +609,9 @@ def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(value for value in values if value))
 
 
-def _chronology(meetings: list[Meeting]) -> list[Meeting]:
-    """Fill previous/next from the committee's own run of meetings where the documents are silent."""
+def _chronology(meetings: list[Meeting], only: Container[str] | None = None) -> list[Meeting]:
+    """Fill previous/next from the committee's own run of meetings where the documents are silent (of the
+    meetings ``only``, when given: the others' are filled already)."""
     ordered = sorted(meetings, key=lambda m: (m.date is None, m.date or dt.date.min, m.id))
     runs: dict[str | None, list[Meeting]] = defaultdict(list)
     for meeting in ordered:
@@ -507,6 +624,9 @@ def _chronology(meetings: list[Meeting]) -> list[Meeting]:
             neighbours[meeting.id] = (before, after)
     out = []
     for meeting in ordered:
+        if only is not None and meeting.id not in only:
+            out.append(meeting)
+            continue
         before, after = neighbours.get(meeting.id, (None, None))
         previous, following = meeting.previous_meeting, meeting.next_meeting
         if previous is None and before is not None:
@@ -558,12 +678,17 @@ def _committees(meetings: list[Meeting]) -> tuple[Committee, ...]:
     return tuple(committees)
 
 
-def _accounts(given: LinkInput, groups: list[_Group], ids: dict[tuple[str, str], str]) -> tuple[SourceAccount, ...]:
+def _published(groups: list[_Group], ids: list[str]) -> dict[str, list[str]]:
+    """Source path -> the meetings its parts were published in."""
     published: dict[str, list[str]] = defaultdict(list)
-    for group in groups:
+    for group, meeting_id in zip(groups, ids, strict=True):
         for part in group.parts:
-            if ids[group.key] not in published[part.source.path]:
-                published[part.source.path].append(ids[group.key])
+            if meeting_id not in published[part.source.path]:
+                published[part.source.path].append(meeting_id)
+    return published
+
+
+def _accounts(given: LinkInput, published: Mapping[str, list[str]]) -> list[SourceAccount]:
     accounts = [SourceAccount(path, "skipped", reason=reason) for path, reason in given.skipped]
     for path, _parts in given.parsed:
         if published.get(path):
@@ -571,7 +696,23 @@ def _accounts(given: LinkInput, groups: list[_Group], ids: dict[tuple[str, str],
                                           contact_free=given.contact_free.get(path, ""), sha256=given.read.get(path, "")))
         else:
             accounts.append(SourceAccount(path, "skipped", reason="no meeting could be read from it"))
-    return tuple(sorted(accounts, key=lambda a: a.path))
+    return accounts
+
+
+def _signature(mentions: bytes, items: bytes, part: ParsedMeeting) -> bytes:
+    """MeetingLinks.signature, from the digests of its mentions' and items' facts."""
+    return _digest_of((mentions, items, slugify(part.committee) if part.committee else None, part.date))
+
+
+def _digest_of(facts: object) -> bytes:
+    """The digest of facts' repr: equal facts, equal digests (pickle's bytes may differ for equal values)."""
+    return hashlib.blake2b(repr(facts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _keyed(digests: Iterable[object], overrides: object) -> bytes:
+    """A digest of every meeting's digest (in an order fixed by the meetings) and the user's overrides: what
+    a decision across meetings was made from."""
+    return _digest_of((tuple(digests), overrides))
 
 
 # --- answers kept between builds ----------------------------------------------------------

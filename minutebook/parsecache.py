@@ -23,7 +23,7 @@ import operator
 import os
 import pickle
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -71,6 +71,9 @@ class Outcome:
     """The file's SHA-256 when withholding scanned it and found no contact details (SourceAccount.contact_free)."""
     sha256: str = ""
     """The file's SHA-256 as read, when it gave meetings (SourceAccount.sha256)."""
+    key: str | None = None
+    """The file's cache key (a digest of the reader's code, the path, the settings and the bytes), or None
+    when the file could not be read (see _task)."""
 
 
 @dataclass(frozen=True)
@@ -89,22 +92,27 @@ def read_documents(
     cache: Path | None = None,
     progress: Progress = SILENT,
     max_bytes: int = MAX_BYTES,
+    others: Collection[str] = (),
 ) -> list[Outcome]:
-    """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now."""
+    """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now.
+
+    ``files`` are all the content's documents but those whose cache keys are ``others``, which are
+    unchanged: what the cache holds for them is kept (for any other document, it is dropped)."""
     progress.stage("Reading documents", len(files))
     with _collector_paused():
-        return _read_documents(files, contact_details, cache, progress, max_bytes)
+        return _read_documents(files, contact_details, cache, progress, max_bytes, others)
 
 
 def _read_documents(
-    files: Sequence[tuple[Path, str]], contact_details: bool, cache: Path | None, progress: Progress, max_bytes: int
+    files: Sequence[tuple[Path, str]], contact_details: bool, cache: Path | None, progress: Progress, max_bytes: int,
+    others: Collection[str],
 ) -> list[Outcome]:
     stored = _load(cache) if cache is not None else {}
     outcomes: dict[str, Outcome] = {}
-    kept: dict[str, bytes] = {}
+    kept: dict[str, bytes] = {key: stored[key] for key in others if key in stored}
     missing: list[tuple[Path, str]] = []
     # With nothing stored there is nothing to look up: each file is read once, where it is parsed.
-    keys = _cache_keys(files, contact_details, max_bytes) if stored else repeat(None)
+    keys = cache_keys(files, contact_details, max_bytes) if stored else repeat(None)
     for (path, rel), key in zip(files, keys, strict=False):  # repeat(None) never ends
         found = _entry(stored, key, rel)
         if found is None or key is None:
@@ -123,7 +131,8 @@ def _read_documents(
     return sorted(outcomes.values(), key=lambda o: o.path)
 
 
-def _cache_keys(files: Sequence[tuple[Path, str]], contact_details: bool, max_bytes: int) -> Iterator[str | None]:
+def cache_keys(files: Sequence[tuple[Path, str]], contact_details: bool, max_bytes: int = MAX_BYTES,
+               ) -> Iterator[str | None]:
     """Each file's cache key, in order, worked out by a thread while this one loads what the cache holds:
     reading and hashing a file let other threads run, so most of that time is saved."""
 
@@ -210,7 +219,7 @@ def _read_one(path: Path, rel: str, contact_details: bool, max_bytes: int) -> tu
     worker's answer crosses over as it will be stored."""
     task = _task(path, rel, contact_details, max_bytes)
     outcome = read_document(path, rel, task.data, contact_details=contact_details, max_bytes=max_bytes)
-    return rel, task.key, _dumps(outcome)
+    return rel, task.key, dumps(replace(outcome, key=task.key))
 
 
 def read_document(
@@ -261,9 +270,10 @@ def _bytes_now(path: Path) -> bytes | None:
         return None
 
 
-def _dumps(outcome: Outcome) -> bytes:
+def dumps(value: object) -> bytes:
+    """``value`` pickled, its dataclasses as calls of their classes (_Pickler): they load twice as fast."""
     out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(outcome)
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return out.getvalue()
 
 

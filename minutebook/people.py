@@ -16,7 +16,6 @@ Staff correct the result in ``content/people.toml``; this block can be pasted in
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
 import unicodedata
@@ -400,13 +399,12 @@ def resolve_people(mentions: Sequence[Mention], overrides: PeopleOverrides | Non
                        tuple(sorted(problems, key=lambda p: (p.source, p.level, p.message))))
 
 
-def mentions_digest(mentions: Sequence[Mention], overrides: PeopleOverrides | None = None) -> bytes:
-    """Everything resolve_people reads, as a digest: the same digest gives the same PeopleIndex,
-    so a rebuild can keep the last one (repr, unlike pickle, gives equal values equal bytes)."""
-    read = [(m.ref.text, m.ref.role, m.ref.job_title, m.ref.source.path, m.ref.source.line, m.ref.source.page,
+def mention_facts(mentions: Sequence[Mention]) -> list[tuple[object, ...]]:
+    """Everything resolve_people reads of these mentions, in order: the same facts (and overrides) give
+    the same PeopleIndex, so a rebuild can keep the last one (repr of facts, unlike pickle, gives equal
+    values equal bytes)."""
+    return [(m.ref.text, m.ref.role, m.ref.job_title, m.ref.source.path, m.ref.source.line, m.ref.source.page,
              m.context, m.date, m.group) for m in mentions]
-    text = repr((read, overrides or PeopleOverrides()))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _line_of(text: str, needle: str) -> int:

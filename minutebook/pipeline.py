@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import pagememo, people, topics
+from . import pagememo, people, relink, topics
 from .assets import collect_assets
 from .calendars import calendar_files
 from .config import SiteConfig
@@ -15,9 +15,9 @@ from .downloads import Offered, offer_downloads
 from .errors import ConfigError
 from .export import export_files
 from .feeds import feed_files
-from .link import LinkInput, link_archive
+from .link import LinkInput, link
 from .memory import give_back_freed_memory, keep_freed_memory
-from .model import Archive, ParsedMeeting, Problem
+from .model import Archive, Problem
 from .pagememo import meeting_digests
 from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
@@ -188,22 +188,24 @@ def _understand(
     content: Path, *, contact_details: bool, progress: Progress, cache: Path | None
 ) -> tuple[Archive, tuple[Problem, ...]]:
     files, problems = discover(content)
-    outcomes = read_documents(files, contact_details=contact_details, cache=cache, progress=progress)
     people_overrides, people_problems = people.load_overrides(content / "people.toml")
     topic_overrides, topic_problems = topics.load_overrides(content / "topics.toml")
     problems += [*people_problems, *topic_problems]
-    parsed: list[tuple[str, list[ParsedMeeting]]] = []
-    skipped: list[tuple[str, str]] = []
-    for outcome in outcomes:
-        problems.extend(outcome.problems)
-        if outcome.meetings is None:
-            skipped.append((outcome.path, outcome.skipped))
-        else:
-            parsed.append((outcome.path, list(outcome.meetings)))
-    contact_free = {outcome.path: outcome.contact_free for outcome in outcomes if outcome.contact_free}
-    read = {outcome.path: outcome.sha256 for outcome in outcomes if outcome.sha256}
-    archive = link_archive(LinkInput(parsed, skipped, people_overrides, topic_overrides, cache=cache,
-                                     contact_free=contact_free, read=read))
+    given = LinkInput([], [], people_overrides, topic_overrides, cache=cache)
+    again = relink.understand_again(files, given, contact_details=contact_details, progress=progress) \
+        if cache is not None else None
+    if again is not None:
+        archive, outcomes = again
+    else:
+        outcomes = read_documents(files, contact_details=contact_details, cache=cache, progress=progress)
+        parsed = [(o.path, list(o.meetings)) for o in outcomes if o.meetings is not None]
+        skipped = [(o.path, o.skipped) for o in outcomes if o.meetings is None]
+        contact_free = {o.path: o.contact_free for o in outcomes if o.contact_free}
+        read = {o.path: o.sha256 for o in outcomes if o.sha256}
+        given = replace(given, parsed=parsed, skipped=skipped, contact_free=contact_free, read=read)
+        archive, decided = link(given)
+        relink.keep(cache, outcomes, archive, decided, relink.overrides_of(given))
+    problems += [p for outcome in outcomes for p in outcome.problems]
     problems.extend(archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
     return archive, ordered

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import tomllib
 import unicodedata
@@ -373,14 +372,12 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
     return TopicIndex(tuple(sorted(records, key=lambda r: r.id)), MappingProxyType(dict(topics_of)), tuple(problems))
 
 
-def inputs_digest(items: Sequence[TopicInput], overrides: TopicOverrides | None = None) -> bytes:
-    """Everything assign_topics reads, as a digest: the same digest gives the same TopicIndex, so a
-    rebuild can keep the last one. That is each item's key, title, date and themes in the order it
-    takes them (a text only counts through its themes, or where they are not yet known)."""
-    read = [(i.key, i.title, i.date, i.themes if i.themes is not None or is_procedural(i.title) else (i.text, i.headings))
+def input_facts(items: Sequence[TopicInput]) -> list[tuple[object, ...]]:
+    """Everything assign_topics reads of these items, in the order it takes them: each item's key, title,
+    date and themes (a text only counts through its themes, or where they are not yet known). The same
+    facts (and overrides) give the same TopicIndex, so a rebuild can keep the last one."""
+    return [(i.key, i.title, i.date, i.themes if i.themes is not None or is_procedural(i.title) else (i.text, i.headings))
             for i in _in_key_order(items)]
-    text = repr((read, overrides or TopicOverrides()))
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _constrain(keys: dict[str, frozenset[str]], ov: TopicOverrides
