@@ -494,12 +494,15 @@ def _bound_again(ranking: Ranking, rows: Rows, entries: list[Entry | None]) -> N
     terms = rows.terms[chosen].astype(np.int64)
     first, totals = ranking.totals(terms, rows.documents[chosen].astype(np.int64), rows.fields[chosen].astype(np.int64),
                                    rows.counts[chosen])
-    group = terms[first] * (len(TIERS) + 1) + rows.tiers[chosen][first]
-    order = np.argsort(group, kind="stable")
-    group = group[order]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    best = np.maximum.reduceat(totals[order], starts)
-    found = dict(zip(group[starts].tolist(), best.tolist(), strict=True))
+    terms, tiers = terms[first], rows.tiers[chosen][first]
+    found: dict[int, int] = {}
+    for tier in range(1, len(TIERS) + 1):  # postings come by term: a tier's are by term too, no sort needed
+        here = np.flatnonzero(tiers == tier)
+        if len(here):
+            held = terms[here]
+            starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]])
+            best = np.maximum.reduceat(totals[here], starts)
+            found.update(zip((held[starts] * (len(TIERS) + 1) + tier).tolist(), best.tolist(), strict=True))
     for n in np.flatnonzero(bounded).tolist():
         entry = entries[n]
         assert entry is not None
