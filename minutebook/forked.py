@@ -211,6 +211,8 @@ class Background:
 class Worker:
     """``work(receive)`` done by a child forked early, while this process is small, and sent its
     input later: each ``receive()`` returns the next value this process has ``send``-ed, pickled over.
+    ``work`` yields its answer, then may go on (with what only the next build needs): ``result``
+    has the answer as soon as it is yielded, and the context's end waits for the rest.
 
     A child forked once this process holds the whole archive touches, and so copies, much of it
     (742 MB for the search index at 10,000 meetings, and more system time than the work itself).
@@ -221,27 +223,41 @@ class Worker:
     the block is left.
     """
 
-    def __init__(self, work: Callable[[Callable[[], Any]], bytes]) -> None:
+    def __init__(self, work: Callable[[Callable[[], Any]], Iterator[bytes]]) -> None:
         self.work = work
         self.child: _Child | None = None
         self.pipe: Connection | None = None
         self.sent: deque[Any] = deque()
+        self.answered: Connection | None = None
+        """Where the child says its answer is in ``answer``."""
+        self.answer: BinaryIO | None = None
+        self.delivered = False
 
     def __enter__(self) -> Worker:
         if workers() > 1:
             receiving, sending = multiprocessing.Pipe(duplex=False)
             _widen(sending)
+            answered, answering = multiprocessing.Pipe(duplex=False)
+            answer = tempfile.TemporaryFile()  # noqa: SIM115 -- closed in __exit__
 
             def in_child(_: None) -> bytes:
                 sending.close()
+                answered.close()
                 sys.setswitchinterval(0.0005)  # the thread receiving gets its turn soon: the parent never waits long
                 inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
                 threading.Thread(target=_receive_all, args=(receiving, inbox), daemon=True).start()
-                return self.work(lambda: _unpickled(inbox.get()))
+                steps = self.work(lambda: _unpickled(inbox.get()))
+                with open(answer.fileno(), "wb", closefd=False) as out:
+                    out.write(next(steps))
+                answering.send_bytes(b"")
+                for _step in steps:  # what the work does after its answer
+                    pass
+                return b""
 
             self.child = _fork(in_child, [None])
             receiving.close()
-            self.pipe = sending
+            answering.close()
+            self.pipe, self.answered, self.answer = sending, answered, answer
         return self
 
     def send(self, value: Any) -> None:
@@ -261,16 +277,32 @@ class Worker:
             _holding.append(self.child)
 
     def result(self) -> bytes:
-        """What ``work`` returned, once the child has ended; BuildError if it failed."""
-        if self.child is None:
-            return self.work(self.sent.popleft)
-        return self.child.answers(SILENT)[0]
+        """What ``work`` yielded, once it has; BuildError if it failed first."""
+        if self.child is None or self.answered is None or self.answer is None:
+            steps = self.work(self.sent.popleft)
+            answer = next(steps)
+            for _ in steps:
+                pass
+            return answer
+        try:
+            self.answered.recv_bytes()
+        except EOFError:  # the child ended without an answer: what it reported
+            self.child.answers(SILENT)
+            raise BuildError("a worker process ended without an answer") from None
+        self.answer.seek(0)
+        self.delivered = True
+        return self.answer.read()
 
     def __exit__(self, *exc: object) -> None:
         if self.pipe is not None:
             self.pipe.close()
         if self.child is not None:
+            if self.delivered and exc == (None, None, None):
+                self.child.wait()  # what it does after its answer: for the next build only, so its failure is ignored
             _let_go(self.child)
+        for opened in (self.answered, self.answer):
+            if opened is not None:
+                opened.close()
 
 
 def _widen(pipe: Connection) -> None:
@@ -369,6 +401,12 @@ class _Child:
             else:
                 raise BuildError(f"a worker process failed:\n{body.decode()}")
         raise BuildError("a worker process stopped before finishing its share of the pages")
+
+    def wait(self) -> None:
+        """Until the child has ended."""
+        if self.running:
+            os.waitpid(self.pid, 0)
+            self.running = False
 
     def end(self) -> None:
         """A child still working (the parent's own share failed) is stopped; its file is let go."""

@@ -156,6 +156,15 @@ class Indexer:
         """The first document of the directory, once it has come."""
         self.fed: dict[bytes, Fed] = {}
         """Each meeting given with a feed key, under it: kept for the next build."""
+        self.state: searchstate.State | None = None
+        """Once written, what the next build takes from this index, until ``keep`` keeps it."""
+
+    def keep(self) -> None:
+        """What the next build needs of the index just written (searchstate), in the cache."""
+        if self.state is not None:
+            searchstate.save(self.cache, self.state)
+            searchstate.save_fed(self.cache, self.state)
+            self.state = None
 
     def add_meeting(self, group: Group) -> None:
         self._year(group.year, self.assembly.documents, len(group.documents))
@@ -233,7 +242,8 @@ class Indexer:
         If ``kept(folder)`` says the last build's files of that folder are still there (a rebuild
         where nothing searchable changed), nothing is made: indexing is most of a rebuild's time.
         ``reuse(path, SHA-256)`` takes a file of the folder from the live site, if it has one with
-        those bytes: what the last build wrote for a term whose postings have not changed.
+        those bytes: what the last build wrote for a term whose postings have not changed. What the
+        next build takes from this one is kept by ``keep``, once the files are out.
         """
         names = _dumps({"people": _names(listing.people, self.named["people"]),
                         "topics": _names(listing.topics, self.named["topics"])})
@@ -267,10 +277,8 @@ class Indexer:
         terms = postings(term_names, rows, lengths, self.boosts, BOOSTS, out, carried=carried,
                          typical_before=typical_before,
                          reuse=None if reuse is None else lambda path, digest: reuse(f"{folder}/{path}", digest))
-        state = searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical, terms.entries,
-                                  self.fed)
-        searchstate.save(self.cache, state)
-        searchstate.save_fed(self.cache, state)
+        self.state = searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical,
+                                       terms.entries, self.fed)
         out("names.json", names)
         out("manifest.json", _dumps({
             "version": 2,

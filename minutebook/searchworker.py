@@ -15,7 +15,7 @@ where a fresh process makes the same files in 13 s with 0.9 GB.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +102,12 @@ class SearchWorker:
         assert self.staging is not None  # files is asked for only by a build that publishes
         self.kept = 0
         staging = self.staging
-        return _write(indexer_of(archive, self.cache, self.keys), listed(archive), self.out, lambda: staging, keep=False)
+        indexer = indexer_of(archive, self.cache, self.keys)
+        written = _write(indexer, listed(archive), self.out, lambda: staging, keep=False)
+        indexer.keep()
+        return written
 
-    def _index(self, receive: Callable[[], Any]) -> bytes:
+    def _index(self, receive: Callable[[], Any]) -> Iterator[bytes]:
         """In the worker: the documents as they come, then the index, put into the staging folder.
 
         Indexing starts before the staging folder is known, unless the live site may already have
@@ -113,7 +116,8 @@ class SearchWorker:
         reads and links: those stages use both cores, and a rebuild of 10,000 meetings took 0.5 s
         longer when the 350 MB were loaded beside them (this process ends before the pages do).
         A meeting sent as its feed key that the kept state cannot give stops the indexing: the build
-        makes the index itself (``files``)."""
+        makes the index itself (``files``). What the next build needs is kept once the answer is out:
+        the build publishes meanwhile."""
         batch = receive()
         indexer = Indexer(self.cache)
         whole = True
@@ -136,9 +140,11 @@ class SearchWorker:
 
         if not whole:
             staging()  # the build sends it before asking for the files; it must find this process listening
-            return pickle.dumps(None)
+            yield pickle.dumps(None)
+            return
         indexer.add_directory(directory)
-        return pickle.dumps(_write(indexer, listing, self.out, staging))
+        yield pickle.dumps(_write(indexer, listing, self.out, staging))
+        indexer.keep()
 
 
 def _write(indexer: Indexer, listing: Listed, out: Path, staging: Callable[[], Staging], *,

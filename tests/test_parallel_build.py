@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +59,8 @@ def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "_cores", lambda: 2)
 
 
-def _everything_sent(receive: Callable[[], Any]) -> bytes:
-    return pickle.dumps(list(iter(receive, None)))
+def _everything_sent(receive: Callable[[], Any]) -> Iterator[bytes]:
+    yield pickle.dumps(list(iter(receive, None)))
 
 
 def test_a_worker_forked_early_is_sent_its_input_and_answers_as_the_work_would_here(
@@ -86,8 +86,9 @@ def test_a_worker_forked_early_is_sent_its_input_and_answers_as_the_work_would_h
 def test_a_worker_that_fails_reports_its_error(monkeypatch: pytest.MonkeyPatch) -> None:
     _two_cores(monkeypatch)
 
-    def fails(receive: Callable[[], Any]) -> bytes:
+    def fails(receive: Callable[[], Any]) -> Iterator[bytes]:
         raise ValueError(f"cannot index {receive()!r}")
+        yield b""  # a generator, as a worker's work is
 
     with forked.Worker(fails) as worker:
         worker.send("item 4")
@@ -95,12 +96,51 @@ def test_a_worker_that_fails_reports_its_error(monkeypatch: pytest.MonkeyPatch) 
             worker.result()
 
 
+def test_a_workers_answer_comes_before_what_it_does_after_and_the_build_waits_for_that(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search worker answers, then keeps what the next build needs while this one publishes."""
+    _two_cores(monkeypatch)
+    kept = tmp_path / "kept"
+
+    def index(receive: Callable[[], Any]) -> Iterator[bytes]:
+        yield pickle.dumps(receive())
+        time.sleep(0.3)
+        kept.write_text("for the next build", encoding="utf-8")
+
+    with forked.Worker(index) as worker:
+        worker.working()
+        worker.send("index written")
+        assert pickle.loads(worker.result()) == "index written"
+        assert not kept.exists()
+    assert kept.read_text(encoding="utf-8") == "for the next build"
+
+
+def test_a_worker_never_asked_for_its_answer_is_stopped_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that will not publish never asks for the index: the worker is stopped when the build ends."""
+    _two_cores(monkeypatch)
+
+    def index(receive: Callable[[], Any]) -> Iterator[bytes]:
+        time.sleep(30)
+        yield pickle.dumps(receive())
+
+    started = time.perf_counter()
+    with forked.Worker(index) as worker:
+        worker.working()
+    assert time.perf_counter() - started < 10
+
+
 def test_the_core_a_worker_frees_while_pages_are_written_gets_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
     """The search worker ends while the pages are being written: its core takes pages from then on."""
     _two_cores(monkeypatch)
     parent = os.getpid()
     queue = forked.Queue(400)
-    with forked.Worker(lambda receive: pickle.dumps(receive())) as index:
+    def answer(receive: Callable[[], Any]) -> Iterator[bytes]:
+        yield pickle.dumps(receive())
+
+    with forked.Worker(answer) as index:
         index.working()
 
         def take(_: Progress, recruit: forked.Recruit) -> bytes:
