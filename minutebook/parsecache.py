@@ -23,7 +23,7 @@ import operator
 import os
 import pickle
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -92,24 +92,19 @@ def read_documents(
     cache: Path | None = None,
     progress: Progress = SILENT,
     max_bytes: int = MAX_BYTES,
-    others: Collection[str] = (),
 ) -> list[Outcome]:
-    """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now.
-
-    ``files`` are all the content's documents but those whose cache keys are ``others``, which are
-    unchanged: what the cache holds for them is kept (for any other document, it is dropped)."""
+    """Every file's Outcome, sorted by path: from the cache where the bytes are known, else read now."""
     progress.stage("Reading documents", len(files))
     with _collector_paused():
-        return _read_documents(files, contact_details, cache, progress, max_bytes, others)
+        return _read_documents(files, contact_details, cache, progress, max_bytes)
 
 
 def _read_documents(
-    files: Sequence[tuple[Path, str]], contact_details: bool, cache: Path | None, progress: Progress, max_bytes: int,
-    others: Collection[str],
+    files: Sequence[tuple[Path, str]], contact_details: bool, cache: Path | None, progress: Progress, max_bytes: int
 ) -> list[Outcome]:
     stored = _load(cache) if cache is not None else {}
     outcomes: dict[str, Outcome] = {}
-    kept: dict[str, bytes] = {key: stored[key] for key in others if key in stored}
+    kept: dict[str, bytes] = {}
     missing: list[tuple[Path, str]] = []
     # With nothing stored there is nothing to look up: each file is read once, where it is parsed.
     keys = cache_keys(files, contact_details, max_bytes) if stored else repeat(None)
