@@ -67,7 +67,7 @@ def keep(folder: Path | None, outcomes: Iterable[Outcome], archive: Archive, dec
     pickled = pickled or {}
     meetings = {m.id: pickled.get(m.id) or parsecache.dumps(m) for m in archive.meetings}
     rest = parsecache.dumps((archive.people, archive.topics, archive.committees, archive.accounts, archive.problems))
-    read = {o.path: replace(o, meetings=None if o.meetings is None else ()) for o in outcomes}
+    read = {o.path: _without_meetings(o) for o in outcomes}
     buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(decided), overrides))
 
 
@@ -84,12 +84,15 @@ def understand_again(files: Sequence[tuple[Path, str]], given: LinkInput, *, con
         hashing = pool.submit(lambda: list(parsecache.cache_keys(files, contact_details)))
         kept = load(given.cache)
         keys = dict(zip((rel for _, rel in files), hashing.result(), strict=True))
-    if kept is None or kept.overrides != overrides_of(given) or keys.keys() != kept.outcomes.keys() \
-            or None in keys.values():
+    if kept is None or kept.overrides != overrides_of(given) or keys.keys() != kept.outcomes.keys():
         return None
+    changed = {rel for rel, key in keys.items() if key != kept.outcomes[rel].key}
+    # A file with no key (not a format the reader takes, or not readable) is read again, as it is every build.
+    unkeyed = [(path, rel) for path, rel in files if keys[rel] is None]
+    changed |= {o.path for o in parsecache.read_documents(unkeyed, contact_details=contact_details)
+                if _without_meetings(o) != kept.outcomes[o.path]}
     try:
-        return _again(files, given, kept, {rel for rel, key in keys.items() if key != kept.outcomes[rel].key},
-                      contact_details=contact_details, progress=progress)
+        return _again(files, given, kept, changed, contact_details=contact_details, progress=progress)
     except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError, KeyError):
         return None  # a damaged file in the cache only means everything is read and linked afresh
 
@@ -123,6 +126,11 @@ def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, chan
     unchanged = {meeting_id: blob for meeting_id, blob in kept.meetings.items() if meeting_id not in fresh}
     keep(given.cache, outcomes.values(), archive, decided, kept.overrides, unchanged)
     return archive, list(outcomes.values())
+
+
+def _without_meetings(outcome: Outcome) -> Outcome:
+    """What is kept of reading a document: its meetings are kept linked."""
+    return replace(outcome, meetings=None if outcome.meetings is None else ())
 
 
 def _claimed(decided: Decided) -> dict[str, list[str]]:

@@ -44,6 +44,7 @@ def content(tmp_path: Path) -> Path:
     shutil.copytree(SEEDS, folder)
     (folder / "parish.txt").write_text(MINUTES, encoding="utf-8")
     (folder / "2018-12-05-minutes.txt").write_text(the_packs_minutes(), encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a document")  # skipped, with its reason, every build
     return folder
 
 
