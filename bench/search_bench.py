@@ -317,7 +317,8 @@ def build_child(content: str, out: str, stages_path: str) -> NoReturn:
 
     PageWriter.write = wrap("render_pages", PageWriter.write)  # type: ignore[method-assign]
     for module_name, names in (("minutebook.people", ("resolve_people", "find_mentions")),
-                               ("minutebook.topics", ("assign_topics",))):
+                               ("minutebook.topics", ("assign_topics",)),
+                               ("minutebook.relink", ("understand_again", "keep"))):
         try:
             module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
         except ImportError:
