@@ -1,7 +1,7 @@
 """Reading and linking again only what changed: the archive as the last build linked it, kept in the build cache.
 
 A clerk's edit changes one meeting of thousands. Loading every document's meetings from the parse cache and
-linking them all took 10 s at 10,000 meetings; the linked archive loads in about 2. So the last build's
+linking them all took 10 s at 10,000 meetings; the linked archive loads in about 2 s. So the last build's
 archive is kept, and the meetings whose documents changed are read and linked again alone, with what linking
 decided across meetings (who is who, the topics, which meeting is which committee's on which date) kept as
 it was: link.link_again says whether their documents still tell that decision the same. When they do not,
@@ -31,7 +31,7 @@ MOST = 64
 
 @dataclass(frozen=True)
 class Kept:
-    """The last build's linked archive, and all it was made from and decided, by what it was made from."""
+    """The last build's linked archive, what reading each document gave, and what linking decided across meetings."""
 
     outcomes: Mapping[str, Outcome]
     """What reading each document gave, its meetings left out (they are in ``meetings``, linked)."""
