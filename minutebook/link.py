@@ -127,7 +127,7 @@ def link(given: LinkInput) -> tuple[Archive, Decided]:
     problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     groups = _group_parts(given.parsed, problems)
     merged = [_merge(group) for group in groups]
-    ids = [_meeting_id(group) for group in groups]
+    ids = [_meeting_id(group.key) for group in groups]
     texts = [_texts(part) for part in merged]
     memo = _Memo.load(given.cache)
 
@@ -185,11 +185,11 @@ def link_again(given: LinkInput, decided: Decided, last: Mapping[str, Meeting]) 
     What it gives, by meeting id, is each meeting as _build_meeting makes it, with its links: with_meetings
     puts them into the last archive."""
     problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
-    groups = [group for group in _group_parts(given.parsed, problems) if _meeting_id(group) in last]
+    groups = [group for group in _group_parts(given.parsed, problems) if _meeting_id(group.key) in last]
     if len(groups) != len(last):
         return None
     merged = [_merge(group) for group in groups]
-    ids = [_meeting_id(group) for group in groups]
+    ids = [_meeting_id(group.key) for group in groups]
     texts = [_texts(part) for part in merged]
     mentions, positions = _mentions(merged, ids)
     inputs = _topic_inputs(merged, ids, texts)
@@ -240,7 +240,7 @@ def _archive(meetings: list[Meeting], topics: tuple[Topic, ...], accounts: Itera
 
 def meeting_of(path: str, part: ParsedMeeting) -> str:
     """The id of the meeting a document's part is for."""
-    return _meeting_id(_Group(_group_key(path, part), (part,), (path,)))
+    return _meeting_id(_group_key(path, part))
 
 
 # --- grouping and merging -----------------------------------------------------------------
@@ -315,11 +315,11 @@ def _duplicate(part: ParsedMeeting, owner: ParsedMeeting, key: tuple[str, str], 
                    "remove one of the two documents or correct its date or committee")
 
 
-def _meeting_id(group: _Group) -> str:
-    if group.key[0] == "undated":
-        stem = group.key[1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+def _meeting_id(key: tuple[str, str]) -> str:
+    if key[0] == "undated":
+        stem = key[1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return f"undated-{slugify(stem)}"
-    return f"{group.key[1]}-{group.key[0]}"
+    return f"{key[1]}-{key[0]}"
 
 
 def _merge(group: _Group) -> ParsedMeeting:
