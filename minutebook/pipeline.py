@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import pagememo, people, relink, topics
@@ -198,11 +198,7 @@ def _understand(
         archive, outcomes = again
     else:
         outcomes = read_documents(files, contact_details=contact_details, cache=cache, progress=progress)
-        parsed = [(o.path, list(o.meetings)) for o in outcomes if o.meetings is not None]
-        skipped = [(o.path, o.skipped) for o in outcomes if o.meetings is None]
-        contact_free = {o.path: o.contact_free for o in outcomes if o.contact_free}
-        read = {o.path: o.sha256 for o in outcomes if o.sha256}
-        given = replace(given, parsed=parsed, skipped=skipped, contact_free=contact_free, read=read)
+        given = relink.with_documents(given, outcomes)
         archive, decided = link(given)
         relink.keep(cache, outcomes, archive, decided, relink.overrides_of(given))
     problems += [p for outcome in outcomes for p in outcome.problems]

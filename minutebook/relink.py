@@ -71,6 +71,14 @@ def keep(folder: Path | None, outcomes: Iterable[Outcome], archive: Archive, dec
     buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(decided), overrides))
 
 
+def with_documents(given: LinkInput, outcomes: Sequence[Outcome]) -> LinkInput:
+    """``given`` with what reading these documents gave: each one's meetings or why it was skipped, and its digests."""
+    return replace(given, parsed=[(o.path, o.meetings) for o in outcomes if o.meetings is not None],
+                   skipped=[(o.path, o.skipped) for o in outcomes if o.meetings is None],
+                   contact_free={o.path: o.contact_free for o in outcomes if o.contact_free},
+                   read={o.path: o.sha256 for o in outcomes if o.sha256})
+
+
 def overrides_of(given: LinkInput) -> str:
     return repr((given.people_overrides, given.topic_overrides))
 
@@ -114,10 +122,7 @@ def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, chan
     if any({meeting_of(o.path, part) for part in o.meetings or ()} != set(claimed.get(o.path, ()))
            for o in read if o.path in changed):
         return None  # a changed document's parts are now for other meetings
-    linking = replace(given, parsed=[(o.path, o.meetings) for o in read if o.meetings is not None],
-                      skipped=[(o.path, o.skipped) for o in read if o.meetings is None],
-                      contact_free={o.path: o.contact_free for o in read if o.contact_free},
-                      read={o.path: o.sha256 for o in read if o.sha256})
+    linking = with_documents(given, read)
     fresh = link_again(linking, decided, {i: pickle.loads(kept.meetings[i]) for i in sorted(meeting_ids)})
     if fresh is None:
         return None
