@@ -32,8 +32,10 @@ import pypdfium2
 
 from . import contacts, pdfcopy, pdfrows, pdftext, sources
 from .contacts import scan_lines, scan_source
+from .errors import BuildError
 from .forked import map_shared
 from .model import Archive, LineRange, Problem, SourceSpan
+from .publish import FileCopy
 from .sources import file_lines, plain_chars
 
 FORMATS = {".txt": "Plain text", ".text": "Plain text", ".md": "Markdown", ".markdown": "Markdown",
@@ -77,8 +79,9 @@ class Download:
 
 @dataclass(frozen=True)
 class Offered:
-    files: dict[str, bytes]
-    """Path under the site root -> bytes, for every document offered."""
+    files: dict[str, bytes | FileCopy]
+    """Path under the site root -> what to publish there, for every document offered: a copy's bytes, or
+    the document as received."""
     downloads: dict[str, Download]
     """Source path -> what its meeting pages say about it; a document not offered at all has none."""
     problems: tuple[Problem, ...]
@@ -105,10 +108,14 @@ def offer_downloads(
                 headings[path].update((item.number, item.title) for item in meeting.items)
     published = sorted({path for meeting in archive.meetings for path in meeting.sources})
     scanned = {account.path: account.contact_free for account in archive.accounts if account.contact_free}
-    jobs = [_Job(path, (content / path).read_bytes(), tuple(withheld.get(path, ())), contact_details,
-                 tuple(sorted(headings.get(path, ()))), scanned=scanned.get(path, "")) for path in published]
+    read = {account.path: account.sha256 for account in archive.accounts if account.sha256}
+    jobs = [_Job(path, content / path, tuple(withheld.get(path, ())), contact_details,
+                 tuple(sorted(headings.get(path, ()))), scanned=scanned.get(path, ""), read=read.get(path, ""))
+            for path in published]
     known = _load(cache)
     missing = [job for job in jobs if job.key not in known]
+    for job in missing:  # read here, not in a worker: a file changed since it was read stops the build, named
+        _ = job.data
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
         known[job.key] = pickle.loads(answer)
     files: dict[str, bytes] = {}
@@ -117,7 +124,7 @@ def offer_downloads(
     for job in jobs:
         offer = known[job.key]
         if offer.download is not None:
-            files[offer.target] = job.data if offer.redacted is None else offer.redacted
+            files[offer.target] = FileCopy(job.file, job.sha256) if offer.redacted is None else offer.redacted
             downloads[job.path] = offer.download
         problems.extend([offer.problem] if offer.problem else [])
     _store(cache, {job.key: known[job.key] for job in jobs}, changed=bool(missing) or len(known) != len(jobs))
@@ -127,7 +134,7 @@ def offer_downloads(
 @dataclass(frozen=True)
 class _Job:
     path: str
-    data: bytes
+    file: Path
     withheld: tuple[LineRange, ...]
     contact_details: bool
     headings: tuple[tuple[str, str], ...] = ()
@@ -135,10 +142,20 @@ class _Job:
     heading among the withheld lines stays open (pdfcopy.headings)."""
     scanned: str = ""
     """SHA-256 of the file as the reader scanned it and found no contact details (SourceAccount.contact_free)."""
+    read: str = ""
+    """SHA-256 of the file as the reader read it (SourceAccount.sha256): all a rebuild needs of a document
+    whose offer it has kept, so it reads none of the 180 MB again at 10,000 meetings."""
 
-    @functools.cached_property  # the bytes are hashed once: 180 MB at 10,000 meetings
+    @functools.cached_property  # read when its offer is worked out
+    def data(self) -> bytes:
+        data = self.file.read_bytes()
+        if self.read and hashlib.sha256(data).hexdigest() != self.read:  # an offer is for the bytes its meetings were read from
+            raise BuildError(f"{self.file.as_posix()} changed while the site was being built; build again")
+        return data
+
+    @functools.cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return self.read or hashlib.sha256(self.data).hexdigest()
 
     @property
     def contact_free(self) -> bool:

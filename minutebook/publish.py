@@ -28,12 +28,26 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
 
 Manifest = dict[str, str]
 """Path under the site root -> SHA-256 of its bytes."""
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """A file to publish as it is at ``path``, known by its SHA-256: linked from the live site when that
+    holds these bytes, so a rebuild reads it only when it is new or changed. Only these bytes are
+    published: a file that no longer has them stops the build."""
+
+    path: Path
+    sha256: str
+
+
+Content = str | bytes | FileCopy
 
 
 class Staging:
@@ -61,16 +75,24 @@ class Staging:
         self._folders: set[str] = set()
         self._live_by_digest: dict[str, str] | None = None
 
-    def put(self, rel: str, content: str | bytes) -> str:
+    def put(self, rel: str, content: Content) -> str:
         """Write one file unless the folder already holds these bytes; its SHA-256.
 
         Safe in forked workers: each writes its own files, and the parent adopts the digests.
         Paths are plain strings: tens of thousands of files, and pathlib costs more than the system calls.
         """
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest = hashlib.sha256(data).hexdigest()
-        if self.reuse(rel, digest):
-            return digest
+        if isinstance(content, FileCopy):
+            if self.reuse(rel, content.sha256):
+                return content.sha256
+            data = content.path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest != content.sha256:  # what the build decided to publish were other bytes
+                raise BuildError(f"{content.path.as_posix()} changed while the site was being built; build again")
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = hashlib.sha256(data).hexdigest()
+            if self.reuse(rel, digest):
+                return digest
         with open(os.path.join(self.tree, rel), "wb") as file:
             file.write(data)
         return digest
@@ -131,11 +153,11 @@ class Staging:
             linked.append(target)
         return found or None
 
-    def add(self, files: Mapping[str, str | bytes]) -> None:
+    def add(self, files: Mapping[str, Content]) -> None:
         """Put and record a stage's files."""
         self.adopt(self.put_all(files))
 
-    def put_all(self, files: Mapping[str, str | bytes]) -> list[tuple[str, str]]:
+    def put_all(self, files: Mapping[str, Content]) -> list[tuple[str, str]]:
         """Put a stage's files; (path, digest) of each, to record in the parent if this is a worker."""
         return [(rel, self.put(rel, files[rel])) for rel in sorted(files)]
 

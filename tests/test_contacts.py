@@ -14,8 +14,9 @@ from build import cli
 from minutebook.config import load_config
 from minutebook.contacts import redact, redact_line
 from minutebook.downloads import offer_downloads
-from minutebook.errors import ConfigError
+from minutebook.errors import BuildError, ConfigError
 from minutebook.pipeline import BuildOptions, build
+from minutebook.publish import FileCopy, Staging
 
 from .conftest import CONTENT, BuiltSite, build_site
 
@@ -256,8 +257,30 @@ def test_a_download_the_reader_found_free_of_contact_details_is_not_scanned_agai
     assert scanned == [len((content / "2024-03-05.html").read_bytes())]  # only the one holding details
     assert not offered["2023-11-14.txt"].redacted and offered["2024-03-05.html"].redacted
     (content / "2023-11-14.txt").write_text(clean + f"\nQueries to {EMAIL}\n", encoding="utf-8")  # changed since read
+    site = build_site(content, tmp_path / "site")
+    scanned.clear()
     offered = offer_downloads(site.result.archive, content).downloads
-    assert len(scanned) == 3 and offered["2023-11-14.txt"].redacted and offered["2023-11-14.txt"].withheld_emails == 1
+    assert len(scanned) == 2 and offered["2023-11-14.txt"].redacted and offered["2023-11-14.txt"].withheld_emails == 1
+
+
+def test_a_document_saved_again_while_the_site_is_built_is_named_not_published_unchecked(
+        tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    """A download is offered for the bytes its meetings were read from: a clerk who saves the document
+    again mid-build, adding an address, gets the build stopped with the file named, never a download
+    nobody scanned."""
+    clean = MINUTES
+    for secret in SECRETS:
+        clean = clean.replace(secret, "the clerk")
+    content = make_content({"2023-11-14.txt": clean})
+    site = build_site(content, tmp_path / "site")
+    read = {a.path: a.sha256 for a in site.result.archive.accounts}["2023-11-14.txt"]
+    (content / "2023-11-14.txt").write_text(clean + f"\nQueries to {EMAIL}\n", encoding="utf-8")
+
+    with pytest.raises(BuildError, match="2023-11-14.txt changed while the site was being built"):
+        offer_downloads(site.result.archive, content)  # no offer kept: it would be worked out from the file
+    assert Staging(site.out).put("sources/2023-11-14.txt", FileCopy(content / "2023-11-14.txt", read)) == read  # the live copy
+    with pytest.raises(BuildError, match="2023-11-14.txt changed while the site was being built"):
+        Staging(tmp_path / "elsewhere").put("sources/2023-11-14.txt", FileCopy(content / "2023-11-14.txt", read))
 
 
 # --- The council chooses to publish them.
@@ -271,10 +294,9 @@ def test_with_the_setting_on_everything_is_published_as_received(tmp_path: Path,
     assert f"Contact: Jane Fielding, {EMAIL}, {PHONE}" in page
     assert f"enquiries be sent to {EMAIL}." in site.meeting_on("2023-11-14")["items"][1]["resolutions"][0]["text"]
     assert any("538461" in text for name, text in files.items() if name.startswith("search/"))
-    both = offer_downloads(site.result.archive, content, contact_details=True)
-    files_offered, offered = both.files, both.downloads
-    assert files_offered["sources/2023-11-14.txt"] == (content / "2023-11-14.txt").read_bytes()
-    assert files_offered["sources/2024-03-05.html.txt"] == (content / "2024-03-05.html").read_bytes()
+    offered = offer_downloads(site.result.archive, content, contact_details=True).downloads
+    assert (site.out / "sources/2023-11-14.txt").read_bytes() == (content / "2023-11-14.txt").read_bytes()
+    assert (site.out / "sources/2024-03-05.html.txt").read_bytes() == (content / "2024-03-05.html").read_bytes()
     assert not offered["2023-11-14.txt"].redacted
 
 
