@@ -11,16 +11,17 @@ A posting holds what lunr.js's BM25 weight is made of that belongs to its own do
 how often the term is in each field and how long that field is. The figures that belong
 to the whole archive (each term's idf, each field's average length) are in the dictionary
 and the manifest, and the browser weighs postings as lunr.Builder does. So editing one
-meeting changes only the files of the words it has (and the bounds common words carry),
-not every file whose weights an average moved by a millionth: a host is sent those alone.
-And a rebuild need rank again only those words: the others' entries are taken as the last
-build made them (see searchstate.py), their bounds weighed again.
+meeting changes only the files of the words it has, not every file whose weights an average
+moved by a millionth: a host is sent those alone. And a rebuild need rank again only those
+words: the others' entries are taken as the last build made them (see searchstate.py), bounds
+and all, as long as the averages round as they did (see Ranking).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +69,9 @@ class Later(NamedTuple):
     """JSON: per field and document boost, the (frequency, length) corners of this tier and those after it
     (see Tiers.corners), flat: field, frequency, length, boost, field, ..."""
     best: int
-    """The highest total weight (x 1000) of a posting in this tier: it moves with the average lengths."""
+    """The most a posting in this tier weighs in total, idf left out (the browser multiplies by it), x 1000 and
+    rounded up, weighed with the highest averages that round to the typical ones (Ranking.upper): so it
+    bounds the exact weights while the typical averages stay, and stays with them."""
 
     @property
     def name(self) -> str:
@@ -114,7 +117,7 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
 
     ``carried`` has the entry the last build made for each term whose rows have not changed since
     (None for the others), made with the typical averages ``typical_before``: each is used as it
-    is, but for its idf and bounds, if those averages are still this build's and ``reuse`` finds
+    is (its idf is written afresh) if those averages are still this build's and ``reuse`` finds
     the files of its further tiers in the live site. Every other term is ranked afresh. Each row's
     tier is noted in ``rows.tiers``; the result has every term's entry, for the next build.
     """
@@ -123,7 +126,7 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
     average = np.where(average > 0, average, 1)
     with_term = np.bincount(rows.terms, minlength=len(names)).astype(np.float64)
     idf = np.log(1 + np.abs((documents - with_term + 0.5) / (with_term + 0.5)))  # lunr.idf
-    ranking = Ranking(idf, lengths, average, np.array(field_boosts, dtype=np.float64),
+    ranking = Ranking(lengths, average, np.array(field_boosts, dtype=np.float64),
                       np.array(document_boosts, dtype=np.float64))
     typical = ranking.typical.tolist()
     entries: list[Entry | None] = carried if carried is not None and typical == typical_before else [None] * len(names)
@@ -135,7 +138,6 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
                     entries[n] = None  # ranked again: the same files, made afresh
                     break
                 named.add(later.name)
-    _bound_again(ranking, rows, entries)
 
     # the rows of the terms ranked afresh (in a fresh build, all), a block of whole terms at a time
     fresh = np.array([entry is None for entry in entries], dtype=bool)
@@ -283,7 +285,7 @@ class Tiers:
     end: Ints
     """Where in ``text`` each piece is, trailing comma excluded."""
     best: Ints
-    """The highest total weight (x 1000) of a piece's postings."""
+    """The most a posting of a piece weighs in total (see Later.best)."""
     corners: Ints
     """Rows of [term, tier, field, boost, frequency, length], by term and tier: for the postings
     of each later tier, per field and document boost, those no other beats on both frequency
@@ -303,8 +305,6 @@ class Ranking:
     own postings do (or an average passes a rounding boundary); the browser weighs each with
     the exact figures, so only how soon it is certain of the top results depends on this order."""
 
-    idf: Floats
-    """Per term, in dictionary order."""
     lengths: Floats
     """[field, document]: how many terms each field has, as lunr counts its length."""
     average: Floats
@@ -314,6 +314,9 @@ class Ranking:
 
     def __post_init__(self) -> None:
         self.typical = np.array([float(f"{a:.2g}") for a in self.average])
+        self.upper = np.array([_upper(t) for t in self.typical])
+        """Per field, the highest average that rounds to its typical one: a weight rises with the average,
+        so a tier's bound weighed with these holds for every archive with the same typical averages."""
         values, ids = np.unique(self.document_boosts, return_inverse=True)
         self.boost_values: Floats = values
         """The document boosts there are ..."""
@@ -329,7 +332,7 @@ class Ranking:
 
         # one posting per (term, document): fields in order, then ranked by total
         first = _posting_starts(terms, docs)
-        p_total = self._totals(first, terms, fields, tf, lengths, field_boosts, boosts)
+        p_most = np.add.reduceat(_weights(np.float64(1), tf, lengths, self.upper[fields], field_boosts, boosts), first)
         p_term, p_doc = terms[first], docs[first]
         p_impact = np.add.reduceat(impact, first)
         p_mask = np.bitwise_or.reduceat(np.left_shift(1, fields), first)
@@ -369,21 +372,15 @@ class Ranking:
         del gap, nth, row, at
         text, offsets = decimal(flat)
         ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
+        most = np.ceil(np.maximum.reduceat(p_most[by_tier], starts) * 1000).astype(np.int64)
         return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
-                     np.maximum.reduceat(p_total[by_tier], starts), corners, self.boost_values,
-                     row_tiers.astype(np.int8))
+                     most, corners, self.boost_values, row_tiers.astype(np.int8))
 
-    def totals(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> tuple[Ints, Ints]:
-        """Where each posting's rows start in a block of rows (by term, document and field), and its
-        total weight (x 1000), as the browser weighs it."""
-        first = _posting_starts(terms, docs)
-        return first, self._totals(first, terms, fields, counts.astype(np.float64), self.lengths[fields, docs],
-                                   self.field_boosts[fields], self.document_boosts[docs])
 
-    def _totals(self, first: Ints, terms: Ints, fields: Ints, tf: Floats, lengths: Floats, field_boosts: Floats,
-                boosts: Floats) -> Ints:
-        """Each posting's total weight, from its rows' figures (gathered once by the caller)."""
-        return np.add.reduceat(_bm25(self.idf[terms], tf, lengths, self.average[fields], field_boosts, boosts), first)
+def _upper(typical: float) -> float:
+    """The highest number that rounds to ``typical`` at two significant figures (a shade over, for floats)."""
+    half = 0.5 * 10.0 ** (math.floor(math.log10(typical)) - 1)
+    return (typical + half) * (1 + 1e-9)
 
 
 def _posting_starts(terms: Ints, docs: Ints) -> Ints:
@@ -393,10 +390,15 @@ def _posting_starts(terms: Ints, docs: Ints) -> Ints:
 
 def _bm25(idf: Floats | np.float64, tf: Floats, lengths: Floats, average: Floats, field_boosts: Floats,
           boosts: Floats) -> Ints:
-    """lunr.Builder.createFieldVectors' weight of each row x 1000, in its order of operations,
-    rounded to an integer as lunr.py rounds (half to even)."""
-    score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / average)) + tf) * field_boosts * boosts
-    return np.rint(score * 1000).astype(np.int64)
+    """lunr.Builder.createFieldVectors' weight of each row x 1000, rounded to an integer as lunr.py
+    rounds (half to even)."""
+    return np.rint(_weights(idf, tf, lengths, average, field_boosts, boosts) * 1000).astype(np.int64)
+
+
+def _weights(idf: Floats | np.float64, tf: Floats, lengths: Floats, average: Floats, field_boosts: Floats,
+             boosts: Floats) -> Floats:
+    """lunr.Builder.createFieldVectors' weight of each row, in its order of operations."""
+    return idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (lengths / average)) + tf) * field_boosts * boosts
 
 
 def _corners(terms: Ints, tiers: Ints, fields: Ints, boosts: Ints, counts: npt.NDArray[np.int32],
@@ -483,33 +485,6 @@ def _entries(tiers: Tiers, put: Put, named: set[str]) -> Iterator[tuple[int, Ent
         yield term, Entry(text[piece_start[first]:piece_end[first]], tuple(later))
 
 
-def _bound_again(ranking: Ranking, rows: Rows, entries: list[Entry | None]) -> None:
-    """The best totals of the kept entries' further tiers, weighed with this build's averages and idf
-    (the tiers' postings are the same, so are their rows' tiers)."""
-    bounded = np.zeros(len(entries), dtype=bool)
-    bounded[np.array([n for n, entry in enumerate(entries) if entry is not None and entry.later], dtype=np.intp)] = True
-    chosen = np.flatnonzero(bounded[rows.terms] & (rows.tiers > 0))
-    if not len(chosen):
-        return
-    terms = rows.terms[chosen].astype(np.int64)
-    first, totals = ranking.totals(terms, rows.documents[chosen].astype(np.int64), rows.fields[chosen].astype(np.int64),
-                                   rows.counts[chosen])
-    terms, tiers = terms[first], rows.tiers[chosen][first]
-    found: dict[int, int] = {}
-    for tier in range(1, len(TIERS) + 1):  # postings come by term: a tier's are by term too, no sort needed
-        here = np.flatnonzero(tiers == tier)
-        if len(here):
-            held = terms[here]
-            starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]])
-            best = np.maximum.reduceat(totals[here], starts)
-            found.update(zip((held[starts] * (len(TIERS) + 1) + tier).tolist(), best.tolist(), strict=True))
-    for n in np.flatnonzero(bounded).tolist():
-        entry = entries[n]
-        assert entry is not None
-        entries[n] = entry._replace(later=tuple(
-            later._replace(best=found[n * (len(TIERS) + 1) + tier]) for tier, later in enumerate(entry.later, start=1)))
-
-
 class Writer:
     """Dictionary entries as JSON, cut into buckets in dictionary order."""
 
@@ -521,8 +496,8 @@ class Writer:
         self.previous = ""
 
     def write(self, term: str, idf: float, entry: Entry) -> None:
-        """[term, idf, tier 0 postings, [[file, best total x 1000, [field, frequency, length, boost, ...]], ...]],
-        each tier's best total the most of its own and those after it."""
+        """[term, idf, tier 0 postings, [[file, most x 1000, [field, frequency, length, boost, ...]], ...]], each
+        tier's most (Later.best) the most of its own and those after it."""
         later = []
         most = 0
         for tier in reversed(entry.later):

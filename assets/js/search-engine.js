@@ -330,7 +330,7 @@
   /* Per field, the highest weight of a posting in tier ``n`` of entry.rest or a later one: the
    * highest of the weights of the (frequency, length, boost) corners the build lists for them,
    * as a weight rises with frequency and boost and falls with length. (entry.rest[n] is
-   * [file, the highest total weight of a posting there x 1000, corners].) */
+   * [file, the most a posting there weighs in total but for the idf x 1000, corners]: see most.) */
   function boundOf(entry, n, bm25) {
     if (!entry.bounds[n]) {
       var bound = new Float64Array(bm25.width);
@@ -383,7 +383,9 @@
         byField += coefficients[f] * bound[f];
         top = Math.max(top, coefficients[f]);
       }
-      return Math.min(byField, top * entry.rest[n][1] / 1000);
+      // the build weighs a tier's total without the idf and with averages a shade above the exact ones
+      // (so it holds while they round the same); each field's weight is rounded to three places
+      return Math.min(byField, top * (entry.idf * entry.rest[n][1] + 0.5 * width) / 1000);
     }
     var headroom = scoring.map(function (pair) { return most(pair[0], pair[1]); });
     var unseenMost = headroom.reduce(function (a, b) { return a + b; }, 0);
