@@ -118,7 +118,7 @@ def offer_downloads(
         _ = job.data
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
         known[job.key] = pickle.loads(answer)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | FileCopy] = {}
     downloads: dict[str, Download] = {}
     problems: list[Problem] = []
     for job in jobs:
