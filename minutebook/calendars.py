@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -83,9 +84,12 @@ def calendar_files(archive: Archive, config: SiteConfig, *, cache: Path | None =
     events = [(entry, used[key]) for entry, key in zip(entries, keys, strict=True)]
     council = council_name(archive, config)
     files: dict[str, str | bytes] = {CALENDAR_PATH: _calendar(f"{council}: committee meetings", events)}
+    by_committee: dict[str | None, list[tuple[CalendarEntry, bytes]]] = defaultdict(list)
+    for entry, event in events:  # in date order, as the whole archive's
+        by_committee[entry.committee_id].append((entry, event))
     for committee in archive.committees:
-        own = [(entry, event) for entry, event in events if entry.committee_id == committee.id]
-        files[f"committees/{committee.id}/{CALENDAR_PATH}"] = _calendar(f"{council}: {committee.name}", own)
+        files[f"committees/{committee.id}/{CALENDAR_PATH}"] = _calendar(f"{council}: {committee.name}",
+                                                                         by_committee[committee.id])
     return files
 
 
