@@ -27,12 +27,38 @@ from .config import SiteConfig
 from .downloads import Download
 from .forked import Queue, Recruit, everyone
 from .jsonld import meeting_jsonld
-from .model import Archive, Committee, Meeting, Person, Topic
+from .model import Archive, Committee, Meeting, Person, RoleSpell, Topic
 from .pagememo import Lookups, Memo, Page, Reads, Records, meeting_digests, numbered, shared_digest
 from .progress import SILENT, Progress
 from .publish import Staging
 from .quality import QualityReport
 from .records import PersonRecord, person_records
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a link to a person, a topic or a committee shows. A page that only links to one looks this
+    up, not the whole record, which changes whenever a meeting names it: so adding a meeting renders
+    again the pages that show it, not the thousands that link to the people and topics it names."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    """What a link to a meeting shows (see Link): a meeting's record changes when the meeting after it is added."""
+
+    url: str
+    committee: str | None
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The job titles an officer held, as the documents give them (each spell with a title)."""
+
+    spells: tuple[RoleSpell, ...]
 
 
 @dataclass(frozen=True)
@@ -49,11 +75,17 @@ class Site:
     committees: Lookups[Committee]
     downloads: Lookups[Download]
     records: Lookups[PersonRecord]
+    person_links: Lookups[Link]
+    topic_links: Lookups[Link]
+    committee_links: Lookups[Link]
+    meeting_links: Lookups[MeetingLink]
+    titles: Lookups[Titles]
     """The lookups note which records each page reads: see pagememo."""
 
     def job_title(self, person_id: str, when: dt.date | None) -> str | None:
         """The job title an officer held at a date, as the documents give it."""
-        spells = [s for s in self.people[person_id].roles if s.role == "officer" and s.title]
+        titles = self.titles.get(person_id)
+        spells = titles.spells if titles is not None else ()
         for spell in spells:
             if when and spell.first_seen and spell.last_seen and spell.first_seen <= when <= spell.last_seen:
                 return spell.title
@@ -149,7 +181,9 @@ class PageWriter:
             return Lookups(kind, kinds[kind], reads)
 
         self.site = Site(council, title, config, assets, look("meetings"), look("people"), look("topics"),
-                         look("committees"), look("downloads"), look("records"))
+                         look("committees"), look("downloads"), look("records"), look("person_links"),
+                         look("topic_links"), look("committee_links"), look("meeting_links"),
+                         look("titles"))
         self.jobs = page_jobs(archive, self.site, quality=quality)
         self.made: dict[str, Page] = {}
         """What each page was made from, when remembering."""
@@ -236,6 +270,12 @@ def site_records(archive: Archive, downloads: dict[str, Download]) -> dict[str, 
         "committees": {c.id: c for c in archive.committees},
         "downloads": downloads,
         "records": person_records(archive),
+        "person_links": {p.id: Link(p.name, p.url) for p in archive.people},
+        "topic_links": {t.id: Link(t.name, t.url) for t in archive.topics},
+        "committee_links": {c.id: Link(c.name, c.url) for c in archive.committees},
+        "meeting_links": {m.id: MeetingLink(m.url, m.committee, m.date) for m in archive.meetings},
+        "titles": {p.id: Titles(spells) for p in archive.people
+                   if (spells := tuple(s for s in p.roles if s.role == "officer" and s.title))},
     }
 
 
@@ -254,7 +294,7 @@ def page_jobs(archive: Archive, site: Site, *, quality: QualityReport | None) ->
         page(f"meetings/{year.year}/index.html", "year.html", year=year,
              newer=newer.year if newer else None, older=older.year if older else None)
     for meeting in archive.meetings:
-        page(f"meetings/{meeting.id}/index.html", "meeting.html", meeting=meeting)
+        page(f"meetings/{meeting.id}/index.html", "meeting.html", meeting=meeting, titles=_job_titles(site, meeting))
     page("committees/index.html", "committees.html")
     for committee in archive.committees:
         page(f"committees/{committee.id}/index.html", "committee.html", committee=committee,
@@ -301,6 +341,14 @@ def page_jobs(archive: Archive, site: Site, *, quality: QualityReport | None) ->
     if quality is not None:
         page("build-report/index.html", "build-report.html", report=quality)
     return jobs
+
+
+def _job_titles(site: Site, meeting: Meeting) -> tuple[tuple[str, str], ...]:
+    """(person id, job title) of each officer and presenter a meeting's page gives a title. Worked out for
+    the page, not looked up as it renders: an officer's spells change with every meeting they attend,
+    their title on this meeting's date seldom does (see Link)."""
+    named = dict.fromkeys([*meeting.officers, *(p for item in meeting.items for p in item.presenters)])
+    return tuple((person_id, title) for person_id in named if (title := site.job_title(person_id, meeting.date)))
 
 
 def _topic_counts(committee: Committee, meetings: Mapping[str, Meeting]) -> list[tuple[str, int]]:

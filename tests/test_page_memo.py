@@ -95,6 +95,29 @@ def test_a_deleted_document_and_a_new_one_give_the_site_a_fresh_build_gives(tmp_
     assert snapshot(out) == fresh(content, tmp_path / "with")
 
 
+def test_last_weeks_minutes_added_render_the_pages_that_show_them_not_every_page_naming_the_same_people(  # type: ignore[no-untyped-def]
+        tmp_path: Path, make_content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk adds the minutes of the latest meeting. Every councillor and topic they name gains a
+    meeting, but the pages of earlier meetings only link to them: those are taken from the live site
+    as they are, but for the meeting the new one follows (its "next meeting" link)."""
+    july = MINUTES.replace("Monday 9th September 2024", "Monday 8th July 2024")
+    content = make_content({"parish-july.txt": july, "parish.txt": MINUTES}, with_seeds=True)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    rebuild(content, out, cache)
+    (content / "parish-november.txt").write_text(
+        MINUTES.replace("Monday 9th September 2024", "Monday 11th November 2024"), encoding="utf-8")
+    rendered = rendering(tmp_path / "rendered.txt", monkeypatch)
+    result = rebuild(content, out, cache)
+
+    added = "meetings/2024-11-11-anytown-parish-council/index.html"
+    assert {added, MEETING} <= rendered()
+    assert "meetings/2024-07-08-anytown-parish-council/index.html" not in rendered()
+    meetings = {f"meetings/{meeting.id}/index.html" for meeting in result.archive.meetings}
+    assert rendered() & meetings == {added, MEETING}
+    assert result.pages - result.pages_kept == len(rendered())
+    assert snapshot(out) == fresh(content, tmp_path / "fresh")
+
+
 def test_a_changed_template_renders_every_page_again(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     content = make_content({"parish.txt": MINUTES}, with_seeds=True)
     templates = tmp_path / "templates"
