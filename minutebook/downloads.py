@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import cast
 from urllib.parse import quote
 
 import pypdf
@@ -124,7 +125,7 @@ def offer_downloads(
     for job in jobs:
         offer = known[job.key]
         if offer.download is not None:
-            files[offer.target] = FileCopy(job.file, job.sha256) if offer.redacted is None else offer.redacted
+            files[offer.target] = offer.redacted if offer.redacted is not None else job.received()
             downloads[job.path] = offer.download
         problems.extend([offer.problem] if offer.problem else [])
     _store(cache, {job.key: known[job.key] for job in jobs}, changed=bool(missing) or len(known) != len(jobs))
@@ -156,6 +157,11 @@ class _Job:
     @functools.cached_property
     def sha256(self) -> str:
         return self.read or hashlib.sha256(self.data).hexdigest()
+
+    def received(self) -> bytes | FileCopy:
+        """The document as received: its bytes if this build has read them (its offer was made now),
+        else the file by its digest."""
+        return cast(bytes, self.__dict__["data"]) if "data" in self.__dict__ else FileCopy(self.file, self.sha256)
 
     @property
     def contact_free(self) -> bool:
