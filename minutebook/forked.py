@@ -386,9 +386,7 @@ class _Child:
 
     def answers(self, progress: Progress) -> list[bytes]:
         """Every answer, once the child has ended; BuildError if it failed or died."""
-        if self.running:
-            os.waitpid(self.pid, 0)
-            self.running = False
+        self.wait()
         self.spool.seek(0)
         answers: list[bytes] = []
         while len(header := self.spool.read(9)) == 9:
