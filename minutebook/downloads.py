@@ -25,7 +25,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import cast
 from urllib.parse import quote
 
 import pypdf
@@ -33,7 +32,6 @@ import pypdfium2
 
 from . import contacts, pdfcopy, pdfrows, pdftext, sources
 from .contacts import scan_lines, scan_source
-from .errors import BuildError
 from .forked import map_shared
 from .model import Archive, LineRange, Problem, SourceSpan
 from .publish import FileCopy
@@ -117,6 +115,7 @@ def offer_downloads(
     missing = [job for job in jobs if job.key not in known]
     for job in missing:  # read here, not in a worker: a file changed since it was read stops the build, named
         _ = job.data
+    read_now = {job.path for job in missing}
     for job, answer in zip(missing, map_shared(_offer_pickled, missing), strict=True):
         known[job.key] = pickle.loads(answer)
     files: dict[str, bytes | FileCopy] = {}
@@ -125,7 +124,10 @@ def offer_downloads(
     for job in jobs:
         offer = known[job.key]
         if offer.download is not None:
-            files[offer.target] = offer.redacted if offer.redacted is not None else job.received()
+            if offer.redacted is not None:
+                files[offer.target] = offer.redacted
+            else:  # as received: the bytes this build read to make its offer, or the file by its digest
+                files[offer.target] = job.data if job.path in read_now else FileCopy(job.file, job.sha256)
             downloads[job.path] = offer.download
         problems.extend([offer.problem] if offer.problem else [])
     _store(cache, {job.key: known[job.key] for job in jobs}, changed=bool(missing) or len(known) != len(jobs))
@@ -149,19 +151,12 @@ class _Job:
 
     @functools.cached_property  # read when its offer is worked out
     def data(self) -> bytes:
-        data = self.file.read_bytes()
-        if self.read and hashlib.sha256(data).hexdigest() != self.read:  # an offer is for the bytes its meetings were read from
-            raise BuildError(f"{self.file.as_posix()} changed while the site was being built; build again")
-        return data
+        """The bytes its meetings were read from, which its offer is for."""
+        return FileCopy(self.file, self.read).read() if self.read else self.file.read_bytes()
 
     @functools.cached_property
     def sha256(self) -> str:
         return self.read or hashlib.sha256(self.data).hexdigest()
-
-    def received(self) -> bytes | FileCopy:
-        """The document as received: its bytes if this build has read them (its offer was made now),
-        else the file by its digest."""
-        return cast(bytes, self.__dict__["data"]) if "data" in self.__dict__ else FileCopy(self.file, self.sha256)
 
     @property
     def contact_free(self) -> bool:

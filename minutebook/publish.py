@@ -46,6 +46,13 @@ class FileCopy:
     path: Path
     sha256: str
 
+    def read(self) -> bytes:
+        """The file's bytes, which must still be these: a file changed since stops the build, named."""
+        data = self.path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise BuildError(f"{self.path.as_posix()} changed while the site was being built; build again")
+        return data
+
 
 Content = str | bytes | FileCopy
 
@@ -84,10 +91,7 @@ class Staging:
         if isinstance(content, FileCopy):
             if self.reuse(rel, content.sha256):
                 return content.sha256
-            data = content.path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != content.sha256:  # what the build decided to publish were other bytes
-                raise BuildError(f"{content.path.as_posix()} changed while the site was being built; build again")
+            data, digest = content.read(), content.sha256
         else:
             data = content.encode("utf-8") if isinstance(content, str) else content
             digest = hashlib.sha256(data).hexdigest()
