@@ -13,7 +13,7 @@ import hashlib
 import pickle
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
@@ -39,6 +39,7 @@ from .model import (
     Resolution,
     RoleSpell,
     SourceAccount,
+    SourceSpan,
     Topic,
 )
 from .progress import Progress
@@ -90,6 +91,17 @@ class MeetingLinks:
     """Who each of its mentions (by place among them) was found to be."""
     problems: tuple[Problem, ...]
     """Grouping's and linking's problems with this meeting's documents."""
+    key: tuple[str, str]
+    """Its group key (_group_key): linking takes meetings in this order."""
+    at: tuple[str | None, dt.date] | None
+    """Its committee and date as Decided.by_committee_date holds them; None when undated."""
+    refers: frozenset[dt.date]
+    """The dates of its committee's meetings its documents refer to: minutes approved, the next meeting."""
+    names: bytes
+    """Its mentions as resolve_people reads them (_names_of), and ``titles`` its items as assign_topics reads
+    them (_titles_of): with every other meeting's, who is who and the topics are worked out again, when
+    meetings come, go or say something new, without reading any other meeting."""
+    titles: bytes
 
 
 @dataclass(frozen=True)
@@ -102,14 +114,6 @@ class Decided:
     """Who is who's and the topics' problems."""
     by_committee_date: Mapping[tuple[str | None, dt.date], str]
     meetings: Mapping[str, MeetingLinks]
-
-
-@dataclass(frozen=True)
-class Relinked:
-    """A meeting linked again alone (link_again), and its links."""
-
-    meeting: Meeting
-    links: MeetingLinks
 
 
 def link_archive(given: LinkInput) -> Archive:
@@ -136,7 +140,7 @@ def link(given: LinkInput) -> tuple[Archive, Decided]:
         said = [_digest_of(topics_mod.input_facts(own)) for own in inputs]
         key = _keyed(sorted(zip(ids, said, strict=True)), given.topic_overrides)
         answer = memo.topics.get(key) or _assigned([i for own in inputs for i in own], given.topic_overrides)
-        return pickle.dumps((key, answer, said), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((key, answer, said, [_titles_of(own) for own in inputs]), protocol=pickle.HIGHEST_PROTOCOL)
 
     with Background(assign) as topic_work:  # topics need no people: a second core works them out meanwhile
         mentions, positions = _mentions(merged, ids)
@@ -144,85 +148,205 @@ def link(given: LinkInput) -> tuple[Archive, Decided]:
         people_key = _keyed(named, given.people_overrides)
         index = memo.people.get(people_key) or people_mod.resolve_people(
             [m for own in mentions for m in own], given.people_overrides)
-        by_committee_date = {
-            (slugify(m.committee) if m.committee else None, m.date): meeting_id
-            for meeting_id, m in zip(ids, merged, strict=True) if m.date
-        }
+        by_committee_date = {entry: meeting_id for meeting_id, m in zip(ids, merged, strict=True)
+                             if (entry := _entry(m)) is not None}
         # On this core while the topics are worked out, and on theirs too once they are done.
         mentioned, texts_named = _named_in(texts, index.people, memo.mentions)
-        topic_key, topic_answer, topics_said = pickle.loads(topic_work.result())
+        topic_key, topic_answer, topics_said, titled = pickle.loads(topic_work.result())
     topic_index = topics_mod.TopicIndex(*pickle.loads(topic_answer))
     memo.keep(given.cache, _Memo(texts_named, {topic_key: topic_answer}, {people_key: index}))
 
     links: dict[str, MeetingLinks] = {}
     meetings = []
     first = 0
-    for group, part, own, at, meeting_id, found, said, told in zip(
-            groups, merged, texts, positions, ids, mentions, named, topics_said, strict=True):
+    for group, part, own, at, meeting_id, found, said, told, titles in zip(
+            groups, merged, texts, positions, ids, mentions, named, topics_said, titled, strict=True):
         persons = {n: pid for n in range(len(found)) if (pid := index.person_of.get(first + n)) is not None}
         first += len(found)
         meetings.append(_build_meeting(meeting_id, group, part, own, _Named(at, persons), mentioned,
                                        topic_index.topics_of, by_committee_date, problems[group.key]))
         links[meeting_id] = MeetingLinks(group.claimants, _signature(said, told, part), persons,
-                                         tuple(problems[group.key]))
+                                         tuple(problems[group.key]), group.key, _entry(part), _refers(part),
+                                         _names_of(part, found), titles)
     meetings = _chronology(meetings)
     decided = Decided(index.people, (*index.problems, *topic_index.problems), by_committee_date, links)
-    topics = tuple(
-        Topic(t.id, t.name, t.variants, tuple(tuple(key.split("#", 1)) for key in t.keys))  # type: ignore[misc]
-        for t in topic_index.topics
-    )
     published = _published(groups, ids)
-    return _archive(meetings, topics, _accounts(given, published), decided), decided
+    return _archive(meetings, _topics(topic_index), _accounts(given, published), decided), decided
 
 
-def link_again(given: LinkInput, decided: Decided, last: Mapping[str, Meeting]) -> dict[str, Relinked] | None:
-    """The meetings ``last`` (as the last build linked them, by id) linked again from their documents now:
-    ``given.parsed`` holds every document with a part in them, and documents may hold parts of other
-    meetings too. None when a meeting's documents now tell what linking decides across meetings anything
-    different (a name, a title, a theme, a date: see MeetingLinks.signature), which only linking them all
-    can answer.
+@dataclass(frozen=True)
+class _Regrouped:
+    """The meetings to link again, their documents' parts grouped and merged as link() does."""
 
-    What it gives, by meeting id, is each meeting as _build_meeting makes it, with its links: with_meetings
-    puts them into the last archive."""
+    groups: list[_Group]
+    merged: list[ParsedMeeting]
+    ids: list[str]
+    problems: dict[tuple[str, str], list[Problem]]
+
+
+def _regroup(given: LinkInput, ids: Set[str]) -> _Regrouped:
     problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
-    groups = [group for group in _group_parts(given.parsed, problems) if _meeting_id(group.key) in last]
-    if len(groups) != len(last):
+    groups = [group for group in _group_parts(given.parsed, problems) if _meeting_id(group.key) in ids]
+    return _Regrouped(groups, [_merge(group) for group in groups], [_meeting_id(group.key) for group in groups],
+                      problems)
+
+
+@dataclass(frozen=True)
+class _Across:
+    """What linking decided across meetings, as the meetings linked again are built with it."""
+
+    people: tuple[people_mod.ResolvedPerson, ...]
+    persons: Mapping[str, Mapping[int, str]]
+    """Meeting id -> who each of its mentions is (MeetingLinks.persons)."""
+    topics_of: Mapping[str, tuple[str, ...]]
+    topics: tuple[Topic, ...]
+    problems: tuple[Problem, ...]
+    by_committee_date: Mapping[tuple[str | None, dt.date], str]
+    afresh: bool
+    """Worked out again from every meeting: ``topics_of`` covers every item, not only theirs."""
+
+
+def touching(given: LinkInput, decided: Decided, ids: Set[str]) -> set[str]:
+    """The meetings, other than ``ids``, whose links change when those are linked again from ``given``
+    (every document with a part in them): link_again needs them among ``ids`` too. See _touching."""
+    again = _regroup(given, ids)
+    return _touching(decided, ids, {i: _entry(part) for i, part in zip(again.ids, again.merged, strict=True)})
+
+
+def link_again(given: LinkInput, decided: Decided, last: Callable[[], Archive], ids: Set[str],
+               gone: Collection[str] = ()) -> tuple[Archive, Decided] | None:
+    """The last archive (``last()`` loads it), and what linking decided across its meetings, with the
+    meetings ``ids`` linked again from their documents now: ``given.parsed`` holds every document with
+    a part in them (one of ``ids`` that none has a part in now has gone, one the last archive has not
+    has come), and documents may hold parts of other meetings too; ``gone`` are documents that are no
+    longer there.
+
+    When these meetings tell what linking decides across meetings (MeetingLinks.signature) what they
+    told it before, that stands. Otherwise who is who and the topics are worked out again from every
+    meeting's names and titles (MeetingLinks.names, .titles), no other meeting read, the topics on a
+    second core while the last archive loads: an item whose topics change is given them. None when
+    that would change what only reading another meeting can show (the people whose names texts are
+    searched for, who one of its mentions is), or when a meeting whose links change is not among
+    ``ids`` (touching): only linking them all can answer."""
+    again = _regroup(given, ids)
+    if not _touching(decided, ids, {i: _entry(part) for i, part in zip(again.ids, again.merged, strict=True)}) <= ids:
         return None
-    merged = [_merge(group) for group in groups]
-    ids = [_meeting_id(group.key) for group in groups]
-    texts = [_texts(part) for part in merged]
-    mentions, positions = _mentions(merged, ids)
-    inputs = _topic_inputs(merged, ids, texts)
-    for meeting_id, part, found, items in zip(ids, merged, mentions, inputs, strict=True):
-        said = _digest_of(people_mod.mention_facts(found))
-        if _signature(said, _digest_of(topics_mod.input_facts(items)), part) != decided.meetings[meeting_id].signature:
+    texts = [_texts(part) for part in again.merged]
+    mentions, positions = _mentions(again.merged, again.ids)
+    inputs = _topic_inputs(again.merged, again.ids, texts)
+    links = {
+        meeting_id: MeetingLinks(
+            group.claimants,
+            _signature(_digest_of(people_mod.mention_facts(found)), _digest_of(topics_mod.input_facts(items)), part),
+            {}, (), group.key, _entry(part), _refers(part), _names_of(part, found), _titles_of(items))
+        for meeting_id, group, part, found, items in zip(again.ids, again.groups, again.merged, mentions, inputs,
+                                                         strict=True)
+    }
+    others = {meeting_id: kept for meeting_id, kept in decided.meetings.items() if meeting_id not in ids}
+    if links.keys() == ids and all(i in decided.meetings and links[i].signature == decided.meetings[i].signature
+                                   for i in links):
+        archive = last()
+        across = _Across(decided.people, {i: decided.meetings[i].persons for i in links},
+                         {f"{m.id}#{item.anchor}": item.topics for m in archive.meetings if m.id in ids
+                          for item in m.items},
+                         archive.topics, decided.problems, decided.by_committee_date, afresh=False)
+    else:
+        archive, decided_again = _decide_again(given, decided.people, others, links, last)
+        if decided_again is None:
             return None
-    mentioned, _ = _named_in(texts, decided.people, {})
-    topics_of = {f"{meeting_id}#{item.anchor}": item.topics for meeting_id in ids for item in last[meeting_id].items}
-    fresh: dict[str, Relinked] = {}
-    for group, part, own, at, meeting_id in zip(groups, merged, texts, positions, ids, strict=True):
-        links = decided.meetings[meeting_id]
-        meeting = _build_meeting(meeting_id, group, part, own, _Named(at, links.persons), mentioned, topics_of,
-                                 decided.by_committee_date, problems[group.key])
-        fresh[meeting_id] = Relinked(meeting, replace(links, claimants=group.claimants,
-                                                      problems=tuple(problems[group.key])))
-    return fresh
-
-
-def with_meetings(given: LinkInput, last: Archive, decided: Decided, fresh: Mapping[str, Relinked],
-                  ) -> tuple[Archive, Decided]:
-    """The last archive with the meetings link_again linked afresh put in, and what was decided with them:
-    people, committees and the accounts of ``given``'s documents follow from the meetings."""
-    meetings = _chronology([fresh[m.id].meeting if m.id in fresh else m for m in last.meetings], only=fresh)
-    decided = replace(decided, meetings={**decided.meetings, **{i: again.links for i, again in fresh.items()}})
-    published = {a.path: [m for m in a.meetings if m not in fresh] for a in last.accounts}
-    for again in fresh.values():
-        for path in again.meeting.sources:
-            published.setdefault(path, []).append(again.meeting.id)
-    accounts = {a.path: a for a in last.accounts}
+        across = decided_again
+    mentioned, _ = _named_in(texts, across.people, {})
+    fresh: dict[str, Meeting] = {}
+    for group, part, own, at, meeting_id in zip(again.groups, again.merged, texts, positions, again.ids, strict=True):
+        fresh[meeting_id] = _build_meeting(meeting_id, group, part, own, _Named(at, across.persons[meeting_id]),
+                                           mentioned, across.topics_of, across.by_committee_date,
+                                           again.problems[group.key])
+        links[meeting_id] = replace(links[meeting_id], persons=across.persons[meeting_id],
+                                    problems=tuple(again.problems[group.key]))
+    kept = [_with_topics(m, across.topics_of) if across.afresh else m for m in archive.meetings if m.id not in ids]
+    meetings = _chronology([*kept, *fresh.values()], only=fresh)
+    decided = Decided(across.people, across.problems, across.by_committee_date, {**others, **links})
+    published = {a.path: [m for m in a.meetings if m not in ids] for a in archive.accounts if a.path not in gone}
+    for meeting in fresh.values():
+        for path in meeting.sources:
+            published.setdefault(path, []).append(meeting.id)
+    accounts = {a.path: a for a in archive.accounts if a.path not in gone}
     paths = {path for path, _ in given.parsed} | {path for path, _ in given.skipped}
     accounts.update((a.path, a) for a in _accounts(given, {p: published.get(p, []) for p in paths}))
-    return _archive(meetings, last.topics, tuple(accounts.values()), decided), decided
+    return _archive(meetings, across.topics, accounts.values(), decided), decided
+
+
+def _decide_again(given: LinkInput, people: tuple[people_mod.ResolvedPerson, ...], others: Mapping[str, MeetingLinks],
+                  fresh: Mapping[str, MeetingLinks], last: Callable[[], Archive]) -> tuple[Archive, _Across | None]:
+    """The last archive, loaded meanwhile, and who is who and the topics worked out again from every
+    meeting's names and titles, as link() works them out from every meeting's documents (people: the
+    last build's; fresh: the meetings linked again); None for the second when the people whose names
+    texts are searched for, or who a mention of a meeting in ``others`` is, would change."""
+    every = sorted({**others, **fresh}.items(), key=lambda pair: pair[1].key)  # link()'s order, by group key
+
+    def assign() -> bytes:
+        return _assigned([item for _, links in every for item in _topic_inputs_from(links.titles)],
+                         given.topic_overrides)
+
+    with Background(assign) as topic_work:  # forked before the archive loads: a smaller process to copy
+        archive = last()
+        mentions = [_mentions_from(meeting_id, links.names) for meeting_id, links in every]
+        index = people_mod.resolve_people([m for own in mentions for m in own], given.people_overrides)
+        if _sought(index.people) != _sought(people):
+            return archive, None
+        persons: dict[str, dict[int, str]] = {}
+        first = 0
+        for (meeting_id, _), own in zip(every, mentions, strict=True):
+            persons[meeting_id] = {n: pid for n in range(len(own)) if (pid := index.person_of.get(first + n)) is not None}
+            first += len(own)
+        if any(persons[meeting_id] != links.persons for meeting_id, links in others.items()):
+            return archive, None
+        topic_index = topics_mod.TopicIndex(*pickle.loads(topic_work.result()))
+    return archive, _Across(index.people, persons, topic_index.topics_of, _topics(topic_index),
+                            (*index.problems, *topic_index.problems),
+                            {links.at: meeting_id for meeting_id, links in every if links.at is not None},
+                            afresh=True)
+
+
+def _touching(decided: Decided, ids: Set[str], now: Mapping[str, tuple[str | None, dt.date] | None]) -> set[str]:
+    """The meetings, other than ``ids``, whose links to other meetings change when each of ``ids`` has the
+    committee and date ``now`` gives it (none when it is gone or undated): those next to one that came,
+    went or moved in their committee's run, before or after (their previous and next meeting,
+    _chronology), and those of its committee that refer to a date it was or is on (MeetingLinks.refers)."""
+    moved = {at for i in ids if (then := decided.meetings[i].at if i in decided.meetings else None) != now.get(i)
+             for at in (then, now.get(i)) if at is not None}
+    committees = {committee for committee, _ in moved}
+    if not committees:
+        return set()
+    runs_then: dict[str | None, list[tuple[dt.date, str]]] = defaultdict(list)
+    referring: set[str] = set()
+    for meeting_id, links in decided.meetings.items():
+        if links.at is None or links.at[0] not in committees:
+            continue
+        runs_then[links.at[0]].append((links.at[1], meeting_id))
+        if meeting_id not in ids and any((links.at[0], date) in moved for date in links.refers):
+            referring.add(meeting_id)
+    nearby = set()
+    for committee in committees:
+        run_then = runs_then.get(committee, [])
+        run_now = [(date, i) for date, i in run_then if i not in ids]
+        run_now += [(at[1], i) for i, at in now.items() if at is not None and at[0] == committee]
+        before, after = _neighbours(run_then), _neighbours(run_now)
+        nearby |= {i for i, pair in after.items() if i not in ids and before.get(i) != pair}
+    return referring | nearby
+
+
+def _neighbours(run: list[tuple[dt.date, str]]) -> dict[str, tuple[str | None, str | None]]:
+    """Meeting id -> the meetings before and after it in its committee's run, ordered as _chronology orders it."""
+    ids = [meeting_id for _, meeting_id in sorted(run)]
+    return {i: (ids[n - 1] if n else None, ids[n + 1] if n + 1 < len(ids) else None) for n, i in enumerate(ids)}
+
+
+def _with_topics(meeting: Meeting, topics_of: Mapping[str, tuple[str, ...]]) -> Meeting:
+    """The meeting with its items' topics as ``topics_of`` now has them (itself when none changed)."""
+    items = tuple(item if item.topics == (topics := topics_of.get(f"{meeting.id}#{item.anchor}", ()))
+                  else replace(item, topics=topics) for item in meeting.items)
+    return meeting if all(a is b for a, b in zip(items, meeting.items, strict=True)) else replace(meeting, items=items)
 
 
 def _archive(meetings: list[Meeting], topics: tuple[Topic, ...], accounts: Iterable[SourceAccount],
@@ -398,7 +522,7 @@ def _mentions(
     mentions: list[list[people_mod.Mention]] = []
     positions: list[dict[int, int]] = []
     for meeting_id, part in zip(ids, merged, strict=True):
-        group = slugify(part.committee) if part.committee else None
+        group = _committee_id(part)
         first: dict[NameRef, int] = {}
         at: dict[int, int] = {}
         own: list[people_mod.Mention] = []
@@ -472,7 +596,7 @@ def _named_in(
     shared out in chunks to every core free now or freed meanwhile (the topics' Background child's,
     once it ends)."""
     distinct = list(dict.fromkeys(text for own in texts for text in own.plain))
-    sought = _digest(*(repr((p.id, p.name, p.variants, p.surname)) for p in people))  # all find_mentions reads
+    sought = _sought(people)
     digests = [_then(sought, text) for text in distinct]
     found = {text: known[key] for text, key in zip(distinct, digests, strict=True) if key in known}
     missing = [text for text, key in zip(distinct, digests, strict=True) if key not in known]
@@ -490,6 +614,42 @@ def _named_in(
         for number, ids in pickle.loads(answer).items():
             found.update(zip(chunks[number], ids, strict=True))
     return found, {key: found[text] for text, key in zip(distinct, digests, strict=True)}
+
+
+def _sought(people: Sequence[people_mod.ResolvedPerson]) -> bytes:
+    """A digest of all find_mentions reads of the people it looks for in texts."""
+    return _digest(*(repr((p.id, p.name, p.variants, p.surname)) for p in people))
+
+
+def _names_of(part: ParsedMeeting, found: list[people_mod.Mention]) -> bytes:
+    """MeetingLinks.names: a meeting's mentions as plain values, which pickle several times faster than
+    the records; each mention's meeting is the meeting itself, and its date and committee the meeting's."""
+    refs = tuple((m.ref.text, m.ref.role, m.ref.job_title, m.ref.source.path, m.ref.source.line, m.ref.source.page)
+                 for m in found)
+    return pickle.dumps((_committee_id(part), part.date, refs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _mentions_from(meeting_id: str, names: bytes) -> list[people_mod.Mention]:
+    group, date, refs = pickle.loads(names)
+    return [people_mod.Mention(NameRef(text, role, job_title, SourceSpan(path, line, page)), meeting_id, date, group)
+            for text, role, job_title, path, line, page in refs]
+
+
+def _titles_of(inputs: list[topics_mod.TopicInput]) -> bytes:
+    """MeetingLinks.titles: a meeting's items as assign_topics reads them, their texts left out."""
+    return pickle.dumps(tuple((i.key, i.title, i.date, i.themes) for i in map(topics_mod.without_text, inputs)),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _topic_inputs_from(titles: bytes) -> list[topics_mod.TopicInput]:
+    return [topics_mod.TopicInput(key, title, "", (), date, themes) for key, title, date, themes in pickle.loads(titles)]
+
+
+def _topics(index: topics_mod.TopicIndex) -> tuple[Topic, ...]:
+    return tuple(
+        Topic(t.id, t.name, t.variants, tuple(tuple(key.split("#", 1)) for key in t.keys))  # type: ignore[misc]
+        for t in index.topics
+    )
 
 
 def _anchor(item: ParsedItem | ExemptItem, position: int) -> str:
@@ -515,7 +675,7 @@ def _build_meeting(
     by_committee_date: Mapping[tuple[str | None, dt.date], str],
     problems: list[Problem],
 ) -> Meeting:
-    committee_id = slugify(part.committee) if part.committee else None
+    committee_id = _committee_id(part)
 
     def ids_of(refs: tuple[NameRef, ...]) -> tuple[str, ...]:
         return _unique(person(ref) for ref in refs) if refs else ()
@@ -603,6 +763,26 @@ def _item(
         minutes_of_date=item.minutes_of,
         page=item.page,
     )
+
+
+def _committee_id(part: ParsedMeeting) -> str | None:
+    return slugify(part.committee) if part.committee else None
+
+
+def _place(part: ParsedMeeting) -> tuple[str | None, dt.date | None]:
+    """A meeting's committee and date: where it is in its committee's run of meetings."""
+    return _committee_id(part), part.date
+
+
+def _entry(part: ParsedMeeting) -> tuple[str | None, dt.date] | None:
+    """A meeting's key in Decided.by_committee_date: its committee and date, if it has one."""
+    return (_committee_id(part), part.date) if part.date else None
+
+
+def _refers(part: ParsedMeeting) -> frozenset[dt.date]:
+    """MeetingLinks.refers: the dates _build_meeting looks up in Decided.by_committee_date."""
+    dates = {item.minutes_of for item in part.items if isinstance(item, ParsedItem) and item.minutes_of}
+    return frozenset(dates | ({part.next_meeting.date} if part.next_meeting and part.next_meeting.date else set()))
 
 
 def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
@@ -701,7 +881,7 @@ def _accounts(given: LinkInput, published: Mapping[str, list[str]]) -> list[Sour
 
 def _signature(mentions: bytes, items: bytes, part: ParsedMeeting) -> bytes:
     """MeetingLinks.signature, from the digests of its mentions' and items' facts."""
-    return _digest_of((mentions, items, slugify(part.committee) if part.committee else None, part.date))
+    return _digest_of((mentions, items, *_place(part)))
 
 
 def _digest_of(facts: object) -> bytes:

@@ -1,11 +1,14 @@
 """Reading and linking again only what changed: the archive as the last build linked it, kept in the build cache.
 
-A clerk's edit changes one meeting of thousands. Loading every document's meetings from the parse cache and
-linking them all took 10 s at 10,000 meetings; the linked archive loads in about 2 s. So the last build's
-archive is kept, and the meetings whose documents changed are read and linked again alone, with what linking
-decided across meetings (who is who, the topics, which meeting is which committee's on which date) kept as
-it was: link.link_again says whether their documents still tell that decision the same. When they do not,
-or when documents came or went, everything is read and linked afresh, as without a cache.
+A clerk's edit changes one meeting of thousands, and adding last week's minutes adds one. Loading every
+document's meetings from the parse cache and linking them all took 10 s at 10,000 meetings; the linked
+archive loads in about 2 s. So the last build's archive is kept, and the meetings whose documents changed,
+came or went are read and linked again alone, with those next to them in their committee's run and those
+that refer to their dates. What linking decided across meetings (who is who, the topics, which meeting is
+which committee's on which date) stands when their documents still tell it the same, and is otherwise
+worked out again from what every meeting told it, kept with it (link.link_again). When that would change
+anything only reading the other meetings can show, or too many meetings are touched, everything is read
+and linked afresh, as without a cache.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from . import buildcache, parsecache
-from .link import LINK_MODULES, Decided, LinkInput, link_again, meeting_of, with_meetings
+from .link import LINK_MODULES, Decided, LinkInput, link_again, meeting_of, touching
 from .model import Archive
 from .parsecache import READER_MODULES, Outcome
 from .progress import Progress
@@ -45,13 +48,27 @@ class Kept:
     """The people's and topics' overrides linking was given (their repr)."""
 
     def archive(self) -> Archive:
-        people, topics, committees, accounts, problems = pickle.loads(self.rest)
-        return Archive(tuple(pickle.loads(blob) for blob in self.meetings.values()), people, topics, committees,
-                       accounts, problems)
+        try:
+            people, topics, committees, accounts, problems = pickle.loads(self.rest)
+            return Archive(tuple(pickle.loads(blob) for blob in self.meetings.values()), people, topics, committees,
+                           accounts, problems)
+        except DAMAGED as error:
+            raise Damaged from error
 
     def linked(self) -> Decided:
-        decided: Decided = pickle.loads(self.decided)
+        try:
+            decided: Decided = pickle.loads(self.decided)
+        except DAMAGED as error:
+            raise Damaged from error
         return decided
+
+
+DAMAGED = (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError, KeyError)
+"""What unpickling a damaged file can raise."""
+
+
+class Damaged(Exception):
+    """The kept archive could not be read back: everything is read and linked afresh."""
 
 
 def load(folder: Path | None) -> Kept | None:
@@ -85,50 +102,66 @@ def overrides_of(given: LinkInput) -> str:
 
 def understand_again(files: Sequence[tuple[Path, str]], given: LinkInput, *, contact_details: bool,
                      progress: Progress) -> tuple[Archive, list[Outcome]] | None:
-    """The archive and every document's Outcome, from the last build's with the changed documents read
-    again and their meetings linked again; None when nothing was kept, or documents came or went, or linking
-    these meetings alone will not do (``given`` holds the overrides and the cache folder, no documents)."""
+    """The archive and every document's Outcome, from the last build's with the documents that changed
+    or came read, and the meetings they (or those that went) have parts in linked again; None when
+    nothing was kept, or linking those meetings alone will not do (``given`` holds the overrides and the
+    cache folder, no documents)."""
     with ThreadPoolExecutor(max_workers=1) as pool:  # the files are hashed while the kept archive loads
         hashing = pool.submit(lambda: list(parsecache.cache_keys(files, contact_details)))
         kept = load(given.cache)
         keys = dict(zip((rel for _, rel in files), hashing.result(), strict=True))
-    if kept is None or kept.overrides != overrides_of(given) or keys.keys() != kept.outcomes.keys():
+    if kept is None or kept.overrides != overrides_of(given):
         return None
-    changed = {rel for rel, key in keys.items() if key != kept.outcomes[rel].key}
+    came = keys.keys() - kept.outcomes.keys()
+    gone = kept.outcomes.keys() - keys.keys()
+    changed = {rel for rel, key in keys.items() if rel in kept.outcomes and key != kept.outcomes[rel].key}
     # A file with no key (not a format the reader takes, or not readable) is read again, as it is every build.
-    unkeyed = [(path, rel) for path, rel in files if keys[rel] is None]
+    unkeyed = [(path, rel) for path, rel in files if keys[rel] is None and rel in kept.outcomes]
     changed |= {o.path for o in parsecache.read_documents(unkeyed, contact_details=contact_details)
                 if _without_meetings(o) != kept.outcomes[o.path]}
     try:
-        return _again(files, given, kept, changed, contact_details=contact_details, progress=progress)
-    except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError, KeyError):
+        return _again(files, given, kept, changed | came, gone, contact_details=contact_details, progress=progress)
+    except Damaged:
         return None  # a damaged file in the cache only means everything is read and linked afresh
 
 
-def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, changed: set[str], *,
+def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, changed: set[str], gone: set[str], *,
            contact_details: bool, progress: Progress) -> tuple[Archive, list[Outcome]] | None:
-    if not changed:
+    """``changed``: the documents that changed or came; ``gone``: those no longer there."""
+    if not changed and not gone:
         return kept.archive(), list(kept.outcomes.values())
     decided = kept.linked()
     claimed = _claimed(decided)
-    meeting_ids = {meeting_id for rel in changed for meeting_id in claimed.get(rel, ())}
-    if len(meeting_ids) > MOST:
-        return None
-    needed = changed | {rel for meeting_id in meeting_ids for rel in decided.meetings[meeting_id].claimants}
     # Read afresh, the parse cache left as it is: loading and writing it again (155 MB at 10,000 meetings)
     # takes longer than reading a meeting's few documents, and a build that reads everything reads these again.
-    read = parsecache.read_documents([(path, rel) for path, rel in files if rel in needed],
-                                     contact_details=contact_details, progress=progress)
-    if any({meeting_of(o.path, part) for part in o.meetings or ()} != set(claimed.get(o.path, ()))
-           for o in read if o.path in changed):
-        return None  # a changed document's parts are now for other meetings
-    linking = with_documents(given, read)
-    fresh = link_again(linking, decided, {i: pickle.loads(kept.meetings[i]) for i in sorted(meeting_ids)})
-    if fresh is None:
+    read = {o.path: o for o in parsecache.read_documents([(path, rel) for path, rel in files if rel in changed],
+                                                          contact_details=contact_details, progress=progress)}
+    ids = {meeting_id for rel in changed | gone for meeting_id in claimed.get(rel, ())}
+    ids |= {meeting_of(o.path, part) for o in read.values() for part in o.meetings or ()}
+    while True:  # the meetings these documents are in, then those whose links to them change
+        if len(ids) > MOST:
+            return None
+        needed = {rel for i in ids if i in decided.meetings for rel in decided.meetings[i].claimants} - gone
+        read.update((o.path, o) for o in parsecache.read_documents(
+            [(path, rel) for path, rel in files if rel in needed and rel not in read], contact_details=contact_details))
+        linking = with_documents(given, [read[rel] for _, rel in files if rel in read])
+        more = touching(linking, decided, ids)
+        if more <= ids:
+            break
+        ids |= more
+    loaded: list[Archive] = []
+
+    def last() -> Archive:  # link_again loads it when it can get on with something else meanwhile
+        loaded.append(kept.archive())
+        return loaded[0]
+
+    again = link_again(linking, decided, last, ids, gone)
+    if again is None:
         return None
-    archive, decided = with_meetings(linking, kept.archive(), decided, fresh)
-    outcomes = {**kept.outcomes, **{o.path: o for o in read}}
-    unchanged = {meeting_id: blob for meeting_id, blob in kept.meetings.items() if meeting_id not in fresh}
+    archive, decided = again
+    outcomes = {rel: read.get(rel) or kept.outcomes[rel] for _, rel in files}
+    before = {m.id: m for m in loaded[0].meetings}
+    unchanged = {m.id: kept.meetings[m.id] for m in archive.meetings if m is before.get(m.id)}
     keep(given.cache, outcomes.values(), archive, decided, kept.overrides, unchanged)
     return archive, list(outcomes.values())
 

@@ -372,6 +372,13 @@ def assign_topics(items: Sequence[TopicInput], overrides: TopicOverrides | None 
     return TopicIndex(tuple(sorted(records, key=lambda r: r.id)), MappingProxyType(dict(topics_of)), tuple(problems))
 
 
+def without_text(item: TopicInput) -> TopicInput:
+    """The item as assign_topics reads it, its text and headings left out: they count only through its
+    themes, worked out here (a procedural item's are never read)."""
+    themes = None if is_procedural(item.title) else tuple(_themes_of(item))
+    return TopicInput(item.key, item.title, "", (), item.date, themes)
+
+
 def input_facts(items: Sequence[TopicInput]) -> list[tuple[object, ...]]:
     """Everything assign_topics reads of these items, in the order it takes them: each item's key, title,
     date and themes (a text only counts through its themes, or where they are not yet known). The same

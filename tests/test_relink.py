@@ -1,11 +1,13 @@
-"""A clerk's edit to one meeting's documents is read and linked again alone, and the archive is the one
-linking everything would give.
+"""A clerk's edit to one meeting's documents, or last week's minutes added, is read and linked again alone,
+and the archive is the one linking everything would give.
 
 With a build cache, a build keeps the archive as linking left it; the next one reads only the documents
-that changed and links only their meetings again, unless what they now say changes what linking decides
-across meetings (who is who, the topics, which meeting is which): then it links everything. Each case
-edits the content as staff would, understands it with the cache and without one, and checks that both
-give the same archive and problems, and which way the cache took. Real documents, real reading and linking.
+that changed, came or went and links only their meetings again, with the meetings next to them and those
+that refer to their dates. What linking decides across meetings (who is who, the topics, which meeting
+is which) stands if they tell it the same, and is otherwise worked out again from what every meeting told
+it; only when the people every text is searched for change does it link everything. Each case changes the
+content as staff would, understands it with the cache and without one, and checks that both give the
+same archive and problems, and which way the cache took. Real documents, real reading and linking.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from minutebook import pipeline
+from minutebook import pipeline, relink
 from minutebook.link import LinkInput
 from minutebook.model import Archive, Problem
-from minutebook.relink import KEPT
 
 from .test_build_cli import MINUTES
 
@@ -87,13 +88,13 @@ EDITS: dict[str, tuple[str, Callable[[str], str], bool]] = {
     "the chair's name spelt out": ("parish.txt", lambda t: t.replace("A Smith (Chairman)", "Alice Smith (Chairman)"),
                                    False),
     "a line inserted above the names": ("003_00d6487a98f72f3b.txt", lambda t: t.replace("Present:", "\nPresent:", 1),
-                                        False),
-    "an item's title changed": ("parish.txt", lambda t: t.replace("2. Planning", "2. Planning Applications"), False),
+                                        True),
+    "an item's title changed": ("parish.txt", lambda t: t.replace("2. Planning", "2. Planning Applications"), True),
     "a theme named twice in an item": (
         "parish.txt", lambda t: t.replace("Resolved: That the application", "Brexit was discussed and Brexit was noted.\n\n"
-                                          "Resolved: That the application"), False),
+                                          "Resolved: That the application"), True),
     "the meeting's date corrected": ("parish.txt", lambda t: t.replace("9th September 2024", "10th September 2024"),
-                                     False),
+                                     True),
 }
 
 
@@ -129,15 +130,120 @@ def test_nothing_changed_links_nothing(content: Path, tmp_path: Path, linked_eve
     assert linked_everything == [7]
 
 
-def test_documents_added_or_removed_are_linked_with_everything(
-        content: Path, tmp_path: Path, linked_everything: list[int]) -> None:
+def parish_minutes(day: str, *, present: str = "Cllrs A Smith (Chairman), B Jones", approving: str = "") -> str:
+    """The parish council's minutes of a meeting on ``day``; ``approving``: the date of the minutes it approves."""
+    minutes = MINUTES.replace("9th September 2024", day).replace("Cllrs A Smith (Chairman), B Jones", present)
+    return minutes + (f"\n3. Minutes of the meeting held on {approving}\n\nResolved: That the minutes be approved.\n"
+                      if approving else "")
+
+
+@pytest.fixture
+def linked_again(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """Which meetings each build linked again alone (the real relinking runs; this only records)."""
+    calls: list[set[str]] = []
+    link_again = relink.link_again
+
+    def recorded(given: LinkInput, decided, last, ids, gone=()):  # type: ignore[no-untyped-def]
+        calls.append(set(ids))
+        return link_again(given, decided, last, ids, gone)
+
+    monkeypatch.setattr(relink, "link_again", recorded)
+    return calls
+
+
+def test_last_weeks_minutes_added_link_that_meeting_and_the_one_before_it_alone(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    cache = tmp_path / "cache"
+    understood(content, cache)
+    (content / "parish-2024-10-14.txt").write_text(parish_minutes("14th October 2024", approving="9th September 2024"),
+                                                  encoding="utf-8")
+    archive, problems = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert linked_everything == [7, 8]  # the first build, and the one without a cache
+    assert linked_again == [{"2024-09-09-anytown-parish-council", "2024-10-14-anytown-parish-council"}]
+    meetings = {m.id: m for m in archive.meetings}
+    assert meetings["2024-09-09-anytown-parish-council"].next_meeting.id == "2024-10-14-anytown-parish-council"
+    assert meetings["2024-10-14-anytown-parish-council"].items[-1].minutes_of == "2024-09-09-anytown-parish-council"
+
+
+def test_minutes_added_between_two_meetings_link_both_meetings_next_to_them_and_those_that_refer_to_its_date(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    cache = tmp_path / "cache"
+    (content / "parish-2024-11-11.txt").write_text(parish_minutes("11th November 2024", approving="14th October 2024"),
+                                                  encoding="utf-8")
+    (content / "parish-2024-12-09.txt").write_text(parish_minutes("9th December 2024", approving="11th November 2024"),
+                                                  encoding="utf-8")
+    archive, problems = understood(content, cache)
+    assert "minutes of 2024-10-14 are not in the archive" in {p.message for p in problems}
+    (content / "parish-2024-10-14.txt").write_text(parish_minutes("14th October 2024"), encoding="utf-8")
+    archive, problems = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert "minutes of 2024-10-14 are not in the archive" not in {p.message for p in problems}
+    assert linked_everything == [9, 10]
+    assert linked_again == [{f"2024-{day}-anytown-parish-council" for day in ("09-09", "10-14", "11-11")}]
+    (content / "parish-2024-10-14.txt").unlink()  # and taken away again
+    assert understood(content, cache) == understood(content, None)
+    assert linked_everything == [9, 10, 9]
+    assert linked_again[1] == linked_again[0]
+
+
+def test_a_meeting_that_renames_a_topic_gives_its_items_elsewhere_the_new_topic_without_reading_them(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    """A topic is called by the wording most of its items use: a third item worded one way tips it."""
+    cache = tmp_path / "cache"
+    (content / "parish.txt").write_text(parish_minutes("9th September 2024").replace(
+        "2. Planning", "2. Play area"), encoding="utf-8")
+    (content / "parish-2024-10-14.txt").write_text(parish_minutes("14th October 2024").replace(
+        "2. Planning", "2. Play areas"), encoding="utf-8")
+    archive, _ = understood(content, cache)
+    assert "play-area" in {t.id for t in archive.topics}
+    (content / "othertown.txt").write_text(parish_minutes("1st October 2024").replace(
+        "Anytown Parish", "Othertown Town").replace("2. Planning", "2. Play areas"), encoding="utf-8")
+    archive, _ = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert linked_again == [{"2024-10-01-othertown-town-council"}]
+    assert linked_everything == [8, 9]
+    topics = {t.id: t for t in archive.topics}
+    assert "play-area" not in topics
+    assert {meeting for meeting, _ in topics["play-areas"].items} == {
+        "2024-09-09-anytown-parish-council", "2024-10-14-anytown-parish-council", "2024-10-01-othertown-town-council"}
+
+
+def test_a_meeting_with_someone_new_links_everything(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    """Every text is searched for the names of everyone in the archive: a new name means searching them all."""
+    cache = tmp_path / "cache"
+    understood(content, cache)
+    (content / "parish-2024-10-14.txt").write_text(
+        parish_minutes("14th October 2024", present="Cllrs A Smith (Chairman), B Jones, C Brown"), encoding="utf-8")
+    archive, _ = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert "c-brown" in {p.id for p in archive.people}
+    assert linked_everything == [7, 8, 8]
+
+
+def test_a_document_that_alone_wrote_names_so_removed_links_everything(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    """The minutes the pack reprints name councillors as no other document does ("County Councillor Iddon")."""
     cache = tmp_path / "cache"
     understood(content, cache)
     (content / "2018-12-05-minutes.txt").unlink()  # the pack's copy speaks for the meeting again
     assert understood(content, cache) == understood(content, None)
-    (content / "later.txt").write_text(MINUTES.replace("9th September 2024", "14th October 2024"), encoding="utf-8")
-    assert understood(content, cache) == understood(content, None)
-    assert linked_everything == [7, 6, 6, 7, 7]
+    assert linked_again == [{"2018-12-05-cabinet-committee-on-performance-improvement"}]
+    assert linked_everything == [7, 6, 6]
+
+
+def test_a_second_copy_of_a_meetings_minutes_added_is_refused_as_linking_everything_refuses_it(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    cache = tmp_path / "cache"
+    understood(content, cache)
+    (content / "parish2.txt").write_text(MINUTES.replace("be supported", "be refused"), encoding="utf-8")
+    archive, problems = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert [p.source.path for p in problems if "for the same meeting" in p.message] == ["parish2.txt"]
+    assert {a.path: a.status for a in archive.accounts}["parish2.txt"] == "skipped"
+    assert linked_again == [{"2024-09-09-anytown-parish-council"}]
+    assert linked_everything == [7, 8]
 
 
 @pytest.mark.parametrize("broken", [b"Nothing to see here.\n", b"Anytown Parish Council\n\xff\xfe\n" + MINUTES.encode()])
@@ -163,9 +269,9 @@ def test_a_damaged_kept_archive_is_read_and_linked_afresh(
         content: Path, tmp_path: Path, linked_everything: list[int]) -> None:
     cache = tmp_path / "cache"
     understood(content, cache)
-    version, kept = pickle.loads((cache / KEPT).read_bytes())
+    version, kept = pickle.loads((cache / relink.KEPT).read_bytes())
     damaged = replace(kept, meetings={i: blob[: len(blob) // 2] for i, blob in kept.meetings.items()})
-    (cache / KEPT).write_bytes(pickle.dumps((version, damaged)))
+    (cache / relink.KEPT).write_bytes(pickle.dumps((version, damaged)))
     assert understood(content, cache) == understood(content, None)
     edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
     assert understood(content, cache) == understood(content, None)
