@@ -183,6 +183,10 @@ class _Regrouped:
     ids: list[str]
     problems: dict[tuple[str, str], list[Problem]]
 
+    def entries(self) -> dict[str, tuple[str | None, dt.date] | None]:
+        """Each meeting's key in Decided.by_committee_date now (None when undated)."""
+        return {meeting_id: _entry(part) for meeting_id, part in zip(self.ids, self.merged, strict=True)}
+
 
 def _regroup(given: LinkInput, ids: Set[str]) -> _Regrouped:
     problems: dict[tuple[str, str], list[Problem]] = defaultdict(list)
@@ -209,8 +213,7 @@ class _Across:
 def touching(given: LinkInput, decided: Decided, ids: Set[str]) -> set[str]:
     """The meetings, other than ``ids``, whose links change when those are linked again from ``given``
     (every document with a part in them): link_again needs them among ``ids`` too. See _touching."""
-    again = _regroup(given, ids)
-    return _touching(decided, ids, {i: _entry(part) for i, part in zip(again.ids, again.merged, strict=True)})
+    return _touching(decided, ids, _regroup(given, ids).entries())
 
 
 def link_again(given: LinkInput, decided: Decided, last: Callable[[], Archive], ids: Set[str],
@@ -229,7 +232,7 @@ def link_again(given: LinkInput, decided: Decided, last: Callable[[], Archive], 
     searched for, who one of its mentions is), or when a meeting whose links change is not among
     ``ids`` (touching): only linking them all can answer."""
     again = _regroup(given, ids)
-    if not _touching(decided, ids, {i: _entry(part) for i, part in zip(again.ids, again.merged, strict=True)}) <= ids:
+    if not _touching(decided, ids, again.entries()) <= ids:
         return None
     texts = [_texts(part) for part in again.merged]
     mentions, positions = _mentions(again.merged, again.ids)

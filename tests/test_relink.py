@@ -222,6 +222,28 @@ def test_a_meeting_with_someone_new_links_everything(
     assert linked_everything == [7, 8, 8]
 
 
+def test_a_meeting_that_makes_a_name_elsewhere_ambiguous_links_everything(
+        content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
+    """"A Smith" in the parish's August minutes is the Alan Smith the parish council names, until it
+    names Andrew Smith too: then who is meant in August changes, which only linking everything shows."""
+    cache = tmp_path / "cache"
+    (content / "parish.txt").write_text(parish_minutes("12th August 2024"), encoding="utf-8")
+    (content / "parish-2024-09-09.txt").write_text(
+        parish_minutes("9th September 2024", present="Cllrs Alan Smith (Chairman), B Jones"), encoding="utf-8")
+    (content / "othertown.txt").write_text(parish_minutes(
+        "1st October 2024", present="Cllrs Alan Smith (Chairman), Andrew Smith").replace("Anytown Parish", "Othertown Town"),
+        encoding="utf-8")
+    archive, _ = understood(content, cache)
+    assert {m.id: m.chair for m in archive.meetings}["2024-08-12-anytown-parish-council"] == "alan-smith"
+    (content / "parish-2024-11-11.txt").write_text(
+        parish_minutes("11th November 2024", present="Cllrs Andrew Smith (Chairman), B Jones"), encoding="utf-8")
+    archive, problems = again = understood(content, cache)
+    assert again == understood(content, None)
+    assert {m.id: m.chair for m in archive.meetings}["2024-08-12-anytown-parish-council"] is None
+    assert any("could not tell which Smith is meant" in p.message for p in problems if p.source.path == "parish.txt")
+    assert linked_everything == [9, 10, 10]
+
+
 def test_a_document_that_alone_wrote_names_so_removed_links_everything(
         content: Path, tmp_path: Path, linked_everything: list[int], linked_again: list[set[str]]) -> None:
     """The minutes the pack reprints name councillors as no other document does ("County Councillor Iddon")."""
