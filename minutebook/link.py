@@ -226,8 +226,8 @@ def link_again(given: LinkInput, decided: Decided, last: Callable[[], Archive], 
 
     When these meetings tell what linking decides across meetings (MeetingLinks.signature) what they
     told it before, that stands. Otherwise who is who and the topics are worked out again from every
-    meeting's names and titles (MeetingLinks.names, .titles), no other meeting read, the topics on a
-    second core while the last archive loads: an item whose topics change is given them. None when
+    meeting's names and titles (MeetingLinks.names, .titles), no other meeting read, on a second
+    core while the last archive loads: an item whose topics change is given them. None when
     that would change what only reading another meeting can show (the people whose names texts are
     searched for, who one of its mentions is), or when a meeting whose links change is not among
     ``ids`` (touching): only linking them all can answer."""
