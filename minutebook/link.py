@@ -772,11 +772,6 @@ def _committee_id(part: ParsedMeeting) -> str | None:
     return slugify(part.committee) if part.committee else None
 
 
-def _place(part: ParsedMeeting) -> tuple[str | None, dt.date | None]:
-    """A meeting's committee and date: where it is in its committee's run of meetings."""
-    return _committee_id(part), part.date
-
-
 def _entry(part: ParsedMeeting) -> tuple[str | None, dt.date] | None:
     """A meeting's key in Decided.by_committee_date: its committee and date, if it has one."""
     return (_committee_id(part), part.date) if part.date else None
@@ -884,7 +879,7 @@ def _accounts(given: LinkInput, published: Mapping[str, list[str]]) -> list[Sour
 
 def _signature(mentions: bytes, items: bytes, part: ParsedMeeting) -> bytes:
     """MeetingLinks.signature, from the digests of its mentions' and items' facts."""
-    return _digest_of((mentions, items, *_place(part)))
+    return _digest_of((mentions, items, _committee_id(part), part.date))
 
 
 def _digest_of(facts: object) -> bytes:
