@@ -96,12 +96,15 @@ def _build(options: BuildOptions) -> BuildResult:
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
     with SearchWorker(options.out, options.cache) as search:
-        archive, problems = understand(options.content, contact_details=options.config.publish_contact_details,
-                                       progress=options.progress, cache=options.cache)
+        problems, linked = read_and_link(options.content, contact_details=options.config.publish_contact_details,
+                                         progress=options.progress, cache=options.cache)
+        archive = linked.archive
         give_back_freed_memory()  # the documents as read, now linked
         digests = meeting_digests(archive) if options.cache is not None else None
         keys = None if digests is None else feed_keys(archive, digests, options.config.publish_contact_details)
         search.feed(archive, keys)
+        relink.keep(options.cache, linked)  # while the search worker indexes: the second core had nothing to do
+        del linked
         give_back_freed_memory()
         # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.
         offered = offer_downloads(archive, options.content, contact_details=options.config.publish_contact_details,
@@ -173,35 +176,44 @@ def understand(
 
     Unless ``contact_details``, email addresses and phone numbers leave the text as it is read,
     so no later stage ever sees them. With a ``cache`` folder, documents read by an earlier build
-    and unchanged since are not read again.
+    and unchanged since are not read again, and what the next build needs of these is kept there.
     """
+    problems, linked = read_and_link(content, contact_details=contact_details, progress=progress, cache=cache)
+    relink.keep(cache, linked)
+    return linked.archive, problems
+
+
+def read_and_link(
+    content: Path, *, contact_details: bool = False, progress: Progress = SILENT, cache: Path | None = None
+) -> tuple[tuple[Problem, ...], relink.Linked]:
+    """``understand``, leaving what the next build needs unkept: ``relink.keep`` keeps it."""
     collecting = gc.isenabled()
     gc.disable()  # hundreds of thousands of small records, none cyclic: collecting while they are made only costs time
     try:
-        return _understand(content, contact_details=contact_details, progress=progress, cache=cache)
+        return _read_and_link(content, contact_details=contact_details, progress=progress, cache=cache)
     finally:
         if collecting:
             gc.enable()
 
 
-def _understand(
+def _read_and_link(
     content: Path, *, contact_details: bool, progress: Progress, cache: Path | None
-) -> tuple[Archive, tuple[Problem, ...]]:
+) -> tuple[tuple[Problem, ...], relink.Linked]:
     files, problems = discover(content)
     people_overrides, people_problems = people.load_overrides(content / "people.toml")
     topic_overrides, topic_problems = topics.load_overrides(content / "topics.toml")
     problems += [*people_problems, *topic_problems]
     given = LinkInput([], [], people_overrides, topic_overrides, cache=cache)
-    again = relink.understand_again(files, given, contact_details=contact_details, progress=progress) \
+    linked = relink.understand_again(files, given, contact_details=contact_details, progress=progress) \
         if cache is not None else None
-    if again is not None:
-        archive, outcomes = again
-    else:
+    if linked is None:
         outcomes = read_documents(files, contact_details=contact_details, cache=cache, progress=progress)
         given = relink.with_documents(given, outcomes)
         archive, decided = link(given)
-        relink.keep(cache, outcomes, archive, decided, relink.overrides_of(given))
-    problems += [p for outcome in outcomes for p in outcome.problems]
-    problems.extend(archive.problems)
+        linked = relink.Linked(archive, [relink.without_meetings(o) for o in outcomes], decided,
+                               relink.overrides_of(given))
+        del outcomes, given  # the documents as read: the archive has their meetings, linked
+    problems += [p for outcome in linked.outcomes for p in outcome.problems]
+    problems.extend(linked.archive.problems)
     ordered = tuple(sorted(set(problems), key=lambda p: (p.source, p.level, p.message)))
-    return archive, ordered
+    return ordered, linked
