@@ -26,6 +26,7 @@ from .assets import Assets
 from .config import SiteConfig
 from .downloads import Download
 from .forked import Queue, Recruit, everyone
+from .itembody import item_body
 from .jsonld import meeting_jsonld
 from .model import Archive, Committee, Meeting, Person, RoleSpell, Topic
 from .pagememo import Lookups, Memo, Page, Reads, Records, meeting_digests, numbered, shared_digest
@@ -135,7 +136,7 @@ def environment(templates: Path, *, compiled: Path | None = None) -> Environment
     )
     env.filters.update(date=long_date, day=day_date, time=clock_time, filesize=file_size, plural=plural)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}  # tojson: no spaces to send
-    env.globals.update(meeting_jsonld=meeting_jsonld)
+    env.globals.update(meeting_jsonld=meeting_jsonld, item_body=item_body)
     return env
 
 
