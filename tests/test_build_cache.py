@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 import shutil
 from pathlib import Path
 
-from minutebook import buildcache, calendars, searchstate
+import pytest
+
+from minutebook import buildcache, calendars, parsecache, searchstate
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
@@ -97,6 +100,57 @@ def test_a_changed_document_is_read_again(tmp_path: Path) -> None:
     doc.write_text(MINUTES.format(when=dt.date(2024, 4, 9), n=1), encoding="utf-8")
     second = _build(content, tmp_path / "second", cache)
     assert [m.id for m in second.archive.meetings] == ["2024-04-09-cabinet"]
+
+
+@pytest.fixture
+def files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every document file a build reads (the real reading runs; this only notes it)."""
+    names: list[str] = []
+    read = parsecache.readable_bytes
+
+    def noted(path: Path, max_bytes: int = parsecache.MAX_BYTES) -> bytes | None:
+        names.append(path.name)
+        return read(path, max_bytes)
+
+    monkeypatch.setattr(parsecache, "readable_bytes", noted)
+    return names
+
+
+def test_a_rebuild_reads_only_the_documents_whose_stat_changed(
+        tmp_path: Path, files_read: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsecache, "STILL", 0)  # the seeds were copied a moment ago: trust their stat at once
+    content, cache = _seeds(tmp_path), tmp_path / "cache"
+    _build(content, tmp_path / "first", cache)
+    files_read.clear()
+    _build(content, tmp_path / "again", cache)
+    assert files_read == [], "nothing changed: no document is read, not even to hash it"
+    edited = content / "000_70d8d57eafc0b373.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("presented", "introduced", 1), encoding="utf-8")
+    _build(content, tmp_path / "edited", cache)
+    assert set(files_read) == {edited.name}
+    _build(content, tmp_path / "fresh", None)
+    assert site_bytes(tmp_path / "edited") == site_bytes(tmp_path / "fresh")
+
+
+def test_an_edit_that_keeps_the_size_and_modification_time_is_still_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsecache, "STILL", 0)
+    content, cache, doc = _one_meeting_built(tmp_path)
+    before = doc.stat()
+    doc.write_text(doc.read_text(encoding="utf-8").replace("potholes", "bollards"), encoding="utf-8")
+    os.utime(doc, ns=(before.st_atime_ns, before.st_mtime_ns))  # a tool that restores the time; the change time moves
+    assert doc.stat().st_size == before.st_size and doc.stat().st_mtime_ns == before.st_mtime_ns
+    _build(content, tmp_path / "second", cache)
+    assert b"bollards" in (tmp_path / "second" / "meetings" / "2024-03-05-cabinet" / "index.html").read_bytes()
+
+
+def test_a_document_changed_just_before_it_was_read_is_read_again_next_build(
+        tmp_path: Path, files_read: list[str]) -> None:
+    """A second change within the same timestamp would leave its stat as it was: its stat is not trusted."""
+    content, cache, doc = _one_meeting_built(tmp_path)  # written a moment before the build read it
+    files_read.clear()
+    _build(content, tmp_path / "second", cache)
+    assert files_read == [doc.name]
 
 
 def test_calendar_events_come_from_the_cache_until_the_meeting_they_show_changes(tmp_path: Path) -> None:
