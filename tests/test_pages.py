@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from minutebook.itembody import item_body
 from minutebook.listings import THREAD_PAGE, TOPIC_INDEX_PAGE
+from minutebook.model import Block, Item, SourceSpan
 
 from .conftest import CONTENT, BuiltSite, build_site
 from .test_build_cli import MINUTES
@@ -443,3 +445,25 @@ def test_pages_are_valid_json_free_of_templates_leftovers(seed_site: BuiltSite) 
         text = path.read_text(encoding="utf-8")
         assert "{{" not in text and "{%" not in text, path
     json.loads((seed_site.out / "data/meetings.json").read_text())
+
+
+def test_an_items_text_is_escaped_in_every_kind_of_block() -> None:
+    """Paragraphs, sub-headings, lists and tables of minutes come from the council's documents: what
+    looks like markup in them is shown as text, never read as HTML."""
+    markup = '<img src=x onerror="alert(1)"> & <b>'
+    item = Item("4", "Budget", "item-4", SourceSpan("m.txt", 1), blocks=(
+        Block("heading", text=f"Heading {markup}"),
+        Block("paragraph", text=f"Paragraph {markup}"),
+        Block("list", entries=(f"Entry {markup}",)),
+        Block("table", rows=((f"Column {markup}", "Value"), (f"Row {markup}", f"Cell {markup}"))),
+    ))
+    html = LexborHTMLParser(f"<section>{item_body(item)}</section>")
+    assert html.css("img, b") == []
+    shown = [node.text() for node in html.css("h3, p.govuk-body, li, th, td")]
+    assert shown == [f"Heading {markup}", f"Paragraph {markup}", f"Entry {markup}",
+                     f"Column {markup}", "Value", f"Row {markup}", f"Cell {markup}"]
+    [table] = html.css("table")
+    assert table.css_first("caption").text() == f"Table 1: Heading {markup}"
+    assert [th.attributes["scope"] for th in table.css("th")] == ["col", "col", "row"]
+    region = html.css_first("div.mb-table-scroll")
+    assert region.attributes["aria-labelledby"] == table.css_first("caption").attributes["id"] == "item-4-table-1"
