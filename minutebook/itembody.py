@@ -18,9 +18,10 @@ from .model import Block, Item
 
 
 def item_body(item: Item) -> Markup:
-    """The item's blocks in order. Each table is numbered in the item, and named after the heading above
-    it (or the item's title): the name is its caption for screen readers, and shown above the table,
-    outside its scrolling region, so it stays readable on a phone."""
+    """The item's blocks in order. Each table is numbered in the item and named after the heading above
+    it (or the item's title). A wide table scrolls sideways in a region of its own; its name is shown
+    above it, outside the region, so it stays readable on a phone (hidden from screen readers there),
+    and is its caption, read once."""
     parts: list[str] = []
     heading = item.title or "untitled item"
     tables = 0
@@ -42,7 +43,8 @@ def item_body(item: Item) -> Markup:
 
 def _table(block: Block, table_id: str, name: str) -> str:
     """A table whose first row is its header; each later row is headed by its first cell."""
-    header = "".join(f'<th scope="col" class="govuk-table__header">{_text(cell)}</th>' for cell in (block.rows[0] if block.rows else ()))
+    first = block.rows[0] if block.rows else ()
+    header = "".join(f'<th scope="col" class="govuk-table__header">{_text(cell)}</th>' for cell in first)
     rows = [
         '<tr class="govuk-table__row">' + "".join(
             f'<th scope="row" class="govuk-table__header">{_text(cell)}</th>' if n == 0

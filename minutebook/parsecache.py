@@ -1,7 +1,7 @@
 """Reading, withholding and parsing each document once: results kept in the build cache by content.
 
 A document whose bytes, path and reader code are unchanged since the last build is not read
-again: what reading it gave (its meetings, or why it was skipped, and every problem) is loaded
+again (nor hashed, while its stat is as the last build recorded it: see file_digests): what reading it gave (its meetings, or why it was skipped, and every problem) is loaded
 from ``<cache>/parsed.pickle``. Documents not in the cache are read in a pool of processes when
 there are enough of them to pay for one. Results come back in path order whatever the order of work.
 
@@ -257,8 +257,9 @@ def _entry(stored: dict[str, bytes], key: str | None, rel: str) -> Outcome | Non
 def _read_all(
     files: list[tuple[Path, str]], contact_details: bool, max_bytes: int
 ) -> Iterator[tuple[str, str | None, bytes | None, bytes]]:
-    """(path, cache key, SHA-256 of the bytes, pickled Outcome) in the order given; many files are spread over a pool of processes,
-    each of which reads, hashes and parses the files it is given (only their names cross over)."""
+    """(path, cache key, SHA-256 of the bytes, pickled Outcome) in the order given; many files are spread over
+    a pool of processes, each of which reads, hashes and parses the files it is given (only their names cross
+    over)."""
     workers = _workers()
     if len(files) < POOL_FROM or workers < 2:
         for path, rel in files:

@@ -125,7 +125,7 @@ def understand_again(files: Sequence[tuple[Path, str]], given: LinkInput, *, con
     cache folder, no documents)."""
     if given.cache is None or not (given.cache / KEPT).is_file():
         return None  # a first build: no need to hash every file (0.4-0.6 s at 10,000 documents)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the files are hashed while the kept archive loads
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the files' digests, while the kept archive loads
         hashing = pool.submit(lambda: parsecache.cache_keys(files, contact_details, cache=given.cache))
         kept = load(given.cache)
         keys = dict(zip((rel for _, rel in files), hashing.result(), strict=True))
