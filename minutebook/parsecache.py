@@ -1,8 +1,9 @@
 """Reading, withholding and parsing each document once: results kept in the build cache by content.
 
 A document whose bytes, path and reader code are unchanged since the last build is not read
-again (nor hashed, while its stat is as the last build recorded it: see file_digests): what reading it gave (its meetings, or why it was skipped, and every problem) is loaded
-from ``<cache>/parsed.pickle``. Documents not in the cache are read in a pool of processes when
+again (nor hashed, while its stat is as the last build recorded it: see file_digests): what
+reading it gave (its meetings, or why it was skipped, and every problem) is loaded from
+``<cache>/parsed.pickle``. Documents not in the cache are read in a pool of processes when
 there are enough of them to pay for one. Results come back in path order whatever the order of work.
 
 pickle is the format because the cache is this machine's own, written and read only by this
@@ -158,12 +159,13 @@ def file_digests(files: Sequence[tuple[Path, str]], max_bytes: int = MAX_BYTES,
     last hashed, kept in the build cache (see _recorded)."""
     known = _load_stats(cache)
     recorded: Stats = {}
+    hashed: dict[str, bytes] = {}
     digests: list[bytes | None] = []
+    since = time.time_ns()
     for path, rel in files:
         if path.suffix.lower() not in FORMATS:
             digests.append(None)
             continue
-        began = time.time_ns()
         try:
             info = os.stat(path)
         except OSError:
@@ -177,8 +179,9 @@ def file_digests(files: Sequence[tuple[Path, str]], max_bytes: int = MAX_BYTES,
         data = readable_bytes(path, max_bytes)
         digest = None if data is None else hashlib.sha256(data).digest()
         digests.append(digest)
-        if digest is not None and _still(info, began):
-            recorded[rel] = (_stat_of(info, max_bytes), digest)
+        if digest is not None:
+            hashed[rel] = digest
+    recorded.update(_recorded(files, hashed, since, max_bytes))
     if cache is not None and recorded != known:
         buildcache.save(cache, STATS_FILE, _code_version(), recorded)
     return digests
