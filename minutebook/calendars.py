@@ -7,9 +7,11 @@ will have, so subscribers see the one event firm up rather than a second one app
 Undated meetings have no place in a calendar and are left out. Nothing depends on the build's
 clock: the same content writes the same bytes.
 
-Serialising an event is most of the time (icalendar takes 0.2 ms an event: 2 s at 10,000
-meetings), so each event's text is kept in the build cache under everything it is made from,
-and a rebuild serialises only the events that changed.
+Serialising an event is most of the time, so each event's text is kept in the build cache under
+everything it is made from, and a rebuild serialises only the events that changed. icalendar
+makes each event's content lines; they are folded here (_folded), as icalendar's own to_ical
+would fold them, but over the bytes of a piece at a time instead of one character at a time:
+the 10,013 events of a 10,000-meeting archive in 1.3 s of a core instead of 2.1 s.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ def calendar_files(archive: Archive, config: SiteConfig, *, cache: Path | None =
     missing = [key for key in dict.fromkeys(keys) if key not in known]
     # Each event is serialised once (in worker processes when there are many) and written twice: into
     # calendar.ics and into its committee's calendar, spliced in as icalendar itself would write it.
-    made = dict(zip(missing, map_shared(lambda key: _event(key[0], host, config).to_ical(), missing), strict=True))
+    made = dict(zip(missing, map_shared(lambda key: _ical(_event(key[0], host, config)), missing), strict=True))
     used = {key: known.get(key) or made[key] for key in keys}
     if made or len(used) != len(known):
         buildcache.save(cache, CACHE_FILE, _version(), used)
@@ -188,6 +190,33 @@ def _timezone(first: int, last: int) -> Timezone:
     Bounded by the content, not by today, so the same archive always gets the same VTIMEZONE.
     """
     return Timezone.from_tzid(TZID, first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1))
+
+
+def _ical(event: Event) -> bytes:
+    """The event as ``event.to_ical()`` writes it: its content lines, each folded, CRLF after each."""
+    return b"".join(_folded(line) + b"\r\n" for line in event.content_lines() if line)
+
+
+FOLD_AT = 74
+"""RFC 5545 3.1: a content line SHOULD NOT be longer than 75 octets; icalendar makes each piece at most 74."""
+
+
+def _folded(line: str) -> bytes:
+    """A content line in UTF-8, folded (CRLF and a space) where icalendar's _foldline folds it: each piece
+    the most whole characters that fit in FOLD_AT octets, and a backslash or caret that would end a piece
+    moved to the next, so that no escape is split across a fold (icalendar issue #1501)."""
+    data = line.encode("utf-8")
+    pieces, start = [], 0
+    while len(data) - start > FOLD_AT:
+        end = start + FOLD_AT
+        while data[end] & 0xC0 == 0x80:  # inside a character: the piece ends where that character begins
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces)
 
 
 def _event(entry: CalendarEntry, host: str, config: SiteConfig) -> Event:

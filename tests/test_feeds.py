@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar, Event
 from lxml import etree
 
+from minutebook import calendars
 from minutebook.checks import check_links
 from minutebook.config import SiteConfig
 from minutebook.pipeline import BuildOptions, build
@@ -283,6 +285,28 @@ def test_calendar_files_are_crlf_and_folded_at_75_octets(seed_online: BuiltSite)
         for line in lines:
             line.decode("utf-8")  # folding never splits a character
         assert any(line.startswith(b" ") for line in lines)  # long descriptions were folded
+
+
+
+def test_each_event_is_written_byte_for_byte_as_icalendar_writes_it() -> None:
+    """The build folds events' lines itself (icalendar's folding was half their cost); what it writes
+    must be what icalendar's to_ical writes, whatever the text: commas and semicolons escaped with a
+    backslash at a fold, carets, curly quotes and dashes of three octets, an emoji of four, long
+    and short lines."""
+    pieces = ["Budget", "monitoring,", "report;", "Children’s", "services", "–", "Q3", "\\", "^", "🏛", "é",
+              "a" * 70, "Highways", "and", "transport", "(Part", "II)", "two\nlines", ":", "back\\slash"]
+    random = Random(7)
+    config = SiteConfig(base_url=BASE_URL)
+    for n in range(400):
+        def text(most: int) -> str:
+            return " ".join(random.choice(pieces) for _ in range(random.randint(1, most)))
+        entry = calendars.CalendarEntry(
+            id=f"2024-01-{n % 28 + 1:02d}-committee", committee_id="committee", summary=text(12),
+            day=dt.date(2024, 1, n % 28 + 1), time=dt.time(10, 30) if n % 3 else None,
+            venue=text(8) if n % 4 else None, description="\n".join(text(15) for _ in range(n % 5 + 1)),
+            url=f"/meetings/{n}/", stamp=dt.date(2024, 1, 1), tentative=bool(n % 2))
+        event = calendars._event(entry, "minutes.example.gov.uk", config)
+        assert calendars._ical(event) == event.to_ical()
 
 
 # --- sitemap and robots.txt ---------------------------------------------------------------
