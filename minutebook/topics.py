@@ -25,6 +25,7 @@ class TopicInput:
     key: str
     title: str
     text: str
+    """The item's running text; may be left empty where ``themes`` are given, as nothing reads it then."""
     headings: tuple[str, ...]
     date: dt.date | None
     themes: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
