@@ -1,4 +1,4 @@
-"""The archive's data model: plain dataclasses shared by every stage, no I/O.
+"""The archive's data model: plain dataclasses (and one named tuple) shared by every stage, no I/O.
 
 Two layers live here. ``Parsed*`` classes hold what one document says, with names
 still as written (``NameRef``); the link stage turns them into the archive's
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Level = Literal["error", "warning", "note"]
 """Errors stop publishing, warnings fail --strict, notes (such as references to meetings
@@ -61,9 +61,12 @@ class Problem:
         return f"{self.source}: {self.level}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One piece of an item's text, kept structured so pages can render real lists and tables."""
+class Block(NamedTuple):
+    """One piece of an item's text, kept structured so pages can render real lists and tables.
+
+    A named tuple, not a dataclass as the other records are: a 10,000-meeting archive holds about a
+    million blocks, and a tuple is made in C. A million take 0.26 s to make instead of 0.63 s, whether
+    the reader makes them or a cache is loaded: the kept archive of 10,113 meetings in 1.24 s instead of 1.72-1.79 s."""
 
     kind: BlockKind
     text: str = ""
