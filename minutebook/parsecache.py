@@ -373,7 +373,10 @@ class _Pickler(pickle.Pickler):
 @cache
 def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
     """What gives a dataclass's field values, when its __init__ takes just those, in order, and does nothing
-    else with them (no __post_init__); else None."""
+    else with them (no __post_init__); a named tuple's (the tuple itself: pickle's own way calls two of its
+    methods in Python for each of a million blocks); else None."""
+    if issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        return tuple
     if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):
         return None
     names = tuple(field.name for field in dataclasses.fields(cls))
