@@ -47,7 +47,7 @@ def _renamed(given: LinkInput, old: str, new: str) -> LinkInput:
     """Every text and name that says ``old`` says ``new`` instead."""
 
     def item(it: ParsedItem) -> ParsedItem:
-        blocks = tuple(replace(b, text=b.text.replace(old, new)) for b in it.blocks)
+        blocks = tuple(b._replace(text=b.text.replace(old, new)) for b in it.blocks)
         return replace(it, blocks=blocks, themes=None, theme_hits=None)
 
     def ref(r: NameRef) -> NameRef:
