@@ -8,6 +8,7 @@ still as written (``NameRef``); the link stage turns them into the archive's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -208,7 +209,8 @@ class Item:
     title: str
     anchor: str
     source: SourceSpan
-    blocks: tuple[Block, ...] = ()
+    blocks: Sequence[Block] = ()
+    """A tuple; loaded from the kept archive, a relink.PickledBlocks, which unpickles them when first read."""
     resolutions: tuple[Resolution, ...] = ()
     exempt: bool = False
     exempt_reason: str | None = None

@@ -350,14 +350,14 @@ def _bytes_now(path: Path) -> bytes | None:
 
 
 def dumps(value: object) -> bytes:
-    """``value`` pickled, its dataclasses and named tuples as calls of their classes (_Pickler): they load
+    """``value`` pickled, its dataclasses and named tuples as calls of their classes (RecordPickler): they load
     twice as fast."""
     out = io.BytesIO()
-    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    RecordPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return out.getvalue()
 
 
-class _Pickler(pickle.Pickler):
+class RecordPickler(pickle.Pickler):
     """Pickles a dataclass or a named tuple as a call of its class with its field values, where that gives
     it back.
 

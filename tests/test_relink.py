@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from minutebook import pipeline, relink
+from minutebook.errors import BuildError
 from minutebook.link import LinkInput
 from minutebook.model import Archive, Problem
 
@@ -302,3 +303,33 @@ def test_a_damaged_kept_archive_is_read_and_linked_afresh(
     edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
     assert understood(content, cache) == understood(content, None)
     assert linked_everything == [7, 7, 7, 7]
+
+
+def test_meetings_not_linked_again_keep_their_text_pickled_until_a_page_reads_it(content: Path, tmp_path: Path) -> None:
+    """Every item's text was half the kept archive's load: a rebuild reads the text only of the meetings
+    whose pages it renders again, and that text is the one linking everything gives."""
+    cache = tmp_path / "cache"
+    understood(content, cache)
+    edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
+    archive, _ = understood(content, cache)
+    kept_whole = {m.id for m in archive.meetings if any(isinstance(i.blocks, relink.PickledBlocks) for i in m.items)}
+    assert kept_whole == {m.id for m in archive.meetings} - {"2024-09-09-anytown-parish-council"}
+    assert archive == understood(content, None)[0]
+
+
+def test_an_items_text_damaged_in_the_kept_archive_stops_the_build_with_a_message(content: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    archive, _ = understood(content, cache)
+    meeting = next(m for m in archive.meetings if m.id != "2024-09-09-anytown-parish-council")
+    item = next(i for i in meeting.items if i.blocks)
+    version, kept = pickle.loads((cache / relink.KEPT).read_bytes())
+    text = relink.PickledBlocks.of(item.blocks).pickled
+    assert kept.meetings[meeting.id].count(text) == 1
+    damaged = kept.meetings[meeting.id].replace(text, text[:2] + b"\xff" * (len(text) - 2))  # bit rot, not truncation
+    (cache / relink.KEPT).write_bytes(pickle.dumps((version, replace(kept, meetings={**kept.meetings,
+                                                                                     meeting.id: damaged}))))
+    edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
+    again, _ = understood(content, cache)
+    rotten = next(i for m in again.meetings if m.id == meeting.id for i in m.items if i.number == item.number)
+    with pytest.raises(BuildError, match=r"build cache is damaged .* delete the build cache"):
+        rotten.plain_text()
