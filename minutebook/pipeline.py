@@ -100,10 +100,10 @@ def _build(options: BuildOptions) -> BuildResult:
                                          progress=options.progress, cache=options.cache)
         archive = linked.archive
         give_back_freed_memory()  # the documents as read, now linked
-        digests = meeting_digests(archive) if options.cache is not None else None
+        digests = meeting_digests(archive, linked.digests) if options.cache is not None else None
         keys = None if digests is None else feed_keys(archive, digests, options.config.publish_contact_details)
         search.feed(archive, keys)
-        relink.keep(options.cache, linked)  # while the search worker indexes: the second core had nothing to do
+        relink.keep(options.cache, linked, digests)  # while the search worker indexes: the second core had nothing to do
         del linked
         give_back_freed_memory()
         # Before --strict is judged: a PDF that cannot be published without its exempt pages is a warning.

@@ -51,6 +51,9 @@ class Kept:
     """What linking decided across meetings (link.Decided), pickled."""
     overrides: str
     """The people's and topics' overrides linking was given (their repr)."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """Each meeting's digest (pagememo.meeting_digests) as the build that kept it worked it out: a meeting
+    unchanged since has the same (pagememo.py is part of this file's code version)."""
 
     def archive(self) -> Archive:
         try:
@@ -96,10 +99,13 @@ class Linked:
     overrides: str
     pickled: Mapping[str, bytes] = field(default_factory=dict)
     """Meetings as the kept archive has them pickled, where they are unchanged: not pickled again."""
+    digests: Mapping[str, bytes] = field(default_factory=dict)
+    """The digests the kept archive has of those meetings (Kept.digests): not worked out again."""
 
 
-def keep(folder: Path | None, linked: Linked) -> None:
-    """Keep this build's archive for the next (nothing to do when it is the kept one, unchanged)."""
+def keep(folder: Path | None, linked: Linked, digests: Mapping[str, bytes] | None = None) -> None:
+    """Keep this build's archive for the next, with each meeting's ``digests`` (pagememo.meeting_digests) when
+    the build has worked them out (nothing to do when it is the kept one, unchanged)."""
     if folder is None or linked.decided is None:
         return
     archive = linked.archive
@@ -107,7 +113,7 @@ def keep(folder: Path | None, linked: Linked) -> None:
     rest = parsecache.dumps((archive.people, archive.topics, archive.committees, archive.accounts, archive.problems))
     read = {o.path: o for o in linked.outcomes}
     buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(linked.decided),
-                                                        linked.overrides))
+                                                        linked.overrides, dict(digests or {})))
 
 
 def with_documents(given: LinkInput, outcomes: Sequence[Outcome]) -> LinkInput:
@@ -153,7 +159,7 @@ def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, chan
            contact_details: bool, progress: Progress) -> Linked | None:
     """``changed``: the documents that changed or came; ``gone``: those no longer there."""
     if not changed and not gone:
-        return Linked(kept.archive(), list(kept.outcomes.values()), None, kept.overrides)
+        return Linked(kept.archive(), list(kept.outcomes.values()), None, kept.overrides, digests=kept.digests)
     decided = kept.linked()
     claimed = _claimed(decided)
     # Read afresh, the parse cache left as it is: loading and writing it again (155 MB at 10,000 meetings)
@@ -186,7 +192,8 @@ def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, chan
     outcomes = [without_meetings(read[rel]) if rel in read else kept.outcomes[rel] for _, rel in files]
     before = {m.id: m for m in loaded[0].meetings}
     unchanged = {m.id: kept.meetings[m.id] for m in archive.meetings if m is before.get(m.id)}
-    return Linked(archive, outcomes, decided, kept.overrides, unchanged)
+    digests = {meeting_id: kept.digests[meeting_id] for meeting_id in unchanged if meeting_id in kept.digests}
+    return Linked(archive, outcomes, decided, kept.overrides, unchanged, digests)
 
 
 def without_meetings(outcome: Outcome) -> Outcome:
@@ -294,4 +301,4 @@ _ITEM_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)))
 
 @cache
 def _code_version() -> str:
-    return buildcache.code_version(*sorted({*LINK_MODULES, *READER_MODULES, "relink.py"}))
+    return buildcache.code_version(*sorted({*LINK_MODULES, *READER_MODULES, "relink.py", "pagememo.py"}))

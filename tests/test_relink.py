@@ -24,6 +24,7 @@ from minutebook import pipeline, relink
 from minutebook.errors import BuildError
 from minutebook.link import LinkInput
 from minutebook.model import Archive, Problem
+from minutebook.pagememo import meeting_digests
 
 from .test_build_cli import MINUTES
 
@@ -333,3 +334,15 @@ def test_an_items_text_damaged_in_the_kept_archive_stops_the_build_with_a_messag
     rotten = next(i for m in again.meetings if m.id == meeting.id for i in m.items if i.number == item.number)
     with pytest.raises(BuildError, match=r"build cache is damaged .* delete the build cache"):
         rotten.plain_text()
+
+
+def test_meetings_unchanged_since_the_kept_archive_keep_their_digests(content: Path, tmp_path: Path) -> None:
+    """The pages and the search index know a meeting by its digest; a rebuild works out only the changed ones'."""
+    cache = tmp_path / "cache"
+    _, linked = pipeline.read_and_link(content, cache=cache)
+    relink.keep(cache, linked, meeting_digests(linked.archive))
+    edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
+    _, again = pipeline.read_and_link(content, cache=cache)
+    assert again.digests.keys() == {m.id for m in again.archive.meetings} - {"2024-09-09-anytown-parish-council"}
+    assert meeting_digests(again.archive, again.digests) == meeting_digests(again.archive)
+    assert meeting_digests(again.archive) != meeting_digests(linked.archive)  # the edit shows
