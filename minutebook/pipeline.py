@@ -15,13 +15,14 @@ from .downloads import Download, offer_downloads
 from .errors import ConfigError
 from .export import export_files
 from .feeds import feed_files
+from .forked import Background
 from .link import LinkInput, link
 from .memory import give_back_freed_memory, keep_freed_memory
 from .model import Archive, Problem
 from .pagememo import meeting_digests
 from .parsecache import read_documents
 from .progress import SILENT, NoProgress, Progress
-from .publish import Staging, publish
+from .publish import Staging, prepare_spare, publish
 from .quality import QualityReport, assess
 from .render import PageWriter
 from .search import feed_keys
@@ -95,7 +96,7 @@ def _build(options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     if not options.content.is_dir():
         raise ConfigError(f"content directory '{options.content}' does not exist")
-    with SearchWorker(options.out, options.cache) as search:
+    with SearchWorker(options.out, options.cache) as search, Background(lambda: _spare_made(options.out)) as spare:
         problems, linked = read_and_link(options.content, contact_details=options.config.publish_contact_details,
                                          progress=options.progress, cache=options.cache)
         archive = linked.archive
@@ -117,6 +118,7 @@ def _build(options: BuildOptions) -> BuildResult:
         blocked = any(p.level == "error" for p in problems) or (
             options.strict and any(p.level == "warning" for p in problems))
         if not blocked:
+            spare.result()
             staging = Staging(options.out)
             search.stage(staging)
             try:
@@ -132,6 +134,12 @@ def _build(options: BuildOptions) -> BuildResult:
                 pagememo.save(options.cache, memo)
             counts = (len(pages.paths), pages.kept, search.kept)
     return BuildResult(archive, problems, quality, not blocked, time.perf_counter() - started, *counts)
+
+
+def _spare_made(out: Path) -> bytes:
+    """publish.prepare_spare, on the second core while this build reads and links (a forked Background)."""
+    prepare_spare(out)
+    return b""
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,42 @@ def published_files(out: Path) -> Manifest:
     return (_Spare(out).manifest_of(out) or {}) if out.is_dir() else {}
 
 
+def prepare_spare(out: Path) -> None:
+    """When the live site's manifest is known and no spare stands beside it (the first rebuild after a
+    fresh build, or after a spare was found untrusted), make one: the live site linked file by file, so
+    the build's Staging brings it up to date instead of filling a fresh folder.
+
+    Filling a fresh folder links every unchanged file while the pages are written: at 10,000 meetings
+    61,966 links and 21,392 folders, 3.4 s of system calls on the bench's machine. A build starts this on
+    its second core while it reads and links (pipeline), and makes its Staging once this is done. The
+    folder is filled under a temporary name and moved into place before its manifest is written, so a
+    build killed meanwhile leaves only an abandoned folder (removed as Staging removes its own)."""
+    out = out.resolve()
+    if not out.is_dir():
+        return
+    spare = _Spare(out)
+    live = spare.manifest_of(out)
+    if live is None or spare.manifest_of(spare.tree) is not None:
+        return
+    spare.discard()
+    tree = tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent)
+    folders: set[str] = set()
+    try:
+        for rel in sorted(live):
+            folder = os.path.dirname(rel)
+            if folder and folder not in folders:
+                os.makedirs(os.path.join(tree, folder), exist_ok=True)
+                folders.add(folder)
+            os.link(os.path.join(out, rel), os.path.join(tree, rel))
+        spare.root.mkdir(exist_ok=True)
+        os.replace(tree, spare.tree)
+    except OSError:  # no hard links here, or the live site changed meanwhile: Staging fills a fresh folder
+        shutil.rmtree(tree, ignore_errors=True)
+        return
+    os.chmod(spare.tree, 0o755)
+    spare.remember(spare.tree, live)
+
+
 def publish(staging: Staging) -> None:
     """The staged site becomes ``out``: files of pages no longer made are removed first."""
     if staging.reusable is not None:

@@ -7,11 +7,16 @@ file it was (same inode: it was neither rewritten nor copied). Real builds into 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from minutebook import pipeline
 from minutebook.pipeline import TEMPLATES, BuildOptions, build
+from minutebook.publish import prepare_spare, published_files
 
 from .conftest import build_site
 from .test_build_cli import MINUTES, snapshot
@@ -56,6 +61,43 @@ def test_editing_one_document_republishes_its_pages_and_keeps_every_unchanged_fi
         assert f"That the application be {decision}." in (out / MEETING).read_text(encoding="utf-8")
         assert snapshot(out) == fresh(content, tmp_path / f"fresh-{decision}")
         assert_only_changes_rewritten(out, before, before_inodes)
+
+
+def test_a_spare_is_linked_file_by_file_from_a_site_published_without_one(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+    spare = tmp_path / ".site.spare" / "tree"
+    assert not spare.exists()  # a fresh build has no earlier site to keep
+    prepare_spare(out)
+    assert inodes(spare) == inodes(out)  # every file linked, none copied
+    assert published_files(out) == json.loads(
+        (spare.parent / "manifests" / f"{spare.stat().st_dev}-{spare.stat().st_ino}.json").read_text(encoding="utf-8"))
+    prepare_spare(out)  # there is one now: left as it is
+    assert inodes(spare) == inodes(out)
+
+
+def test_the_first_rebuild_after_a_fresh_build_brings_the_spare_it_linked_meanwhile_up_to_date(  # type: ignore[no-untyped-def]
+        tmp_path: Path, make_content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filling a fresh staging folder would link every unchanged file while the pages are written; the build
+    links the spare on its second core while it reads and links, and publishes that folder."""
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    assert build_site(content, out).result.published
+    made = tmp_path / "spare-made"
+    prepare = pipeline.prepare_spare
+
+    def noted(site: Path) -> None:  # in the forked child: what it made, for this test to see
+        prepare(site)
+        made.write_text(str((tmp_path / ".site.spare" / "tree").stat().st_ino), encoding="utf-8")
+
+    monkeypatch.setattr(pipeline, "prepare_spare", noted)
+    before, before_inodes = snapshot(out), inodes(out)
+    (content / "parish.txt").write_text(MINUTES.replace("be supported", "be refused"), encoding="utf-8")
+    assert build_site(content, out).result.published
+    assert out.stat().st_ino == int(made.read_text(encoding="utf-8"))  # the linked spare, brought up to date
+    assert snapshot(out) == fresh(content, tmp_path / "fresh")
+    assert_only_changes_rewritten(out, before, before_inodes)
 
 
 def test_a_deleted_document_takes_its_pages_and_download_with_it(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
