@@ -46,7 +46,9 @@ class Kept:
     meetings: Mapping[str, bytes]
     """Each meeting as linked, pickled, in the archive's order: only a changed meeting is pickled again."""
     rest: bytes
-    """The archive's people, topics, committees, accounts and problems, pickled."""
+    """The archive's people, topics, committees and problems, pickled (_rest)."""
+    accounts: bytes
+    """The archive's accounts of its documents, pickled: apart from ``rest``, as an edit changes its document's."""
     decided: bytes
     """What linking decided across meetings (link.Decided), pickled."""
     overrides: str
@@ -57,9 +59,9 @@ class Kept:
 
     def archive(self) -> Archive:
         try:
-            people, topics, committees, accounts, problems = pickle.loads(self.rest)
+            people, topics, committees, problems = pickle.loads(self.rest)
             return Archive(tuple(pickle.loads(blob) for blob in self.meetings.values()), people, topics, committees,
-                           accounts, problems)
+                           pickle.loads(self.accounts), problems)
         except DAMAGED as error:
             raise Damaged from error
 
@@ -102,7 +104,7 @@ class Linked:
     digests: Mapping[str, bytes] = field(default_factory=dict)
     """The digests the kept archive has of those meetings (Kept.digests): not worked out again."""
     rest: bytes | None = None
-    """Kept.rest, when the archive's people, topics, committees, accounts and problems are those it holds."""
+    """Kept.rest, when the archive's people, topics, committees and problems are those it holds."""
 
 
 def keep(folder: Path | None, linked: Linked, digests: Mapping[str, bytes] | None = None) -> None:
@@ -114,8 +116,9 @@ def keep(folder: Path | None, linked: Linked, digests: Mapping[str, bytes] | Non
     meetings = {m.id: linked.pickled.get(m.id) or _kept(m) for m in archive.meetings}
     rest = linked.rest or parsecache.dumps(_rest(archive))
     read = {o.path: o for o in linked.outcomes}
-    buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(linked.decided),
-                                                        linked.overrides, dict(digests or {})))
+    buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(archive.accounts),
+                                                        parsecache.dumps(linked.decided), linked.overrides,
+                                                        dict(digests or {})))
 
 
 def with_documents(given: LinkInput, outcomes: Sequence[Outcome]) -> LinkInput:
@@ -195,13 +198,13 @@ def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, chan
     before = {m.id: m for m in loaded[0].meetings}
     unchanged = {m.id: kept.meetings[m.id] for m in archive.meetings if m is before.get(m.id)}
     digests = {meeting_id: kept.digests[meeting_id] for meeting_id in unchanged if meeting_id in kept.digests}
-    rest = kept.rest if _rest(archive) == _rest(loaded[0]) else None  # mostly the same objects: 0.01 s, not 0.12 s
+    rest = kept.rest if _rest(archive) == _rest(loaded[0]) else None  # mostly the same objects: 0.01 s, not 0.1 s
     return Linked(archive, outcomes, decided, kept.overrides, unchanged, digests, rest)
 
 
 def _rest(archive: Archive) -> tuple[object, ...]:
     """What Kept.rest holds of an archive."""
-    return archive.people, archive.topics, archive.committees, archive.accounts, archive.problems
+    return archive.people, archive.topics, archive.committees, archive.problems
 
 
 def without_meetings(outcome: Outcome) -> Outcome:
