@@ -26,6 +26,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -503,7 +504,7 @@ class Writer:
         for tier in reversed(entry.later):
             most = max(most, tier.best)
             later.append(b'["%s",%d,%s]' % (tier.name.encode(), most, tier.corners))
-        name_json = _dumps(term)
+        name_json = encode_basestring(term)  # json.dumps's own for a string, without its setup: 128,744 terms
         encoded = name_json.encode()
         line = b"[%s,%s,[%s],[%s]]" % (encoded, repr(idf).encode(),  # repr: JSON's float, faster
                                        entry.head, b",".join(reversed(later)))
