@@ -265,8 +265,8 @@ class Records:
         return [self._named(value, held) for value in values]
 
     def unchanged(self, path: str, values: bytes) -> Page | None:
-        """The last build's page at ``path``, renumbered for this build, when it was made from these values
-        and none of the records it read has changed since; else None."""
+        """The last build's page at ``path`` (its reads renumbered for this build's records, if a record came
+        or went), when it was made from these values and none of the records it read has changed since; else None."""
         page = self.last.pages.get(path) if self.last is not None else None
         if page is None or page.values != values or any(map(self._changed.__getitem__, _numbers(page.reads))) or \
                 any(key in self.numbers for key in page.absent):
