@@ -220,10 +220,11 @@ def prepare_spare(out: Path) -> None:
     live = spare.manifest_of(out)
     if live is None or spare.manifest_of(spare.tree) is not None:
         return
-    spare.discard()
-    tree = tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent)
+    tree = ""
     folders: set[str] = set()
     try:
+        spare.discard()
+        tree = tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent)
         for rel in sorted(live):
             folder = os.path.dirname(rel)
             if folder and folder not in folders:
@@ -233,8 +234,9 @@ def prepare_spare(out: Path) -> None:
         spare.root.mkdir(exist_ok=True)
         os.replace(tree, spare.tree)
     except OSError:  # no hard links here, or the live site changed meanwhile: Staging fills a fresh folder
-        shutil.rmtree(tree, ignore_errors=True)
-        return
+        if tree:
+            shutil.rmtree(tree, ignore_errors=True)
+        return  # (and if the folder cannot be written at all, Staging says so)
     os.chmod(spare.tree, 0o755)
     spare.remember(spare.tree, live)
 
