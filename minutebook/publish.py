@@ -233,12 +233,12 @@ def prepare_spare(out: Path) -> None:
             os.link(os.path.join(out, rel), os.path.join(tree, rel))
         spare.root.mkdir(exist_ok=True)
         os.replace(tree, spare.tree)
+        tree = ""
+        os.chmod(spare.tree, 0o755)
+        spare.remember(spare.tree, live)
     except OSError:  # no hard links here, or the live site changed meanwhile: Staging fills a fresh folder
-        if tree:
+        if tree:  # (one with no manifest is never trusted; a folder that cannot be written, Staging reports)
             shutil.rmtree(tree, ignore_errors=True)
-        return  # (and if the folder cannot be written at all, Staging says so)
-    os.chmod(spare.tree, 0o755)
-    spare.remember(spare.tree, live)
 
 
 def publish(staging: Staging) -> None:
