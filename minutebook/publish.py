@@ -209,7 +209,7 @@ def prepare_spare(out: Path) -> None:
     the build's Staging brings it up to date instead of filling a fresh folder.
 
     Filling a fresh folder links every unchanged file while the pages are written: at 10,000 meetings
-    61,966 links and 21,392 folders, 3.4 s of system calls on the bench's machine. A build starts this on
+    61,966 links and 21,392 folders, 1.4-3.4 s of system calls on the bench's machine. A build starts this on
     its second core while it reads and links (pipeline), and makes its Staging once this is done. The
     folder is filled under a temporary name and moved into place before its manifest is written, so a
     build killed meanwhile leaves only an abandoned folder (removed as Staging removes its own)."""
