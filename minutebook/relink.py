@@ -287,7 +287,9 @@ def _kept(meeting: Meeting) -> bytes:
     return out.getvalue()
 
 
-_BLOCKS = [f.name for f in dataclasses.fields(Item)].index("blocks")
+_ITEM_FIELDS = [f.name for f in dataclasses.fields(Item)]
+_ITEM_VALUES = operator.attrgetter(*_ITEM_FIELDS)
+_BLOCKS = _ITEM_FIELDS.index("blocks")
 
 
 class _KeptPickler(parsecache.RecordPickler):
@@ -305,9 +307,6 @@ class _KeptPickler(parsecache.RecordPickler):
         if cls is PickledBlocks:
             return PickledBlocks, (obj.pickled, obj.length)
         return super().reducer_override(obj)
-
-
-_ITEM_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)))
 
 
 @cache
