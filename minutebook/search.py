@@ -272,13 +272,11 @@ class Indexer:
         directory = documents if self.directory is None else self.directory
         # the browser gives a document the directory's boost from the directory's first on, else 1
         assert set(self.boosts[:directory]) <= {1} and set(self.boosts[directory:]) <= {DIRECTORY_BOOST}
-        typical_before = self.assembly.last.typical
-        term_names, rows, lengths, carried = self.assembly.assemble()
-        terms = postings(term_names, rows, lengths, self.boosts, BOOSTS, out, carried=carried,
-                         typical_before=typical_before,
+        term_names, rows, lengths, before = self.assembly.assemble()
+        terms = postings(term_names, rows, lengths, self.boosts, BOOSTS, out, before=before,
                          reuse=None if reuse is None else lambda path, digest: reuse(f"{folder}/{path}", digest))
         self.state = searchstate.State(self.assembly.groups, term_names, rows, lengths, terms.typical,
-                                       terms.entries, self.fed)
+                                       terms.entries, self.fed, terms.buckets)
         out("names.json", names)
         out("manifest.json", _dumps({
             "version": 2,

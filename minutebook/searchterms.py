@@ -48,6 +48,8 @@ BUCKET_CUT = 24
 """A bucket at least half BUCKET_BYTES ends after a term whose CRC-32 is a multiple of this (at
 twice BUCKET_BYTES, after any term): where buckets end depends on the terms, not on the sizes
 of every entry before them, so a longer entry moves at most the end of its own bucket."""
+PIECES = len(TIERS) + 1
+"""A term's postings come in at most this many pieces: the dictionary's own, then a file a tier."""
 BLOCK = 1 << 18
 """Rows weighed at a time: their arrays take some 60 MB."""
 
@@ -88,6 +90,38 @@ class Entry(NamedTuple):
     later: tuple[Later, ...]
 
 
+class Bucket(NamedTuple):
+    """A dictionary file: a rebuild whose terms from ``first`` to ``last`` are the same, with the same
+    entries, has the same file (if it is the last file in both, or in neither)."""
+
+    first: str
+    last: str
+    terms: int
+    digest: str
+    """The SHA-256 of its bytes."""
+    final: bool
+    """Whether it is the dictionary's last: it ended with the terms, not where BUCKET_CUT says."""
+
+
+@dataclass
+class Before:
+    """What the last build made of this build's terms: a rebuild takes from it what has not changed
+    (searchstate.Assembly works it out)."""
+
+    entries: list[Entry | None]
+    """By term, its entry in the last build (None for a term new to this one)."""
+    same: npt.NDArray[np.bool_]
+    """By term, whether its rows are all as they were: its entry may then be used whole."""
+    gone: Ints
+    """term * PIECES + tier of each piece of the last build that lost a posting: its document
+    changed, went, or was numbered anew."""
+    typical: list[float]
+    """The averages its postings were ranked with."""
+    documents: int
+    """How many documents it had: with the same rows, a term's idf is the same if this is."""
+    buckets: list[Bucket]
+
+
 @dataclass
 class Dictionary:
     bucket_starts: list[str] = field(default_factory=list)
@@ -98,6 +132,7 @@ class Dictionary:
     """The averages the postings were ranked with (see Ranking)."""
     entries: list[Entry] = field(default_factory=list)
     """Every term's entry, in dictionary order."""
+    buckets: list[Bucket] = field(default_factory=list)
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
@@ -112,15 +147,17 @@ def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float]
 
 
 def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Sequence[float],
-             field_boosts: Sequence[float], put: Put, *, carried: list[Entry | None] | None = None,
-             typical_before: list[float] | None = None, reuse: Reuse | None = None) -> Dictionary:
+             field_boosts: Sequence[float], put: Put, *, before: Before | None = None,
+             reuse: Reuse | None = None) -> Dictionary:
     """The dictionary files of the terms ``names`` (in dictionary order) with their ``rows``.
 
-    ``carried`` has the entry the last build made for each term whose rows have not changed since
-    (None for the others), made with the typical averages ``typical_before``: each is used as it
-    is (its idf is written afresh) if those averages are still this build's and ``reuse`` finds
-    the files of its further tiers in the live site. Every other term is ranked afresh. Each row's
-    tier is noted in ``rows.tiers``; the result has every term's entry, for the next build.
+    In a rebuild, ``before`` says what the last build made of each term. The entry of a term whose
+    rows have not changed is used whole (its idf is written afresh) if the typical averages are
+    still the last build's and ``reuse`` finds the files of its further tiers in the live site.
+    Every other term is ranked afresh, but of its pieces (its best postings, its further tiers)
+    only those whose postings changed are written again: an edit to one meeting moves its own
+    postings, and seldom any other across a tier's edge. Each row's tier is noted in
+    ``rows.tiers``; the result has every term's entry, for the next build.
     """
     documents = lengths.shape[1]
     average = lengths.sum(axis=1) / max(documents, 1)
@@ -130,7 +167,10 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
     ranking = Ranking(lengths, average, np.array(field_boosts, dtype=np.float64),
                       np.array(document_boosts, dtype=np.float64))
     typical = ranking.typical.tolist()
-    entries: list[Entry | None] = carried if carried is not None and typical == typical_before else [None] * len(names)
+    last: list[Entry | None] = [None] * len(names) if before is None else before.entries
+    entries: list[Entry | None] = [None] * len(names)
+    if before is not None and typical == before.typical:
+        entries = [entry if same else None for entry, same in zip(last, before.same.tolist(), strict=True)]
     named: set[str] = set()
     for n, entry in enumerate(entries):  # a kept entry's further tiers are linked from the live site
         for later in entry.later if entry is not None else ():
@@ -139,6 +179,22 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
                     entries[n] = None  # ranked again: the same files, made afresh
                     break
                 named.add(later.name)
+    gone = np.zeros(len(names) * PIECES, dtype=bool)
+    if before is not None:
+        gone[before.gone] = True
+
+    def have(term: int, tier: int) -> bool:
+        """Whether the last build's piece of a term with the same postings can be used: it lost
+        none, and (for a further tier) its file is in the live site."""
+        entry = last[term]
+        if entry is None or gone[term * PIECES + tier] or tier > len(entry.later):
+            return False
+        if tier == 0 or (later := entry.later[tier - 1]).name in named:
+            return True
+        if reuse is None or not reuse(f"p/{later.name}.json", later.digest):
+            return False
+        named.add(later.name)
+        return True
 
     # the rows of the terms ranked afresh (in a fresh build, all), a block of whole terms at a time
     fresh = np.array([entry is None for entry in entries], dtype=bool)
@@ -151,16 +207,30 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
         end = int(term_ends[max(int(np.searchsorted(term_ends, start + BLOCK, side="right")) - 1, after)])
         block = slice(start, end) if made is None else made[start:end]
         tiers = ranking.tiers(rows.terms[block].astype(np.int64), rows.documents[block].astype(np.int64),
-                              rows.fields[block].astype(np.int64), rows.counts[block])
+                              rows.fields[block].astype(np.int64), rows.counts[block],
+                              before=None if before is None else rows.tiers[block], have=have)
         rows.tiers[block] = tiers.rows
-        for n, entry in _entries(tiers, put, named):
+        for n, entry in _entries(tiers, put, named, last):
             entries[n] = entry
         start = end
 
     writer = Writer(put)
-    for term, weight, entry in zip(names, idf.tolist(), entries, strict=True):
+    weights = idf.tolist()
+    as_was = [False] * len(names) if before is None or before.documents != documents else [
+        entry is was or entry == was for entry, was in zip(entries, last, strict=True)]  # and so the same rows and idf
+    buckets = {} if before is None else {bucket.first: bucket for bucket in before.buckets}
+    n = 0
+    while n < len(names):
+        bucket = buckets.get(names[n]) if writer.starting() else None
+        if (bucket is not None and names[n + bucket.terms - 1:n + bucket.terms] == [bucket.last]
+                and bucket.final == (n + bucket.terms == len(names))
+                and all(as_was[n:n + bucket.terms]) and writer.reuse(bucket, reuse)):
+            n += bucket.terms
+            continue
+        entry = entries[n]
         assert entry is not None
-        writer.write(term, weight, entry)
+        writer.write(names[n], weights[n], entry)
+        n += 1
     written = writer.finish()
     written.averages = average.tolist()
     written.typical = typical
@@ -284,7 +354,7 @@ class Tiers:
     tier: Ints
     start: Ints
     end: Ints
-    """Where in ``text`` each piece is, trailing comma excluded."""
+    """Where in ``text`` each piece is, trailing comma excluded; -1 for a piece the last build made the same."""
     best: Ints
     """The most a posting of a piece weighs in total (see Later.best)."""
     corners: Ints
@@ -324,8 +394,13 @@ class Ranking:
         self.boost_ids: Ints = ids.reshape(-1)
         """... and which each document has."""
 
-    def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32]) -> Tiers:
-        """A block of rows (by term, document and field) as tiers of postings."""
+    def tiers(self, terms: Ints, docs: Ints, fields: Ints, counts: npt.NDArray[np.int32], *,
+              before: npt.NDArray[np.int8] | None = None, have: Callable[[int, int], bool] | None = None) -> Tiers:
+        """A block of rows (by term, document and field) as tiers of postings.
+
+        ``before`` has each row's tier in the last build (-1 for a row it did not have in this
+        place). A piece whose postings are all the last build's of the same piece is offered to
+        ``have(term, tier)``: if it can give that piece, its text is not made again."""
         tf, lengths = counts.astype(np.float64), self.lengths[fields, docs]
         field_boosts, boosts = self.field_boosts[fields], self.document_boosts[docs]
         # the order of a term's postings: its weight, but for idf (1.0 * x is x) and the exact average
@@ -353,29 +428,53 @@ class Ranking:
         row_tiers = np.repeat(tier, p_count)
         corners = _corners(terms, row_tiers, fields, self.boost_ids[docs], counts, lengths)
 
-        # every tier's postings in document order, as one flat list of numbers
-        by_tier = np.argsort(local * (len(TIERS) + 1) + tier, kind="stable")
-        t_term, t_tier, t_doc = p_term[by_tier], tier[by_tier], p_doc[by_tier]
+        # every tier's postings in document order, as one flat list of numbers, but for the pieces had
+        by_tier = np.argsort(local * PIECES + tier, kind="stable")
+        t_term, t_tier = p_term[by_tier], tier[by_tier]
         starts = np.flatnonzero(np.r_[True, (t_term[1:] != t_term[:-1]) | (t_tier[1:] != t_tier[:-1])])
+        had = self._had(terms, row_tiers, before, t_term[starts], t_tier[starts], have)
+        sizes = np.diff(np.r_[starts, len(by_tier)])
+        written = by_tier[np.repeat(~had, sizes)]
+        w_starts = np.cumsum(np.r_[0, sizes[~had]])[:-1]
+        t_doc = p_doc[written]
         gap = np.diff(np.r_[0, t_doc])
-        gap[starts] = t_doc[starts]
-        counted = p_count[by_tier]
+        gap[w_starts] = t_doc[w_starts]
+        counted = p_count[written]
         width = 2 + 2 * counted
         out_start = np.r_[0, np.cumsum(width)[:-1]]
         flat = np.empty(int(width.sum()), dtype=np.int64)
         flat[out_start] = gap
-        flat[out_start + 1] = p_mask[by_tier]
+        flat[out_start + 1] = p_mask[written]
         nth = np.arange(int(counted.sum())) - np.repeat(np.r_[0, np.cumsum(counted)[:-1]], counted)
-        row = np.repeat(first[by_tier], counted) + nth
+        row = np.repeat(first[written], counted) + nth
         at = np.repeat(out_start + 2, counted) + 2 * nth
         flat[at] = counts[row]
         flat[at + 1] = lengths[row]
         del gap, nth, row, at
         text, offsets = decimal(flat)
-        ends = np.r_[out_start, len(flat)][np.r_[starts[1:], len(by_tier)]]
+        ends = np.r_[out_start, len(flat)][np.r_[w_starts[1:], len(written)]]
+        piece_start, piece_end = np.full(len(starts), -1, dtype=np.int64), np.full(len(starts), -1, dtype=np.int64)
+        piece_start[~had], piece_end[~had] = offsets[out_start[w_starts]], offsets[ends] - 1
         most = np.ceil(np.maximum.reduceat(p_most[by_tier], starts) * 1000).astype(np.int64)
-        return Tiers(text, t_term[starts], t_tier[starts], offsets[out_start[starts]], offsets[ends] - 1,
+        return Tiers(text, t_term[starts], t_tier[starts], piece_start, piece_end,
                      most, corners, self.boost_values, row_tiers.astype(np.int8))
+
+    @staticmethod
+    def _had(terms: Ints, row_tiers: Ints, before: npt.NDArray[np.int8] | None, piece_terms: Ints,
+             piece_tiers: Ints, have: Callable[[int, int], bool] | None) -> npt.NDArray[np.bool_]:
+        """Which pieces ``have`` gives as the last build made them, of those that no row joined or left."""
+        had = np.zeros(len(piece_terms), dtype=bool)
+        if before is None or have is None:
+            return had
+        local = terms - terms[0]
+        moved = before != row_tiers  # a row new here (-1), or in another tier than before
+        touched = np.zeros((int(local[-1]) + 1) * PIECES, dtype=bool)
+        touched[local[moved] * PIECES + row_tiers[moved]] = True
+        left = moved & (before >= 0)
+        touched[local[left] * PIECES + before[left]] = True
+        for n in np.flatnonzero(~touched[(piece_terms - terms[0]) * PIECES + piece_tiers]).tolist():
+            had[n] = have(int(piece_terms[n]), int(piece_tiers[n]))
+        return had
 
 
 def _upper(typical: float) -> float:
@@ -456,9 +555,10 @@ def decimal(values: Ints) -> tuple[bytes, Ints]:
 # --- the files --------------------------------------------------------------------------
 
 
-def _entries(tiers: Tiers, put: Put, named: set[str]) -> Iterator[tuple[int, Entry]]:
+def _entries(tiers: Tiers, put: Put, named: set[str], last: Sequence[Entry | None]) -> Iterator[tuple[int, Entry]]:
     """The entry of each term in a block of tiers, its further tiers put as files (unless ``named``
-    says a file of the same name, and so the same bytes, has been put already)."""
+    says a file of the same name, and so the same bytes, has been put already). A piece with no
+    text is the one in the term's ``last`` entry."""
     boosts = [int(b) if float(b).is_integer() else float(b) for b in tiers.boosts.tolist()]
     terms = tiers.term
     firsts = np.flatnonzero(np.r_[True, terms[1:] != terms[:-1]])
@@ -467,23 +567,33 @@ def _entries(tiers: Tiers, put: Put, named: set[str]) -> Iterator[tuple[int, Ent
     tier, piece_start, piece_end = tiers.tier.tolist(), tiers.start.tolist(), tiers.end.tolist()
     best = tiers.best.tolist()
     text = tiers.text
+
+    def last_entry(term: int) -> Entry:
+        entry = last[term]
+        assert entry is not None  # a piece is had only from an entry
+        return entry
+
     for n, term in enumerate(terms[firsts].tolist()):
-        first, last = pieces[n], pieces[n + 1]
+        first, end = pieces[n], pieces[n + 1]
         later: list[Later] = []
-        if last - first > 1:
+        if end - first > 1:
             corners = tiers.corners[corner_at[n]:corner_at[n + 1], 1:].tolist()
             suffix: list[tuple[int, int, int, int]] = []
-            for piece in range(last - 1, first, -1):  # the corners of this tier and every one after it
-                body = b"[" + text[piece_start[piece]:piece_end[piece]] + b"]"
-                digest = hashlib.sha256(body).hexdigest()
-                if digest[:16] not in named:
-                    named.add(digest[:16])
-                    put(f"p/{digest[:16]}.json", body)
+            for piece in range(end - 1, first, -1):  # the corners of this tier and every one after it
+                if piece_start[piece] < 0:
+                    digest = last_entry(term).later[tier[piece] - 1].digest
+                else:
+                    body = b"[" + text[piece_start[piece]:piece_end[piece]] + b"]"
+                    digest = hashlib.sha256(body).hexdigest()
+                    if digest[:16] not in named:
+                        named.add(digest[:16])
+                        put(f"p/{digest[:16]}.json", body)
                 suffix = _frontier(suffix + [(f, b, tf, length) for t, f, b, tf, length in corners if t == tier[piece]])
                 flat = [x for f, b, tf, length in suffix for x in (f, tf, length, boosts[b])]
                 later.append(Later(digest, _dumps(flat).encode(), best[piece]))
             later.reverse()
-        yield term, Entry(text[piece_start[first]:piece_end[first]], tuple(later))
+        head = last_entry(term).head if piece_start[first] < 0 else text[piece_start[first]:piece_end[first]]
+        yield term, Entry(head, tuple(later))
 
 
 class Writer:
@@ -494,7 +604,7 @@ class Writer:
         self.out = Dictionary()
         self.bucket: list[bytes] = []
         self.size = 0
-        self.previous = ""
+        self.first = self.previous = ""
 
     def write(self, term: str, idf: float, entry: Entry) -> None:
         """[term, idf, tier 0 postings, [[file, most x 1000, [field, frequency, length, boost, ...]], ...]], each
@@ -514,7 +624,7 @@ class Writer:
         """Buckets of about BUCKET_BYTES characters, ended where BUCKET_CUT says; the manifest lists
         where each starts."""
         if not self.bucket:
-            self.out.bucket_starts.append(boundary(self.previous, term) if self.out.bucket_starts else "")
+            self._start(term)
         self.previous = term
         self.bucket.append(entry)
         self.size += characters
@@ -522,13 +632,33 @@ class Writer:
                 self.size >= BUCKET_BYTES // 2 and zlib.crc32(term.encode()) % BUCKET_CUT == 0):
             self.flush()
 
-    def flush(self) -> None:
+    def starting(self) -> bool:
+        """Whether the next term starts a bucket."""
+        return not self.bucket
+
+    def reuse(self, bucket: Bucket, reuse: Reuse | None) -> bool:
+        """The next bucket as the last build wrote it, if ``reuse`` finds its file in the live site."""
+        if reuse is None or not reuse(f"t/{len(self.out.bucket_starts)}.json", bucket.digest):
+            return False
+        self._start(bucket.first)
+        self.previous = bucket.last
+        self.out.buckets.append(bucket)
+        return True
+
+    def _start(self, term: str) -> None:
+        self.out.bucket_starts.append(boundary(self.previous, term) if self.out.bucket_starts else "")
+        self.first = term
+
+    def flush(self, *, final: bool = False) -> None:
         if self.bucket:
-            self.put(f"t/{len(self.out.bucket_starts) - 1}.json", b"[" + b",".join(self.bucket) + b"]")
+            body = b"[" + b",".join(self.bucket) + b"]"
+            self.put(f"t/{len(self.out.bucket_starts) - 1}.json", body)
+            self.out.buckets.append(Bucket(self.first, self.previous, len(self.bucket),
+                                           hashlib.sha256(body).hexdigest(), final))
             self.bucket, self.size = [], 0
 
     def finish(self) -> Dictionary:
-        self.flush()
+        self.flush(final=True)
         return self.out
 
 

@@ -13,6 +13,7 @@ tests/search_parity.js and tests/lunr_query.js are lunr.js's side of the compari
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -35,7 +36,7 @@ from minutebook import lunrjs, searchstate, searchterms
 from minutebook.config import SiteConfig
 from minutebook.model import Archive
 from minutebook.pipeline import BuildOptions, build
-from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect
+from minutebook.search import BOOSTS, FIELD_NAMES, FIELDS, collect, indexer_of, listed
 from minutebook.searchterms import decimal
 
 from .browser import NODE_MODULES, require
@@ -334,6 +335,46 @@ def test_editing_one_meeting_changes_only_the_search_files_that_hold_it(tmp_path
     assert not [p for p in new if p.startswith("f/") or p == "names.json"]
     assert len(new) < len(files) / 5, (len(new), len(files))  # 97 of 872 when written
     assert "quillborrow" in split.terms
+
+
+def test_a_rebuild_makes_again_only_the_search_files_an_edit_changed(tmp_path: Path) -> None:
+    """A clerk corrects a sentence in one meeting. The rebuild ranks that meeting's words again, but
+    it makes only the files whose bytes change: a further tier of postings or a dictionary bucket
+    that the edit left as it was is the live site's, linked, not made again. (At 10,000 meetings
+    the bench's edit made 809 tier files, 51 MB, of which 144 were new; and all 3,110 buckets.)"""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "100", str(content), "--seed", "7"],
+                   check=True, capture_output=True)
+    cache = tmp_path / "cache"
+    build(BuildOptions(content=content, out=tmp_path / "site", cache=cache))
+    live = {hashlib.sha256(path.read_bytes()).hexdigest() for path in split_index(tmp_path / "site").folder.rglob("*")
+            if path.is_file()}
+    document = sorted(content.glob("*_plain.txt"))[20]
+    lines = document.read_text(encoding="utf-8").split("\n")
+    prose = max(range(len(lines)), key=lambda n: len(lines[n]))
+    lines[prose] = lines[prose].rstrip() + " The committee also noted the Quillborrow survey."
+    document.write_text("\n".join(lines), encoding="utf-8")
+    archive = build(BuildOptions(content=content, out=tmp_path / "fresh")).archive  # no cache: all made afresh
+    fresh = split_index(tmp_path / "fresh")
+
+    made: dict[str, bytes] = {}
+    linked: dict[str, str] = {}
+
+    def reuse(path: str, digest: str) -> bool:
+        if digest in live:
+            linked[path] = digest
+        return digest in live
+
+    index = indexer_of(archive, cache).write(listed(archive), put=made.__setitem__, reuse=reuse)
+    assert index.folder == f"search/{fresh.folder.name}"
+    files = {str(path.relative_to(tmp_path / "fresh")): path.read_bytes() for path in fresh.folder.rglob("*")
+             if path.is_file()}
+    assert {path: hashlib.sha256(data).hexdigest() for path, data in files.items() if path not in made} == linked
+    assert {path: files[path] for path in made} == made
+    tiers_and_buckets = [path for path in made if re.search(r"/[pt]/", path)]
+    assert tiers_and_buckets, "the edit's words are in some files"
+    assert [path for path in tiers_and_buckets if hashlib.sha256(made[path]).hexdigest() in live] == []
+    assert len([path for path in linked if re.search(r"/[pt]/", path)]) > len(tiers_and_buckets)  # 315 and 93 when written
 
 
 def test_each_rebuild_from_the_cache_publishes_what_a_build_from_nothing_does(tmp_path: Path) -> None:
