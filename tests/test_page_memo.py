@@ -20,6 +20,7 @@ from minutebook import listings
 from minutebook.pagememo import Records
 from minutebook.pipeline import TEMPLATES, BuildOptions, BuildResult, build
 from minutebook.publish import Staging
+from minutebook.records import Attendance, InterestDeclared, ItemRef, PersonRecord, Tally, YearTally
 from minutebook.render import PageJob, PageWriter
 
 from .test_build_cli import MINUTES, snapshot
@@ -182,3 +183,25 @@ def test_a_dataclass_with_no_fields_is_named_like_any_other_value() -> None:
     named = records.values_digest("page.html", {"heading": _Heading(), "years": [2024]})
     assert named is not None and named == records.values_digest("page.html", {"heading": _Heading(), "years": [2024]})
     assert named != records.values_digest("page.html", {"heading": _Heading(), "years": [2025]})
+
+
+def _record(statuses: list[str]) -> PersonRecord:
+    declared = InterestDeclared(ItemRef("m-1", "item-1", "1", "Budget"), "personal", "stayed")
+    return PersonRecord("jane-smith", Tally(len(statuses), 0, 0, 0, 0), (YearTally(2024, Tally(1, 1, 0, 0, 0)),),
+                        tuple(Attendance(f"m-{n}", status) for n, status in enumerate(statuses)),  # type: ignore[arg-type]
+                        (declared, declared), (), (), 0)
+
+
+def test_one_attendance_changed_among_thousands_is_another_record() -> None:
+    """A councillor's record lists every meeting they were expected at. One apology among 3,000
+    meetings makes it another record (their page is rendered again); the same record made afresh
+    is the same record (it is not)."""
+    statuses = ["present"] * 3000
+    apology = statuses[:1500] + ["apologies"] + statuses[1501:]
+
+    def digest(record: PersonRecord) -> bytes:
+        return Records(b"", {"records": {"jane-smith": record}}, None, {}).digests[0]
+
+    assert digest(_record(statuses)) == digest(_record(list(statuses)))
+    assert digest(_record(apology)) != digest(_record(statuses))
+    assert digest(_record(statuses[:-1])) != digest(_record(statuses))
