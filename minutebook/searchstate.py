@@ -199,6 +199,16 @@ class Assembly:
         self.records.append((key, records))
         self.documents += len(records)
 
+    def as_it_was(self, fed: dict[bytes, Fed]) -> State | None:
+        """The last build's state with this build's feed keys, if every group was taken where it was
+        (so the rows are the same); else None. After an upgrade that leaves the index as it was, the
+        next build then sends each unchanged meeting as its key, not whole (2-3 s at 10,000 meetings)."""
+        last = self.last
+        if len(self.tokenized) or self.documents != last.documents or any(
+                before != after for before, after, _ in self.moved):
+            return None
+        return State(self.groups, last.names, last.rows, last.lengths, last.typical, last.entries, fed, last.buckets)
+
     def assemble(self) -> tuple[list[str], Rows, Floats, Before]:
         """Every term (in dictionary order), every row, each field's length, and what the last build
         made of the terms. The rows of the documents taken are the last build's, renumbered, with

@@ -32,7 +32,7 @@ from lunr.builder import Builder
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
 
-from minutebook import lunrjs, searchstate, searchterms
+from minutebook import buildcache, lunrjs, searchstate, searchterms
 from minutebook.config import SiteConfig
 from minutebook.model import Archive
 from minutebook.pipeline import BuildOptions, build
@@ -427,6 +427,23 @@ def test_each_rebuild_from_the_cache_publishes_what_a_build_from_nothing_does(tm
     assert rebuilt_as_fresh(site, with_contacts) == 0  # the build indexed everything itself, and kept it again
     (content / "early.txt").write_text(EARLY_MINUTES.format(year=1999), encoding="utf-8")
     assert rebuilt_as_fresh(tmp_path / "elsewhere", with_contacts) == meetings - 1  # no live site to link from
+
+
+def test_after_an_upgrade_that_leaves_the_index_as_it_was_unchanged_meetings_are_sent_as_keys_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The council upgrades Minutebook; the search index's code is the same. A meeting's feed key names
+    the code, so the first build sends every meeting whole, and finds the very index the live site has.
+    It keeps the new keys: the build after sends each unchanged meeting as its key alone again."""
+    content = tmp_path / "content"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_archive.py"), "30", str(content), "--seed", "11"],
+                   check=True, capture_output=True)
+    options = BuildOptions(content=content, out=tmp_path / "site", cache=tmp_path / "cache")
+    meetings = len(build(options).archive.meetings)
+    assert build(options).search_kept == meetings
+    monkeypatch.setattr(buildcache, "package_version", lambda: "the next release")
+    upgraded = build(options)
+    assert upgraded.search_kept == 0
+    assert build(options).search_kept == meetings
 
 
 EARLY_MINUTES = """Minutes of a meeting of the Cabinet held on 2 March {year} at 2.00 pm at County Hall, Preston
