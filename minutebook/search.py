@@ -251,7 +251,7 @@ class Indexer:
         folder = f"search/{self.digest.hexdigest()[:12]}"
         files: dict[str, bytes] = {}
         if kept is not None and kept(folder):
-            if self.fed != self.assembly.last.fed:  # the same documents under new feed keys: the code changed
+            if self.fed.keys() != self.assembly.last.fed.keys():  # the same documents under new keys: new code
                 self.state = self.assembly.as_it_was(self.fed)
             return SearchIndex(folder, files)
 

@@ -86,7 +86,7 @@ class State:
     fed: dict[bytes, Fed] = field(default_factory=dict)
     """Each meeting by its feed key."""
     buckets: list[Bucket] = field(default_factory=list)
-    """The dictionary's files, but the last."""
+    """Each dictionary file, in order."""
 
     @property
     def documents(self) -> int:

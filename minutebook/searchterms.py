@@ -120,6 +120,7 @@ class Before:
     documents: int
     """How many documents it had: with the same rows, a term's idf is the same if this is."""
     buckets: list[Bucket]
+    """Its dictionary's files."""
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Dictionary:
     entries: list[Entry] = field(default_factory=list)
     """Every term's entry, in dictionary order."""
     buckets: list[Bucket] = field(default_factory=list)
+    """Each file, in order: what the next build may take as it is."""
 
 
 def dictionary(fields: Sequence[Sequence[str]], document_boosts: Sequence[float], field_boosts: Sequence[float],
