@@ -231,9 +231,7 @@ class Assembly:
             lengths[:, now[now >= 0]] = last.lengths[:, now >= 0]
         lengths[:, tokenized] = new_lengths
         new.documents = tokenized[new.documents]
-        numbered = {name: n for n, name in enumerate(last.names)}
-        as_before = _as_before(old, np.array([numbered.get(name, -1) for name in new_names], dtype=np.int32)[new.terms],
-                               new, now, lengths, last.lengths)
+        as_before = _as_before(old, last.names, new, new_names, tokenized, now, lengths, last.lengths)
         new.tiers[as_before.new_rows] = old.tiers[as_before.old_rows]
         stayed = documents == old.documents
         touched = np.zeros(len(last.names), dtype=bool)
@@ -274,16 +272,17 @@ class _AsBefore:
     new_rows: npt.NDArray[np.intp]
 
 
-def _as_before(old: Rows, new_terms: npt.NDArray[np.int32], new: Rows, now: npt.NDArray[np.int32],
-               lengths: Floats, last_lengths: Floats) -> _AsBefore:
-    """Which of the tokenizer's rows (``new``, numbered as now, their terms as the last build numbered
-    them in ``new_terms``, -1 for a new one) are a document's that the last build had under the same
-    number and did not take, with the same field lengths and rows."""
-    again = np.unique(new.documents)
-    again = again[again < len(now)]
+def _as_before(old: Rows, old_names: list[str], new: Rows, new_names: list[str], tokenized: npt.NDArray[np.int32],
+               now: npt.NDArray[np.int32], lengths: Floats, last_lengths: Floats) -> _AsBefore:
+    """Which of the tokenizer's rows (``new``: its terms numbered by ``new_names``, its documents as
+    now) are a document's, of those ``tokenized``, that the last build had under the same number
+    and did not take, with the same field lengths and rows."""
+    again = tokenized[tokenized < len(now)]
     again = again[now[again] < 0]  # the number was a document's not taken
     if not len(again):  # a fresh build, or none
         return _AsBefore(np.empty(0, np.intp), np.empty(0, np.intp))
+    numbered = {name: n for n, name in enumerate(old_names)}
+    new_terms = np.array([numbered.get(name, -1) for name in new_names], dtype=np.int32)[new.terms]  # -1: new
     again = again[(lengths[:, again] == last_lengths[:, again]).all(axis=0)]
     candidate = np.zeros(max(len(now), lengths.shape[1]), dtype=bool)
     candidate[again] = True
