@@ -174,13 +174,20 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
     if before is not None and typical == before.typical:
         entries = [entry if same else None for entry, same in zip(last, before.same.tolist(), strict=True)]
     named: set[str] = set()
+
+    def linked(later: Later) -> bool:
+        """Whether a further tier's file is in this build's folder: put or linked already, or linked
+        now from the live site."""
+        if later.name in named:
+            return True
+        if reuse is None or not reuse(f"p/{later.name}.json", later.digest):
+            return False
+        named.add(later.name)
+        return True
+
     for n, entry in enumerate(entries):  # a kept entry's further tiers are linked from the live site
-        for later in entry.later if entry is not None else ():
-            if later.name not in named:
-                if reuse is None or not reuse(f"p/{later.name}.json", later.digest):
-                    entries[n] = None  # ranked again: the same files, made afresh
-                    break
-                named.add(later.name)
+        if entry is not None and not all(map(linked, entry.later)):
+            entries[n] = None  # ranked again: the same files, made afresh
     gone = np.zeros(len(names) * PIECES, dtype=bool)
     if before is not None:
         gone[before.gone] = True
@@ -191,12 +198,7 @@ def postings(names: list[str], rows: Rows, lengths: Floats, document_boosts: Seq
         entry = last[term]
         if entry is None or gone[term * PIECES + tier] or tier > len(entry.later):
             return False
-        if tier == 0 or (later := entry.later[tier - 1]).name in named:
-            return True
-        if reuse is None or not reuse(f"p/{later.name}.json", later.digest):
-            return False
-        named.add(later.name)
-        return True
+        return tier == 0 or linked(entry.later[tier - 1])
 
     # the rows of the terms ranked afresh (in a fresh build, all), a block of whole terms at a time
     fresh = np.array([entry is None for entry in entries], dtype=bool)
