@@ -330,15 +330,16 @@ class Tokenizer:
         position = np.empty(len(names), dtype=np.int32)
         position[[by_id[name] for name in names]] = np.arange(len(names), dtype=np.int32)
         self.vocabulary = Vocabulary()  # every spelling met: a hundred megabytes at 10,000 meetings
-        keys = position[term_ids].astype(np.uint16 if len(position) <= 1 << 16 else np.int32)  # 16 bits: radix
-        del term_ids
-        order = np.argsort(keys, kind="stable")
-        keys, segments = keys[order], segments[order]
-        del order
-        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (segments[1:] != segments[:-1])][:len(keys)])
-        counts = np.diff(np.r_[first, len(keys)]).astype(np.int32)
-        segments = segments[first]
-        rows = Rows(keys[first].astype(np.int32), (where // self.field_count).astype(np.int32)[segments],
+        # one sort of (term, segment) packed into 64 bits: a stable argsort by term of 20 million
+        # tokens at 10,000 meetings (over 2**16 terms: a merge sort) and its gathers took 2.5 s
+        pairs = position[term_ids].astype(np.int64) << 32 | segments
+        del term_ids, segments
+        pairs.sort()
+        first = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]][:len(pairs)])
+        counts = np.diff(np.r_[first, len(pairs)]).astype(np.int32)
+        pairs = pairs[first]
+        segments = (pairs & 0xFFFFFFFF).astype(np.int32)
+        rows = Rows((pairs >> 32).astype(np.int32), (where // self.field_count).astype(np.int32)[segments],
                     (where % self.field_count).astype(np.int8)[segments], counts, np.full(len(first), -1, dtype=np.int8))
         return names, rows, lengths
 
