@@ -6,6 +6,7 @@ and the rest of the archive is still published."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import io
 import json
@@ -27,7 +28,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from build import cli
-from minutebook import pdftext
+from minutebook import parsecache, pdftext
 from minutebook.layout import clean_lines
 from minutebook.model import Archive
 from minutebook.pipeline import BuildOptions, build
@@ -416,6 +417,25 @@ def test_a_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
     assert not problems
     assert "Minutes of the Meeting held on Tuesday, 27th June, 2017" in " ".join(doc.lines)  # type: ignore[union-attr]
 
+
+
+def test_a_reading_worker_clears_the_cycles_a_pdf_leaves(tmp_path: Path) -> None:
+    """Reading workers run without Python's own collections (they walked the readers' caches again and
+    again): each document's cycles are collected as soon as it is read. Reading a PDF makes some."""
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(text_to_pdf((CONTENT / "000_70d8d57eafc0b373.txt").read_text(encoding="utf-8")))
+    job = (path, path.name, False, parsecache.MAX_BYTES)
+    collecting = gc.isenabled()
+    gc.disable()  # as in a worker
+    try:
+        gc.collect()
+        parsecache._read_one(*job)
+        assert gc.collect() > 0  # the PDF's reading left cycles behind ...
+        parsecache._read_job(job)
+        assert gc.collect() == 0  # ... which the worker's job has collected already
+    finally:
+        if collecting:
+            gc.enable()
 
 # --- PDFs that cannot be read ---------------------------------------------------------------------
 
