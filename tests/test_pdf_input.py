@@ -418,7 +418,6 @@ def test_a_pdf_with_only_an_owner_password_is_read(tmp_path: Path) -> None:
     assert "Minutes of the Meeting held on Tuesday, 27th June, 2017" in " ".join(doc.lines)  # type: ignore[union-attr]
 
 
-
 def test_a_reading_worker_clears_the_cycles_a_pdf_leaves(tmp_path: Path) -> None:
     """Reading workers run without Python's own collections (they walked the readers' caches again and
     again): each document's cycles are collected as soon as it is read. Reading a PDF makes some."""
