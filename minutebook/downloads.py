@@ -20,23 +20,20 @@ import functools
 import hashlib
 import os
 import pickle
-import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-import pypdf
-import pypdfium2
-
-from . import contacts, pdfcopy, pdfrows, pdftext, sources
 from .contacts import scan_lines, scan_source
 from .forked import map_shared
 from .model import Archive, LineRange, Problem, SourceSpan
 from .publish import FileCopy
 from .sources import file_lines, plain_chars
 
+HERE = Path(__file__).resolve().parent
 FORMATS = {".txt": "Plain text", ".text": "Plain text", ".md": "Markdown", ".markdown": "Markdown",
            ".html": "HTML source, saved as text", ".htm": "HTML source, saved as text", ".pdf": "PDF"}
 MARKUP = {".md", ".markdown", ".html", ".htm"}
@@ -173,9 +170,9 @@ class _Job:
 @functools.cache
 def _rules() -> str:
     """A fingerprint of the code that decides what is withheld: a change to it makes every cached answer stale."""
-    code = hashlib.sha256(f"{pypdf.__version__}\0{pypdfium2.PDFIUM_INFO}\0".encode())  # they write and read PDFs
-    for module in (contacts, pdfcopy, pdfrows, pdftext, sources, sys.modules[__name__]):
-        code.update(Path(str(module.__file__)).read_bytes())
+    code = hashlib.sha256(f"{version('pypdf')}\0{version('pypdfium2')}\0".encode())  # they write and read PDFs
+    for name in ("contacts.py", "pdfcopy.py", "pdfrows.py", "pdftext.py", "sources.py", "downloads.py"):
+        code.update((HERE / name).read_bytes())
     return code.hexdigest()
 
 
@@ -219,6 +216,8 @@ def _text_copy(job: _Job, lines: Sequence[str], details: tuple[int, int]) -> _Of
 def _offer_pdf(job: _Job) -> _Offer:
     """A PDF as received; without its exempt pages; as a plain-text copy when it holds contact details
     (they cannot be cut out of its pages); or, when its exempt pages cannot be told apart for certain, nothing."""
+    from . import pdfcopy, pdftext  # pypdf and pypdfium2: imported by a build that offers a PDF (see sources.py)
+
     path, data = job.path, job.data
     target = f"sources/{path}"
     if job.contact_details and not job.withheld:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import pdftext
 from .model import Archive, LineRange, SourceSpan
 from .sources import file_lines
 
@@ -100,6 +99,8 @@ def readable_text(path: Path) -> str:
     text = data.decode("utf-8", errors="replace")
     suffix = path.suffix.lower()
     if suffix == ".pdf":  # its pages' text, and its bytes as they are (metadata, uncompressed streams)
+        from . import pdftext  # pypdfium2, imported by a check that meets a PDF (see sources.py)
+
         with contextlib.suppress(pdftext.PdfError):
             text = "\n".join([*pdftext.extract(data).lines, text])
     elif suffix == ".json":

@@ -31,20 +31,17 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from importlib.metadata import version
 from itertools import repeat
 from pathlib import Path
 from typing import Any
-
-import markdown_it
-import pypdfium2 as pdfium
-import yaml
 
 from . import buildcache
 from .contacts import withhold_document
 from .model import ExemptItem, ParsedItem, ParsedMeeting, Problem, SourceSpan, ThemeHits
 from .parse import parse_document
 from .progress import SILENT, Progress
-from .sources import FORMATS, MAX_BYTES, SourceDocument, read_source, readable_bytes
+from .sources import FORMATS, MAX_BYTES, SourceDocument, load_readers, read_source, readable_bytes
 from .topics import is_procedural, text_hits, themes_from
 
 CACHE_FILE = "parsed.pickle"
@@ -269,6 +266,7 @@ def _read_all(
             yield _read_one(path, rel, contact_details, max_bytes)
         return
     done = 0
+    load_readers()
     try:
         context = multiprocessing.get_context("fork")
         # Workers collect cycles once a document (_read_job), not as Python would on its own.
@@ -402,8 +400,8 @@ def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 @cache
 def _code_version() -> str:
     """A digest of the reader's code and of what it depends on, so new code never meets old results."""
-    return buildcache.code_version(*READER_MODULES,
-                                   extra=f"{yaml.__version__}\0{markdown_it.__version__}\0{pdfium.PDFIUM_INFO}")
+    libraries = "\0".join(f"{name} {version(name)}" for name in ("PyYAML", "markdown-it-py", "pypdfium2"))
+    return buildcache.code_version(*READER_MODULES, extra=libraries)  # their versions, not imported to ask
 
 
 def _load(cache: Path) -> dict[str, bytes]:

@@ -9,16 +9,22 @@ import re
 import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from markdown_it import MarkdownIt
-
-from minutebook import pdftext
 from minutebook.errors import ConfigError
 from minutebook.model import Problem, SourceSpan
+
+if TYPE_CHECKING:
+    import yaml
+    from markdown_it import MarkdownIt
+
+# Each format's library (pypdfium2, PyYAML, markdown-it-py) is imported where a document of that format is
+# read, not when this module is: every command imports this one, and a rebuild after an edit to a text
+# document reads no PDF. With pypdf (downloads.py), rich (progress.py) and watchfiles (serve.py) imported
+# where they are used too, `build.py --help` takes 0.28-0.30 s, not 0.40-0.43 s. See also load_readers.
 
 MAX_BYTES = 10 * 1024 * 1024
 PDF_SCALE = 5
@@ -44,7 +50,6 @@ _NUMBERED = re.compile(r"\d+(?:\.\d+)*[.)]\s")
 _TIME_12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?")
 _TIME_24 = re.compile(r"(\d{1,2})[:.](\d{2})")
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable("table")
 _LINE_ATTR = "data-minutebook-line"
 """Set on rendered Markdown elements: the source line their text starts on."""
 _BLOCK = {
@@ -213,6 +218,8 @@ def _read_pdf(
     """A PDF's printed lines, each with its page. One that cannot be read (a scan, a password, damage,
     too big) is a warning, like a format we do not read: the clerk has a step to take first, and the
     rest of the archive is still published."""
+    from minutebook import pdftext
+
     try:
         data = given if given is not None else _file_bytes(path, max_bytes)
         text = pdftext.extract(data)
@@ -242,6 +249,8 @@ def file_lines(data: bytes, path: str) -> list[str]:
 def file_text(data: bytes, path: str) -> tuple[list[str], tuple[int, ...]]:
     """``file_lines``, and for a PDF the page each line is printed on (for any other file, none)."""
     if PurePosixPath(path).suffix.lower() == ".pdf":
+        from minutebook import pdftext
+
         try:
             text = pdftext.extract(data)
         except pdftext.PdfError:
@@ -370,6 +379,8 @@ def _front_matter(lines: list[str], rel: str, problems: list[Problem]) -> tuple[
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if close is None:
         raise _Bad("malformed front matter: no closing '---' line", 1)
+    import yaml
+
     try:
         node = yaml.compose("\n".join(lines[1:close]), Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -410,6 +421,8 @@ def _front_matter(lines: list[str], rel: str, problems: list[Problem]) -> tuple[
 
 def _field(key: str, node: yaml.Node) -> Any:
     """Validate one known key from its YAML node; raw scalar text avoids YAML 1.1 surprises (14:30 == 870)."""
+    import yaml
+
     if isinstance(node, yaml.ScalarNode) and (node.tag.endswith(":null") or not node.value.strip()):
         return None
     if key in LIST_KEYS:  # a list, or one comma-separated string
@@ -457,9 +470,25 @@ def _parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
+@cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True, "breaks": True}).enable("table")
+
+
+def load_readers() -> None:
+    """Import every format's library now: done before the reading workers are forked, so that each
+    does not import them again."""
+    import markdown_it  # noqa: F401
+    import yaml  # noqa: F401
+
+    from minutebook import pdftext  # noqa: F401
+
+
 def markdown_to_lines(markdown: str, *, first_line: int = 1) -> list[tuple[int, str]]:
     """Render Markdown to HTML one top-level block at a time, so each line keeps its source line."""
-    tokens = _MARKDOWN.parse(markdown)
+    tokens = _markdown().parse(markdown)
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(tokens):
@@ -481,7 +510,7 @@ def markdown_to_lines(markdown: str, *, first_line: int = 1) -> list[tuple[int, 
                 token.attrSet(_LINE_ATTR, str(line))
                 if token.type == "list_item_open" and token.info:
                     token.attrSet("value", token.info)  # keep "1. Apologies" numbered in the text
-            lines = html_to_lines(_MARKDOWN.renderer.render(block, _MARKDOWN.options, {}))
+            lines = html_to_lines(_markdown().renderer.render(block, _markdown().options, {}))
         if lines and out:
             out.append((out[-1][0], ""))
         out.extend(lines)
