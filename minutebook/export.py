@@ -39,14 +39,22 @@ def dumps(value: Any) -> bytes:
 
 def dumps_list(records: Iterable[Any]) -> bytes:
     """``dumps(list(records))`` as UTF-8, each record encoded in turn: only the text is ever held whole."""
-    return _listed([_json(record).replace(b"\n", b"\n  ") for record in records], b"") + b"\n"
+    return _listed([_json(record).replace(b"\n", b"\n  ") for record in records], b"", after=b"\n")
 
 
-def _listed(texts: list[bytes], indent: bytes) -> bytes:
+def _listed(texts: list[bytes], indent: bytes, *, before: bytes = b"", after: bytes = b"") -> bytes:
     """A JSON list of records already encoded, each indented one level deeper than ``indent``, as orjson
-    would write it there (records hold no raw line breaks: JSON escapes them in strings)."""
-    inner = b"\n  " + indent
-    return b"[" + inner + (b"," + inner).join(texts) + b"\n" + indent + b"]" if texts else b"[]"
+    would write it there (records hold no raw line breaks: JSON escapes them in strings), between
+    ``before`` and ``after``. The file is joined once: meetings.json and popolo.json are 80 and 60 MB
+    at 10,000 meetings, and each concatenation copied one whole into fresh memory again."""
+    if not texts:
+        return before + b"[]" + after
+    pieces = [before + b"[\n  " + indent]
+    comma = b",\n  " + indent
+    for text in texts:
+        pieces += (text, comma)
+    pieces[-1] = b"\n" + indent + b"]" + after
+    return b"".join(pieces)
 
 
 MEETINGS_KEPT = "exports-meetings.pickle"
@@ -115,15 +123,15 @@ def export_files(
 
     def meetings() -> bytes:
         records = [(_key(keys, m), partial(meeting_record, m, names)) for m in archive.meetings]
-        return _listed(_texts(cache, MEETINGS_KEPT, records, b"\n  "), b"") + b"\n"
+        return _listed(_texts(cache, MEETINGS_KEPT, records, b"\n  "), b"", after=b"\n")
 
     def popolo() -> bytes:
         council_id = council_id_of(council)
         events = [(_key(keys, m, council_id, base_url, *_urls(m, downloads)), make)
                   for m, make in popolo_events(archive, council, base_url=base_url, downloads=downloads)]
-        listed = _listed(_texts(cache, EVENTS_KEPT, events, b"\n    "), b"  ")
         frame = _json(popolo_frame(archive, council))  # {"memberships": ...}: "events" sorts before every key
-        return b'{\n  "events": ' + listed + b",\n" + frame.removeprefix(b"{\n") + b"\n"
+        return _listed(_texts(cache, EVENTS_KEPT, events, b"\n    "), b"  ", before=b'{\n  "events": ',
+                       after=b",\n" + frame.removeprefix(b"{\n") + b"\n")
 
     writers: list[tuple[str, Callable[[], str | bytes]]] = [  # heaviest first: shared out over the cores in turn
         ("data/meetings.json", meetings),
