@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import watchfiles
 
 
-
 class SiteHandler(SimpleHTTPRequestHandler):
     """Static files from the site folder; missing paths get the site's 404.html with a 404."""
 
