@@ -229,10 +229,10 @@ def test_a_quiet_build_of_text_documents_imports_no_pdf_markup_or_terminal_libra
     the progress bar and `serve`'s file watching are imported only by what needs them (0.12 s of each
     command's start). The seeds are plain text, so a quiet build of them needs none."""
     libraries = ("pypdf", "pypdfium2", "markdown_it", "yaml", "rich", "watchfiles")
-    script = (f"import sys, build; build.cli(['build', '--content', {str(CONTENT)!r}, '--out', "
-              f"{str(tmp_path / 'site')!r}, '--quiet'], standalone_mode=False); "
-              f"print(sorted(name for name in {libraries!r} if name in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import build; "
+              f"build.cli(['build', '--content', {str(CONTENT)!r}, '--out', {str(tmp_path / 'site')!r}, '--quiet'], "
+              f"standalone_mode=False); print(sorted(name for name in {libraries!r} if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "site" / "index.html").is_file()
     assert done.stdout.strip().splitlines()[-1] == "[]"
