@@ -27,13 +27,13 @@ from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
+from . import buildcache
 from .contacts import scan_lines, scan_source
 from .forked import map_shared
 from .model import Archive, LineRange, Problem, SourceSpan
 from .publish import FileCopy
 from .sources import file_lines, plain_chars
 
-HERE = Path(__file__).resolve().parent
 FORMATS = {".txt": "Plain text", ".text": "Plain text", ".md": "Markdown", ".markdown": "Markdown",
            ".html": "HTML source, saved as text", ".htm": "HTML source, saved as text", ".pdf": "PDF"}
 MARKUP = {".md", ".markdown", ".html", ".htm"}
@@ -170,10 +170,8 @@ class _Job:
 @functools.cache
 def _rules() -> str:
     """A fingerprint of the code that decides what is withheld: a change to it makes every cached answer stale."""
-    code = hashlib.sha256(f"{version('pypdf')}\0{version('pypdfium2')}\0".encode())  # they write and read PDFs
-    for name in ("contacts.py", "pdfcopy.py", "pdfrows.py", "pdftext.py", "sources.py", "downloads.py"):
-        code.update((HERE / name).read_bytes())
-    return code.hexdigest()
+    return buildcache.code_version("contacts.py", "pdfcopy.py", "pdfrows.py", "pdftext.py", "sources.py", "downloads.py",
+                                   extra=f"pypdf {version('pypdf')}\0pypdfium2 {version('pypdfium2')}")  # they write and read PDFs
 
 
 @dataclass(frozen=True)

@@ -490,7 +490,8 @@ def load_readers() -> None:
 
 def markdown_to_lines(markdown: str, *, first_line: int = 1) -> list[tuple[int, str]]:
     """Render Markdown to HTML one top-level block at a time, so each line keeps its source line."""
-    tokens = _markdown().parse(markdown)
+    parser = _markdown()
+    tokens = parser.parse(markdown)
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(tokens):
@@ -512,7 +513,7 @@ def markdown_to_lines(markdown: str, *, first_line: int = 1) -> list[tuple[int, 
                 token.attrSet(_LINE_ATTR, str(line))
                 if token.type == "list_item_open" and token.info:
                     token.attrSet("value", token.info)  # keep "1. Apologies" numbered in the text
-            lines = html_to_lines(_markdown().renderer.render(block, _markdown().options, {}))
+            lines = html_to_lines(parser.renderer.render(block, parser.options, {}))
         if lines and out:
             out.append((out[-1][0], ""))
         out.extend(lines)

@@ -436,6 +436,7 @@ def test_a_reading_worker_clears_the_cycles_a_pdf_leaves(tmp_path: Path) -> None
         if collecting:
             gc.enable()
 
+
 # --- PDFs that cannot be read ---------------------------------------------------------------------
 
 UNREADABLE = {
