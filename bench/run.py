@@ -19,7 +19,9 @@ For each size N, in bench/out/run<N>/:
    from another module.  Cold (cache, site and spare removed; page cache dropped), then again after appending a
    sentence to one meeting's item (same cache: "rebuild after one edit"), then again after
    restoring the file; the edit and the restore are made --rebuilds times (3), and the run with
-   the median wall time of each is reported.  Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
+   the median wall time of each is reported.  Then the clerk's case, as often: next week's minutes
+   added (the newest minutes copied, their date a week on: added_minutes), built, taken away and
+   built again ("rebuild after adding next week's minutes").  Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
    PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.5 s: forked workers share their parent's
    pages, which RSS counts once per process and PSS divides among them, so the PSS sum is what the
    tree holds and what the 2 GB target is judged on), and seconds and peak PSS per stage group: read (read_sources, withhold_contacts,
@@ -56,6 +58,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import fcntl
 import hashlib
 import json
@@ -80,6 +83,7 @@ sys.path.insert(0, str(BENCH))
 import make_archive  # noqa: E402
 import mkdocs_side  # noqa: E402
 import search_bench as sb  # noqa: E402
+import synthetic as syn  # noqa: E402
 
 ENGINES = ("minutebook", "pagefind", "mkdocs")
 EDIT_WORD = "Quillborrow"
@@ -215,6 +219,36 @@ def edited_text(path: Path, line_number: int) -> str:
     return "\n".join(lines)
 
 
+ADDED_DAYS = 7
+"""The added minutes are of a meeting this many days after the newest one of its committee."""
+
+
+def pick_newest(content: Path) -> tuple[Path, dt.date] | None:
+    """The newest minutes the generator wrote (plain or ModernGov, by the date in its file names): the
+    clerk's next minutes are like them."""
+    dated = []
+    for path in content.glob("*.txt"):
+        named = re.fullmatch(r"(\d+)_(\d{4}-\d\d-\d\d)_.+_(plain|moderngov)\.txt", path.name)
+        if named:
+            dated.append((dt.date.fromisoformat(named[2]), path.name, path))
+    if not dated:
+        return None
+    date, _, path = max(dated)
+    return path, date
+
+
+def added_minutes(path: Path, date: dt.date) -> tuple[str, str]:
+    """Next week's minutes of the same committee: a file name after every other, and the newest minutes'
+    text with the meeting's date moved on ADDED_DAYS wherever the generator writes it."""
+    later = date + dt.timedelta(days=ADDED_DAYS)
+    text = path.read_text(encoding="utf-8")
+    for written in (make_archive.ordinal_date, syn.long_date):
+        text = text.replace(written(date), written(later))
+    number, _, rest = path.name.partition("_")
+    name = f"{int(number) + 1:0{len(number)}d}_{later.isoformat()}{rest.removeprefix(date.isoformat())}"
+    return name, text
+
+
 def word_published(site: Path, word: str) -> bool:
     found = subprocess.run(["grep", "-rlq", "--include=*.html", word, str(site / "meetings")],
                            capture_output=True)
@@ -308,6 +342,43 @@ def minutebook_phase(folder: Path, content: Path, args: argparse.Namespace, lock
     out["rebuild_restore"]["groups"] = grouped(out["rebuild_restore"])
     out["rebuild"]["all_seconds"] = [run["seconds"] for run in edits]
     out["rebuild_restore"]["all_seconds"] = [run["seconds"] for run in restores]
+    out["add"] = added_phase(folder, content, args, lock, out["build"].get("meetings"))
+    return out
+
+
+def added_phase(folder: Path, content: Path, args: argparse.Namespace, lock: Lock,
+                meetings: int | None) -> dict[str, Any]:
+    """The clerk's rebuild: next week's minutes added, built, then taken away and built again, --rebuilds
+    times (the run with the median wall time of each kept). An edit leaves the archive's documents as
+    they were; an added meeting changes what every document is weighed against (the index's idf) and
+    may change who is who and the topics, which linking then works out again."""
+    picked = pick_newest(content)
+    if picked is None:
+        say("    no plain or ModernGov minutes named as the generator names them: adding minutes not measured")
+        return {"document": None, "published": False}
+    name, text = added_minutes(*picked)
+    added = content / name
+    out: dict[str, Any] = {"document": name, "from": picked[0].name, "days_later": ADDED_DAYS}
+    adds, removes, published = [], [], []
+    for n in range(max(args.rebuilds, 1)):
+        try:
+            added.write_text(text, encoding="utf-8")
+            say(f"  Minutebook: rebuild {n + 1}/{max(args.rebuilds, 1)} after adding {name}")
+            with lock("minutebook rebuild"):
+                adds.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"add{n}",
+                                              cold=False))
+            published.append(meetings is not None and adds[-1].get("meetings") == meetings + 1)
+        finally:
+            added.unlink(missing_ok=True)
+        say(f"    {adds[-1]['seconds']} s wall; one more meeting published: {published[-1]}")
+        with lock("minutebook rebuild"):
+            removes.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"add-remove{n}",
+                                             cold=False))
+        say(f"    taken away, rebuilt in {removes[-1]['seconds']} s")
+    out["published"] = all(published)
+    out["rebuild"], out["rebuild_remove"] = _median_run(adds), _median_run(removes)
+    out["rebuild"]["all_seconds"] = [run["seconds"] for run in adds]
+    out["rebuild_remove"]["all_seconds"] = [run["seconds"] for run in removes]
     return out
 
 
@@ -589,6 +660,11 @@ def size_section(report: dict[str, Any]) -> list[str]:
         f"{_s(rebuild.get('seconds'), 2)} ({_runs(rebuild)}{_mb(rebuild.get('tree_pss_mb'))})",
         "full re-index (no incremental)",
         f"{_s(mkr.get('seconds'))} ({_mb(mkr.get('tree_pss_mb'))})" if mkr else "-")
+    added = (mb.get("add") or {}).get("rebuild") or {}
+    if added:
+        row("rebuild after adding next week's minutes, median s (runs; peak PSS MB)",
+            f"{_s(added.get('seconds'), 2)} ({_runs(added)}{_mb(added.get('tree_pss_mb'))})",
+            "full re-index (no incremental)", "-")
     row("output: files / MB", f"{site.get('files', 0):,} / {site.get('bytes', 0) / 1e6:,.1f}",
         f"{index.get('bundle_files', 0):,} / {index.get('bundle_bytes', 0) / 1e6:,.1f} (pagefind/ only)",
         f"{mks.get('files', 0):,} / {mks.get('bytes', 0) / 1e6:,.1f}" if mks else "-")
