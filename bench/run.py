@@ -21,7 +21,8 @@ For each size N, in bench/out/run<N>/:
    restoring the file; the edit and the restore are made --rebuilds times (3), and the run with
    the median wall time of each is reported.  Then the clerk's case, as often: next week's minutes
    added (the newest minutes copied, their date a week on: added_minutes), built, taken away and
-   built again ("rebuild after adding next week's minutes").  Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
+   built again ("rebuild after adding next week's minutes").
+   Wall and CPU s, peak memory (largest process's RSS, wait4; the process tree's summed
    PSS and summed RSS, /proc/<pid>/smaps_rollup every 0.5 s: forked workers share their parent's
    pages, which RSS counts once per process and PSS divides among them, so the PSS sum is what the
    tree holds and what the 2 GB target is judged on), and seconds and peak PSS per stage group: read (read_sources, withhold_contacts,
