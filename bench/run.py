@@ -72,7 +72,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -321,28 +321,14 @@ def minutebook_phase(folder: Path, content: Path, args: argparse.Namespace, lock
     document, line = picked
     original = document.read_bytes()
     out["edit"] = {"document": str(document.relative_to(content)), "line": line + 1, "sentence": EDIT_SENTENCE.strip()}
-    edits, restores, published = [], [], []
-    rounds = max(args.rebuilds, 1)
-    for n in range(rounds):  # the same edit made and undone again: one run of either varies by seconds
-        try:
-            document.write_text(edited_text(document, line), encoding="utf-8")
-            say(f"  Minutebook: rebuild {n + 1}/{rounds} after editing {document.name} line {line + 1}")
-            with lock("minutebook rebuild"):
-                edits.append(sb.measured_build(folder, content, site, args.python, label=f"rebuild{n}", cold=False))
-            published.append(word_published(site, EDIT_WORD))
-        finally:
-            document.write_bytes(original)
-        say(f"    {edits[-1]['seconds']} s wall; the edit is on the site: {published[-1]}")
-        with lock("minutebook rebuild"):  # the file restored: a one-document rebuild again, and the site as generated
-            restores.append(sb.measured_build(folder, content, site, args.python, label=f"rebuild-restore{n}",
-                                              cold=False))
-        say(f"    restored, rebuilt in {restores[-1]['seconds']} s")
-    out["edit"]["published"] = all(published)
-    out["rebuild"], out["rebuild_restore"] = _median_run(edits), _median_run(restores)
+    out["rebuild"], out["rebuild_restore"], out["edit"]["published"] = change_rounds(
+        folder, content, args, lock, f"editing {document.name} line {line + 1}",
+        make=lambda: document.write_text(edited_text(document, line), encoding="utf-8"),
+        undo=lambda: document.write_bytes(original),
+        published=lambda _: word_published(site, EDIT_WORD), shown="the edit is on the site",
+        labels=("rebuild", "rebuild-restore"), undone="restored")
     out["rebuild"]["groups"] = grouped(out["rebuild"])
     out["rebuild_restore"]["groups"] = grouped(out["rebuild_restore"])
-    out["rebuild"]["all_seconds"] = [run["seconds"] for run in edits]
-    out["rebuild_restore"]["all_seconds"] = [run["seconds"] for run in restores]
     out["add"] = added_phase(folder, content, args, lock, out["build"].get("meetings"))
     return out
 
@@ -360,27 +346,45 @@ def added_phase(folder: Path, content: Path, args: argparse.Namespace, lock: Loc
     name, text = added_minutes(*picked)
     added = content / name
     out: dict[str, Any] = {"document": name, "from": picked[0].name, "days_later": ADDED_DAYS}
-    adds, removes, published = [], [], []
-    for n in range(max(args.rebuilds, 1)):
-        try:
-            added.write_text(text, encoding="utf-8")
-            say(f"  Minutebook: rebuild {n + 1}/{max(args.rebuilds, 1)} after adding {name}")
-            with lock("minutebook rebuild"):
-                adds.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"add{n}",
-                                              cold=False))
-            published.append(meetings is not None and adds[-1].get("meetings") == meetings + 1)
-        finally:
-            added.unlink(missing_ok=True)
-        say(f"    {adds[-1]['seconds']} s wall; one more meeting published: {published[-1]}")
-        with lock("minutebook rebuild"):
-            removes.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"add-remove{n}",
-                                             cold=False))
-        say(f"    taken away, rebuilt in {removes[-1]['seconds']} s")
-    out["published"] = all(published)
-    out["rebuild"], out["rebuild_remove"] = _median_run(adds), _median_run(removes)
-    out["rebuild"]["all_seconds"] = [run["seconds"] for run in adds]
-    out["rebuild_remove"]["all_seconds"] = [run["seconds"] for run in removes]
+    meetings_now = None if meetings is None else meetings + 1
+    out["rebuild"], out["rebuild_remove"], out["published"] = change_rounds(
+        folder, content, args, lock, f"adding {name}",
+        make=lambda: added.write_text(text, encoding="utf-8"), undo=lambda: added.unlink(missing_ok=True),
+        published=lambda run: meetings_now is not None and run.get("meetings") == meetings_now,
+        shown="one more meeting published", labels=("add", "add-remove"), undone="taken away")
     return out
+
+
+def change_rounds(folder: Path, content: Path, args: argparse.Namespace, lock: Lock, what: str, *,
+                  make: Callable[[], object], undo: Callable[[], object], published: Callable[[dict[str, Any]], bool],
+                  shown: str, labels: tuple[str, str], undone: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """A change to the content (``make``) built, then undone and built again, --rebuilds times: the same
+    change made and undone again, as one run of either varies by seconds. The run with the median wall
+    time of each (every run's time in ``all_seconds``), and whether ``published`` found every change on
+    the site. Undone, the rebuild is of one document again, and the site is the archive as generated."""
+    changed: list[dict[str, Any]] = []
+    restored: list[dict[str, Any]] = []
+    found: list[bool] = []
+    rounds = max(args.rebuilds, 1)
+    for n in range(rounds):
+        try:
+            make()
+            say(f"  Minutebook: rebuild {n + 1}/{rounds} after {what}")
+            with lock("minutebook rebuild"):
+                changed.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"{labels[0]}{n}",
+                                                 cold=False))
+            found.append(published(changed[-1]))
+        finally:
+            undo()
+        say(f"    {changed[-1]['seconds']} s wall; {shown}: {found[-1]}")
+        with lock("minutebook rebuild"):
+            restored.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"{labels[1]}{n}",
+                                              cold=False))
+        say(f"    {undone}, rebuilt in {restored[-1]['seconds']} s")
+    median, median_undone = _median_run(changed), _median_run(restored)
+    median["all_seconds"] = [run["seconds"] for run in changed]
+    median_undone["all_seconds"] = [run["seconds"] for run in restored]
+    return median, median_undone, all(found)
 
 
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
