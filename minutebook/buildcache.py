@@ -11,16 +11,20 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Sequence
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
 
-def code_version(*files: str, extra: str = "") -> str:
-    """A digest of this package's ``files`` (names in this folder), Python's version and ``extra``
-    (the versions of the libraries the answers come from)."""
-    digest = hashlib.sha256(f"{sys.version}\0{extra}\0".encode())
+def code_version(*files: str, libraries: Sequence[str] = ()) -> str:
+    """A digest of this package's ``files`` (names in this folder), Python's version and the installed
+    versions of the ``libraries`` the answers come from (distribution names: asked of the installed
+    metadata, so none is imported to ask)."""
+    installed = "\0".join(f"{name} {version(name)}" for name in libraries)
+    digest = hashlib.sha256(f"{sys.version}\0{installed}\0".encode())
     for name in files:
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()

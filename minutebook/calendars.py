@@ -21,7 +21,6 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -180,7 +179,7 @@ def _calendar(name: str, events: Sequence[tuple[CalendarEntry, bytes]]) -> bytes
 @functools.cache
 def _version() -> str:
     """The code an event's text comes from: this module, the time zone it names, and icalendar."""
-    return buildcache.code_version("calendars.py", "dates.py", extra=f"icalendar {version('icalendar')}")
+    return buildcache.code_version("calendars.py", "dates.py", libraries=("icalendar",))
 
 
 @functools.cache  # committees share spans of years

@@ -23,7 +23,6 @@ import pickle
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -171,7 +170,7 @@ class _Job:
 def _rules() -> str:
     """A fingerprint of the code that decides what is withheld: a change to it makes every cached answer stale."""
     return buildcache.code_version("contacts.py", "pdfcopy.py", "pdfrows.py", "pdftext.py", "sources.py", "downloads.py",
-                                   extra=f"pypdf {version('pypdf')}\0pypdfium2 {version('pypdfium2')}")  # they write and read PDFs
+                                   libraries=("pypdf", "pypdfium2"))  # they write and read PDFs
 
 
 @dataclass(frozen=True)

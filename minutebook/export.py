@@ -94,7 +94,7 @@ def _texts(cache: Path | None, name: str, records: Sequence[tuple[bytes, Callabl
 
 @cache
 def _version() -> str:
-    return buildcache.code_version("export.py", "popolo.py", extra=f"orjson {orjson.__version__}")
+    return buildcache.code_version("export.py", "popolo.py", libraries=("orjson",))
 
 
 def _json(value: Any) -> bytes:

@@ -31,7 +31,6 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from importlib.metadata import version
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -400,8 +399,7 @@ def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
 @cache
 def _code_version() -> str:
     """A digest of the reader's code and of what it depends on, so new code never meets old results."""
-    libraries = "\0".join(f"{name} {version(name)}" for name in ("PyYAML", "markdown-it-py", "pypdfium2"))
-    return buildcache.code_version(*READER_MODULES, extra=libraries)  # their versions, not imported to ask
+    return buildcache.code_version(*READER_MODULES, libraries=("PyYAML", "markdown-it-py", "pypdfium2"))
 
 
 def _load(cache: Path) -> dict[str, bytes]:

@@ -33,7 +33,6 @@ import os
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +45,7 @@ NAME = "search-state.pickle"
 RECORDS = "search-records.pickle"
 FED = "search-fed.pickle"
 VERSION = buildcache.code_version("search.py", "searchterms.py", "searchstate.py", "lunrjs.py",
-                                  extra=f"lunr {version('lunr')} numpy {np.__version__}")
+                                  libraries=("lunr", "numpy"))
 
 Records = dict[bytes, list[bytes]]
 """By a group's digest, each of its documents' records (what a result shows) as JSON. Kept in a file
