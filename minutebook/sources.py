@@ -480,10 +480,11 @@ def _markdown() -> MarkdownIt:
 
 
 def load_readers() -> None:
-    """Import every format's library now: done before the reading workers are forked, so that each
-    does not import them again."""
-    import markdown_it  # noqa: F401
+    """Import every format's library, and make the Markdown parser, now: done before the reading workers
+    are forked, so that each does not do it again."""
     import yaml  # noqa: F401
+
+    _markdown()
 
     from minutebook import pdftext  # noqa: F401
 
