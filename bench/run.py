@@ -366,20 +366,21 @@ def change_rounds(folder: Path, content: Path, args: argparse.Namespace, lock: L
     restored: list[dict[str, Any]] = []
     found: list[bool] = []
     rounds = max(args.rebuilds, 1)
+
+    def rebuild(label: str) -> dict[str, Any]:
+        with lock("minutebook rebuild"):
+            return sb.measured_build(folder, content, folder / "site", args.python, label=label, cold=False)
+
     for n in range(rounds):
         try:
             make()
             say(f"  Minutebook: rebuild {n + 1}/{rounds} after {what}")
-            with lock("minutebook rebuild"):
-                changed.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"{labels[0]}{n}",
-                                                 cold=False))
+            changed.append(rebuild(f"{labels[0]}{n}"))
             found.append(published(changed[-1]))
         finally:
             undo()
         say(f"    {changed[-1]['seconds']} s wall; {shown}: {found[-1]}")
-        with lock("minutebook rebuild"):
-            restored.append(sb.measured_build(folder, content, folder / "site", args.python, label=f"{labels[1]}{n}",
-                                              cold=False))
+        restored.append(rebuild(f"{labels[1]}{n}"))
         say(f"    {undone}, rebuilt in {restored[-1]['seconds']} s")
     median, median_undone = _median_run(changed), _median_run(restored)
     median["all_seconds"] = [run["seconds"] for run in changed]
