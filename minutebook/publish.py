@@ -157,6 +157,42 @@ class Staging:
             linked.append(target)
         return found or None
 
+    def reuse_folder(self, folder: str) -> str | None:
+        """Before the files of a folder whose name changes whenever any file in it would (the search
+        index's) are put: when the spare being brought up to date has no file under ``folder`` but one
+        other folder beside it, that one is renamed ``folder``. Each file the two have alike then stays
+        where it lies, neither linked nor written; the others are put over it, and what is left of it
+        goes at publish. The folder renamed, or None.
+
+        Why: an edit changes a few hundred of a 10,000-meeting index's 30,000 files, but the index moves
+        to a new folder, and the spare holds the one from two builds back. Every file was linked into
+        the new folder and unlinked from the old one: 1.4 s of the search worker and 0.9 s of publishing,
+        under a profiler, in a rebuild after a second edit."""
+        parent = os.path.dirname(folder)
+        if self.reusable is None or not parent:
+            return None
+        depth = parent.count("/") + 1
+        beside = {rel.split("/")[depth] for rel in self.reusable
+                  if rel.startswith(parent + "/") and rel.count("/") > depth}
+        if len(beside) != 1 or any(rel.startswith(folder + "/") for rel in self.reusable):
+            return None
+        old = f"{parent}/{beside.pop()}"
+        try:
+            os.rename(os.path.join(self.tree, old), os.path.join(self.tree, folder))
+        except OSError:  # not there after all, or something is in the way: its files are put one by one
+            return None
+        self.renamed(old, folder)
+        return old
+
+    def renamed(self, old: str, new: str) -> None:
+        """Note that the spare's folder ``old`` is ``new`` now (see reuse_folder, which a forked worker
+        runs): its files are kept, or replaced, or removed at publish, under their new paths."""
+        if self.reusable is None:
+            return
+        for rel in [rel for rel in self.reusable if rel.startswith(old + "/")]:
+            self.reusable[new + rel[len(old):]] = self.reusable.pop(rel)
+        self._folders = {made for made in self._folders if made != old and not made.startswith(old + "/")}
+
     def add(self, files: Mapping[str, Content]) -> None:
         """Put and record a stage's files."""
         self.adopt(self.put_all(files))

@@ -96,16 +96,18 @@ class SearchWorker:
         index is made here instead, from the documents: slower, never wrong. It is made whole even if
         the live site has the same, so that the cache is written again."""
         answer = pickle.loads(self.worker.result())
-        if answer is not None:
-            url, written = answer
-            return url, written
         assert self.staging is not None  # files is asked for only by a build that publishes
+        if answer is not None:
+            url, written, renamed = answer
+            if renamed is not None:  # the spare's last index folder, which the worker renamed (its staging is a copy)
+                self.staging.renamed(*renamed)
+            return url, written
         self.kept = 0
         staging = self.staging
         indexer = indexer_of(archive, self.cache, self.keys)
-        written = _write(indexer, listed(archive), self.out, lambda: staging, keep=False)
+        url, written, _ = _write(indexer, listed(archive), self.out, lambda: staging, keep=False)
         indexer.keep()
-        return written
+        return url, written
 
     def _index(self, receive: Callable[[], Any]) -> Iterator[bytes]:
         """In the worker: the documents as they come, then the index, put into the staging folder.
@@ -148,14 +150,18 @@ class SearchWorker:
 
 
 def _write(indexer: Indexer, listing: Listed, out: Path, staging: Callable[[], Staging], *,
-           keep: bool = True) -> tuple[str, Digests]:
+           keep: bool = True) -> tuple[str, Digests, tuple[str, str] | None]:
     """The index's files, put into the staging folder (asked for when the first file is ready); its
-    manifest URL and (path, SHA-256) of every file. With ``keep``, the live site's folder is kept as
-    it is if it is the very index."""
+    manifest URL, (path, SHA-256) of every file, and (old, new) if the staging folder's last index
+    folder was renamed to take them (Staging.reuse_folder). With ``keep``, the live site's folder is
+    kept as it is if it is the very index."""
     live = published_files(out)
     written: Digests = []
+    renamed: list[tuple[str, str]] = []
 
     def kept(folder: str) -> bool:
+        if (old := staging().reuse_folder(folder)) is not None:
+            renamed.append((old, folder))
         if not keep or not any(path.startswith(f"{folder}/") for path in live):
             return False
         found = staging().keep(folder)
@@ -172,4 +178,4 @@ def _write(indexer: Indexer, listing: Listed, out: Path, staging: Callable[[], S
         return True
 
     index = indexer.write(listing, kept=kept, put=put, reuse=reuse)
-    return index.manifest_url, written
+    return index.manifest_url, written, renamed[0] if renamed else None

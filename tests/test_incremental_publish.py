@@ -100,6 +100,25 @@ def test_the_first_rebuild_after_a_fresh_build_brings_the_spare_it_linked_meanwh
     assert_only_changes_rewritten(out, before, before_inodes)
 
 
+def test_edit_after_edit_the_spares_search_folder_becomes_the_new_index_and_only_its_changes_are_put(  # type: ignore[no-untyped-def]
+        tmp_path: Path, make_content) -> None:
+    """Each edit moves the search index to a new folder, and the spare holds the index of two builds
+    back: that folder is renamed to the new one, so the files the two share are not linked again."""
+    content = make_content({"parish.txt": MINUTES}, with_seeds=True)
+    out = tmp_path / "site"
+    spare = tmp_path / ".site.spare" / "tree"
+    assert build_site(content, out).result.published
+    for decision in ("refused", "deferred", "withdrawn"):
+        (content / "parish.txt").write_text(MINUTES.replace("be supported", f"be {decision}"), encoding="utf-8")
+        before = {p.name: p.stat().st_ino for p in (spare / "search").iterdir() if p.is_dir()} if spare.exists() else {}
+        assert build_site(content, out).result.published
+        index = [p for p in (out / "search").iterdir() if p.is_dir()]
+        assert len(index) == 1 and index[0].name not in before
+        if before:  # from the second rebuild on: the spare's folder, under its new name
+            assert [index[0].stat().st_ino] == list(before.values())
+        assert snapshot(out) == fresh(content, tmp_path / f"fresh-{decision}")  # nothing of the old index left
+
+
 def test_a_deleted_document_takes_its_pages_and_download_with_it(tmp_path: Path, make_content) -> None:  # type: ignore[no-untyped-def]
     content = make_content({"parish.txt": MINUTES}, with_seeds=True)
     out = tmp_path / "site"
