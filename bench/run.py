@@ -88,7 +88,6 @@ import synthetic as syn  # noqa: E402
 
 ENGINES = ("minutebook", "pagefind", "mkdocs")
 EDIT_WORD = "Quillborrow"
-EDIT_SENTENCE = f" The committee also noted the {EDIT_WORD} survey."
 GZIP_LEVEL = 6
 
 # Issue 7's targets (bench/notes: issue7-context.md).  Absolute ones are stated for 10,000 meetings.
@@ -213,10 +212,17 @@ def pick_edit(content: Path) -> tuple[Path, int] | None:
     return None
 
 
-def edited_text(path: Path, line_number: int) -> str:
+def edit_sentence(number: int) -> str:
+    """What the ``number``-th edit appends to a line of prose. Each edit is a different one, as a clerk's
+    are: an edit made and undone, then made again, finds in the spare (the site of two builds back) the
+    very search index it makes, which no run of different edits does."""
+    return f" The committee also noted the {EDIT_WORD} survey, part {number}."
+
+
+def edited_text(path: Path, line_number: int, number: int) -> str:
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    lines[line_number] = lines[line_number].rstrip() + EDIT_SENTENCE
+    lines[line_number] = lines[line_number].rstrip() + edit_sentence(number)
     return "\n".join(lines)
 
 
@@ -320,10 +326,10 @@ def minutebook_phase(folder: Path, content: Path, args: argparse.Namespace, lock
         return out
     document, line = picked
     original = document.read_bytes()
-    out["edit"] = {"document": str(document.relative_to(content)), "line": line + 1, "sentence": EDIT_SENTENCE.strip()}
+    out["edit"] = {"document": str(document.relative_to(content)), "line": line + 1, "sentence": edit_sentence(1).strip()}
     out["rebuild"], out["rebuild_restore"], out["edit"]["published"] = change_rounds(
         folder, content, args, lock, f"editing {document.name} line {line + 1}",
-        make=lambda: document.write_text(edited_text(document, line), encoding="utf-8"),
+        make=lambda number: document.write_text(edited_text(document, line, number), encoding="utf-8"),
         undo=lambda: document.write_bytes(original),
         published=lambda _: word_published(site, EDIT_WORD), shown="the edit is on the site",
         labels=("rebuild", "rebuild-restore"), undone="restored")
@@ -349,19 +355,20 @@ def added_phase(folder: Path, content: Path, args: argparse.Namespace, lock: Loc
     meetings_now = None if meetings is None else meetings + 1
     out["rebuild"], out["rebuild_remove"], out["published"] = change_rounds(
         folder, content, args, lock, f"adding {name}",
-        make=lambda: added.write_text(text, encoding="utf-8"), undo=lambda: added.unlink(missing_ok=True),
+        make=lambda _: added.write_text(text, encoding="utf-8"), undo=lambda: added.unlink(missing_ok=True),
         published=lambda run: meetings_now is not None and run.get("meetings") == meetings_now,
         shown="one more meeting published", labels=("add", "add-remove"), undone="taken away")
     return out
 
 
 def change_rounds(folder: Path, content: Path, args: argparse.Namespace, lock: Lock, what: str, *,
-                  make: Callable[[], object], undo: Callable[[], object], published: Callable[[dict[str, Any]], bool],
-                  shown: str, labels: tuple[str, str], undone: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """A change to the content (``make``) built, then undone and built again, --rebuilds times: the same
-    change made and undone again, as one run of either varies by seconds. The run with the median wall
-    time of each (every run's time in ``all_seconds``), and whether ``published`` found every change on
-    the site. Undone, the rebuild is of one document again, and the site is the archive as generated."""
+                  make: Callable[[int], object], undo: Callable[[], object],
+                  published: Callable[[dict[str, Any]], bool], shown: str, labels: tuple[str, str],
+                  undone: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """A change to the content (``make(round)``, rounds from 1) built, then undone and built again,
+    --rebuilds times, as one run of either varies by seconds. The run with the median wall time of each
+    (every run's time in ``all_seconds``), and whether ``published`` found every change on the site.
+    Undone, the rebuild is of one document again, and the site is the archive as generated."""
     changed: list[dict[str, Any]] = []
     restored: list[dict[str, Any]] = []
     found: list[bool] = []
@@ -373,7 +380,7 @@ def change_rounds(folder: Path, content: Path, args: argparse.Namespace, lock: L
 
     for n in range(rounds):
         try:
-            make()
+            make(n + 1)
             say(f"  Minutebook: rebuild {n + 1}/{rounds} after {what}")
             changed.append(rebuild(f"{labels[0]}{n}"))
             found.append(published(changed[-1]))
@@ -439,7 +446,7 @@ def mkdocs_phase(folder: Path, content: Path, args: argparse.Namespace, lock: Lo
             lines = page.read_text(encoding="utf-8").split("\n")
             prose = [i for i, line in enumerate(lines) if len(line) >= 60 and not line.startswith(("#", "*", "-", "|"))]
             if prose:
-                lines[prose[len(prose) // 2]] += EDIT_SENTENCE
+                lines[prose[len(prose) // 2]] += edit_sentence(1)
             page.write_text("\n".join(lines), encoding="utf-8")
             say(f"  MkDocs: rebuild after editing {page.name}")
             with lock("mkdocs rebuild"):
