@@ -172,11 +172,11 @@ class Staging:
         if self.reusable is None or not parent:
             return None
         depth = parent.count("/") + 1
-        beside = {rel.split("/")[depth] for rel in self.reusable
-                  if rel.startswith(parent + "/") and rel.count("/") > depth}
-        if len(beside) != 1 or any(rel.startswith(folder + "/") for rel in self.reusable):
+        folders = {rel.split("/")[depth] for rel in self.reusable  # the spare's folders beside it, or itself
+                   if rel.startswith(parent + "/") and rel.count("/") > depth}
+        if len(folders) != 1 or (name := folders.pop()) == os.path.basename(folder):
             return None
-        old = f"{parent}/{beside.pop()}"
+        old = f"{parent}/{name}"
         try:
             os.rename(os.path.join(self.tree, old), os.path.join(self.tree, folder))
         except OSError:  # not there after all, or something is in the way: its files are put one by one
