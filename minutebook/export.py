@@ -57,8 +57,9 @@ def _listed(texts: list[bytes], indent: bytes, *, before: bytes = b"", after: by
     return b"".join(pieces)
 
 
-MEETINGS_KEPT = "exports-meetings.pickle"
-EVENTS_KEPT = "exports-events.pickle"
+MEETINGS_KEPT = "exports-meetings"
+EVENTS_KEPT = "exports-events"
+"""Shelves (buildcache.save_shelf) in the build cache."""
 
 
 def _key(keys: Mapping[str, bytes] | None, meeting: Meeting, *more: str) -> bytes:
@@ -77,8 +78,7 @@ def _texts(cache: Path | None, name: str, records: Sequence[tuple[bytes, Callabl
     """Each record as JSON text, its line breaks followed by the indent of where it sits (``newline``):
     the last build's where it kept one under the same key (the same key, the same record), else made
     now. What this build has is kept for the next, by whichever process runs this writer."""
-    last = buildcache.load(cache, name, _version()) if cache is not None else None
-    kept: dict[bytes, bytes] = last if isinstance(last, dict) else {}
+    kept = buildcache.load_shelf(cache, name, _version()) or {}
     texts, now = [], {}
     for key, make in records:
         text = kept.get(key) if key else None
@@ -88,7 +88,11 @@ def _texts(cache: Path | None, name: str, records: Sequence[tuple[bytes, Callabl
             now[key] = text
         texts.append(text)
     if now:
-        buildcache.save(cache, name, _version(), now)
+        buildcache.save_shelf(cache, name, _version(), now)  # the shards of the records that changed
+        if cache is not None:  # where earlier versions kept them whole
+            (cache / f"{name}.pickle").unlink(missing_ok=True)
+    else:
+        buildcache.forget_shelf(cache, name)
     return texts
 
 

@@ -32,7 +32,10 @@ from .parsecache import READER_MODULES, Outcome
 from .progress import Progress
 
 KEPT = "archive.pickle"
-"""In the build cache folder: the last build's linked archive (see Kept)."""
+"""In the build cache folder: the last build's linked archive (see Kept) but for its meetings ..."""
+KEPT_MEETINGS = "archive-meetings"
+"""... which are kept beside it in a shelf (buildcache.save_shelf): an edit writes the shard of its own
+meeting again, not the 205 MB of every meeting at 10,000 meetings."""
 MOST = 64
 """Meetings linked again alone at most: beyond that, linking everything is as quick and simpler."""
 
@@ -56,6 +59,8 @@ class Kept:
     digests: Mapping[str, bytes] = field(default_factory=dict)
     """Each meeting's digest (pagememo.meeting_digests) as the build that kept it worked it out: a meeting
     unchanged since has the same (pagememo.py is part of this file's code version)."""
+    shelf: tuple[str | None, ...] = ()
+    """The files ``meetings`` was kept in (buildcache.save_shelf): kept without them, and loaded with them."""
 
     def archive(self) -> Archive:
         try:
@@ -83,7 +88,10 @@ class Damaged(Exception):
 
 def load(folder: Path | None) -> Kept | None:
     kept = buildcache.load(folder, KEPT, _code_version())
-    return kept if isinstance(kept, Kept) else None
+    if not isinstance(kept, Kept):
+        return None
+    meetings = buildcache.load_shelf(folder, KEPT_MEETINGS, _code_version(), files=kept.shelf)
+    return replace(kept, meetings=meetings) if meetings is not None else None
 
 
 @dataclass(frozen=True)
@@ -111,14 +119,18 @@ def keep(folder: Path | None, linked: Linked, digests: Mapping[str, bytes] | Non
     """Keep this build's archive for the next, with each meeting's ``digests`` (pagememo.meeting_digests) when
     the build has worked them out (nothing to do when it is the kept one, unchanged)."""
     if folder is None or linked.decided is None:
+        buildcache.forget_shelf(folder, KEPT_MEETINGS)
         return
     archive = linked.archive
     meetings = {m.id: linked.pickled.get(m.id) or _kept(m) for m in archive.meetings}
+    shelf = buildcache.save_shelf(folder, KEPT_MEETINGS, _code_version(), meetings)
+    if shelf is None:  # the last build's archive and its meetings stand: documents changed since are read again
+        return
     rest = linked.rest or parsecache.dumps(_rest(archive))
     read = {o.path: o for o in linked.outcomes}
-    buildcache.save(folder, KEPT, _code_version(), Kept(read, meetings, rest, parsecache.dumps(archive.accounts),
+    buildcache.save(folder, KEPT, _code_version(), Kept(read, {}, rest, parsecache.dumps(archive.accounts),
                                                         parsecache.dumps(linked.decided), linked.overrides,
-                                                        dict(digests or {})))
+                                                        dict(digests or {}), shelf))
 
 
 def with_documents(given: LinkInput, outcomes: Sequence[Outcome]) -> LinkInput:
@@ -146,6 +158,7 @@ def understand_again(files: Sequence[tuple[Path, str]], given: LinkInput, *, con
         kept = load(given.cache)
         keys = dict(zip((rel for _, rel in files), hashing.result(), strict=True))
     if kept is None or kept.overrides != overrides_of(given):
+        buildcache.forget_shelf(given.cache, KEPT_MEETINGS)
         return None
     came = keys.keys() - kept.outcomes.keys()
     gone = kept.outcomes.keys() - keys.keys()
@@ -155,9 +168,12 @@ def understand_again(files: Sequence[tuple[Path, str]], given: LinkInput, *, con
     changed |= {o.path for o in parsecache.read_documents(unkeyed, contact_details=contact_details)
                 if without_meetings(o) != kept.outcomes[o.path]}
     try:
-        return _again(files, given, kept, changed | came, gone, contact_details=contact_details, progress=progress)
+        linked = _again(files, given, kept, changed | came, gone, contact_details=contact_details, progress=progress)
     except Damaged:
-        return None  # a damaged file in the cache only means everything is read and linked afresh
+        linked = None  # a damaged file in the cache only means everything is read and linked afresh
+    if linked is None or linked.decided is None:  # the kept meetings are not kept again: not held till then
+        buildcache.forget_shelf(given.cache, KEPT_MEETINGS)
+    return linked
 
 
 def _again(files: Sequence[tuple[Path, str]], given: LinkInput, kept: Kept, changed: set[str], gone: set[str], *,

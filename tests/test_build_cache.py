@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from minutebook import buildcache, calendars, parsecache, searchstate
+from minutebook import buildcache, calendars, export, parsecache, relink, searchstate
 from minutebook.parsecache import CACHE_FILE, POOL_FROM
 from minutebook.pipeline import BuildOptions, BuildResult, build
 
@@ -88,6 +88,46 @@ def test_editing_one_document_changes_only_its_own_meeting(tmp_path: Path) -> No
     other_meetings = [p for p in old if p.startswith("meetings/") and p.endswith("/index.html") and p != page]
     assert other_meetings and all(old[p] == new[p] for p in other_meetings)
     assert [a.path for a in after.archive.accounts] == [a.path for a in before.archive.accounts]
+
+
+def test_an_edit_writes_again_only_the_shards_of_the_kept_archive_and_exports_that_hold_its_meeting(
+        tmp_path: Path) -> None:
+    """The kept archive's meetings and the exports' records are hundreds of megabytes at 10,000 meetings:
+    an edit to one meeting writes again the shard files that hold it, and leaves the others' files as they lie."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    content.mkdir()
+    for n in range(1, 13):
+        (content / f"cabinet-{n:02d}.txt").write_text(MINUTES.format(when=dt.date(2024, n, 5), n=n), encoding="utf-8")
+    _build(content, tmp_path / "first", cache)
+    shelves = [cache / f"{name}.d" for name in (relink.KEPT_MEETINGS, export.MEETINGS_KEPT, export.EVENTS_KEPT)]
+    before = {shelf: {p.name: p.stat().st_ino for p in shelf.iterdir()} for shelf in shelves}
+    assert all(len(files) >= 8 for files in before.values()), "twelve meetings, in many of the 64 shards"
+
+    doc = content / "cabinet-07.txt"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("potholes", "potholes and the Kittiwake Trail"),
+                   encoding="utf-8")
+    _build(content, tmp_path / "second", cache)
+    _build(content, tmp_path / "fresh", None)
+    assert site_bytes(tmp_path / "second") == site_bytes(tmp_path / "fresh")
+    for shelf in shelves:
+        after = {p.name: p.stat().st_ino for p in shelf.iterdir()}
+        new = after.keys() - before[shelf].keys()
+        gone = before[shelf].keys() - after.keys()
+        limit = 1 if shelf.name.startswith(relink.KEPT_MEETINGS) else 2  # a record's new key: another shard
+        assert 1 <= len(new) <= limit and len(gone) <= limit, shelf.name
+        assert all(after[name] == before[shelf][name] for name in after.keys() - new), "the rest lie as they were"
+
+
+def test_a_shelf_saved_after_the_value_kept_beside_it_is_not_taken_with_it(tmp_path: Path) -> None:
+    """A build stopped between saving the kept archive's meetings and the archive leaves the two apart:
+    the next build reads and links afresh rather than take one build's meetings with another's archive."""
+    version = "v1"
+    files = buildcache.save_shelf(tmp_path, "shelf", version, {"a": b"1", "b": b"2"})
+    assert buildcache.load_shelf(tmp_path, "shelf", version, files=files) == {"a": b"1", "b": b"2"}
+    buildcache.save_shelf(tmp_path, "shelf", version, {"a": b"1", "b": b"3"})
+    assert buildcache.load_shelf(tmp_path, "shelf", version, files=files) is None
+    assert buildcache.load_shelf(tmp_path, "shelf", version) == {"a": b"1", "b": b"3"}
+    assert buildcache.load_shelf(tmp_path, "shelf", "v2") is None, "other code: nothing"
 
 
 def test_a_changed_document_is_read_again(tmp_path: Path) -> None:

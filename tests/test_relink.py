@@ -15,7 +15,6 @@ from __future__ import annotations
 import pickle
 import shutil
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -67,6 +66,14 @@ def linked_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def understood(content: Path, cache: Path | None) -> tuple[Archive, tuple[Problem, ...]]:
     return pipeline.understand(content, cache=cache)
+
+
+def damage_kept_meetings(cache: Path, change: Callable[[dict[str, bytes]], dict[str, bytes]]) -> None:
+    """The kept archive's meetings changed where they lie: ``change`` is given each shard of their shelf."""
+    shelf = cache / f"{relink.KEPT_MEETINGS}.d"
+    for path in sorted(shelf.iterdir()):
+        shard = pickle.loads(path.read_bytes())
+        path.write_bytes(pickle.dumps(change(shard)))
 
 
 def edit(path: Path, change: Callable[[str], str]) -> None:
@@ -297,9 +304,7 @@ def test_a_damaged_kept_archive_is_read_and_linked_afresh(
         content: Path, tmp_path: Path, linked_everything: list[int]) -> None:
     cache = tmp_path / "cache"
     understood(content, cache)
-    version, kept = pickle.loads((cache / relink.KEPT).read_bytes())
-    damaged = replace(kept, meetings={i: blob[: len(blob) // 2] for i, blob in kept.meetings.items()})
-    (cache / relink.KEPT).write_bytes(pickle.dumps((version, damaged)))
+    damage_kept_meetings(cache, lambda meetings: {i: blob[: len(blob) // 2] for i, blob in meetings.items()})
     assert understood(content, cache) == understood(content, None)
     edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
     assert understood(content, cache) == understood(content, None)
@@ -323,12 +328,15 @@ def test_an_items_text_damaged_in_the_kept_archive_stops_the_build_with_a_messag
     archive, _ = understood(content, cache)
     meeting = next(m for m in archive.meetings if m.id != "2024-09-09-anytown-parish-council")
     item = next(i for i in meeting.items if i.blocks)
-    version, kept = pickle.loads((cache / relink.KEPT).read_bytes())
     text = relink.PickledBlocks.of(item.blocks).pickled
-    assert kept.meetings[meeting.id].count(text) == 1
-    damaged = kept.meetings[meeting.id].replace(text, text[:2] + b"\xff" * (len(text) - 2))  # bit rot, not truncation
-    (cache / relink.KEPT).write_bytes(pickle.dumps((version, replace(kept, meetings={**kept.meetings,
-                                                                                     meeting.id: damaged}))))
+
+    def rotten_text(meetings: dict[str, bytes]) -> dict[str, bytes]:  # bit rot, not truncation
+        if meeting.id not in meetings:  # in another shard
+            return meetings
+        assert meetings[meeting.id].count(text) == 1
+        return {**meetings, meeting.id: meetings[meeting.id].replace(text, text[:2] + b"\xff" * (len(text) - 2))}
+
+    damage_kept_meetings(cache, rotten_text)
     edit(content / "parish.txt", lambda t: t.replace("be supported", "be refused"))
     again, _ = understood(content, cache)
     rotten = next(i for m in again.meetings if m.id == meeting.id for i in m.items if i.number == item.number)
