@@ -42,7 +42,8 @@ from . import buildcache
 from .searchterms import PIECES, Before, Bucket, Entry, Floats, Rows, Tokenizer, dictionary_order, no_rows
 
 NAME = "search-state.pickle"
-RECORDS = "search-records.pickle"
+RECORDS = "search-records"
+"""A shelf (buildcache.save_shelf): a rebuild writes again only the shards with the records that changed."""
 FED = "search-fed.pickle"
 VERSION = buildcache.code_version("search.py", "searchterms.py", "searchstate.py", "lunrjs.py",
                                   libraries=("lunr", "numpy"))
@@ -97,8 +98,9 @@ def load(folder: Path | None) -> tuple[State, Records]:
     The two files are written at different moments; a group is taken only if both have it (see
     Assembly.take), and what a digest names is the same in both."""
     state = buildcache.load(folder, NAME, VERSION)
-    records = buildcache.load(folder, RECORDS, VERSION)
+    records = buildcache.load_shelf(folder, RECORDS, VERSION)
     if not (isinstance(state, State) and _sound(state) and isinstance(records, dict)):
+        buildcache.forget_shelf(folder, RECORDS)
         return State(), {}
     return state, records
 
@@ -110,7 +112,9 @@ def save(folder: Path | None, state: State) -> None:
 
 
 def save_records(folder: Path | None, records: Records) -> None:
-    buildcache.save(folder, RECORDS, VERSION, records, memo=False)
+    buildcache.save_shelf(folder, RECORDS, VERSION, records)
+    if folder is not None:  # where earlier versions kept them whole
+        (folder / "search-records.pickle").unlink(missing_ok=True)
 
 
 def save_fed(folder: Path | None, state: State) -> None:

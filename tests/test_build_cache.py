@@ -90,16 +90,18 @@ def test_editing_one_document_changes_only_its_own_meeting(tmp_path: Path) -> No
     assert [a.path for a in after.archive.accounts] == [a.path for a in before.archive.accounts]
 
 
-def test_an_edit_writes_again_only_the_shards_of_the_kept_archive_and_exports_that_hold_its_meeting(
+def test_an_edit_writes_again_only_the_shards_of_the_kept_archive_exports_and_search_records_that_hold_its_meeting(
         tmp_path: Path) -> None:
-    """The kept archive's meetings and the exports' records are hundreds of megabytes at 10,000 meetings:
-    an edit to one meeting writes again the shard files that hold it, and leaves the others' files as they lie."""
+    """The kept archive's meetings, the exports' records and the search results' records are hundreds of
+    megabytes at 10,000 meetings: an edit to one meeting writes again the shard files that hold it, and
+    leaves the others' files as they lie."""
     content, cache = tmp_path / "content", tmp_path / "cache"
     content.mkdir()
     for n in range(1, 13):
         (content / f"cabinet-{n:02d}.txt").write_text(MINUTES.format(when=dt.date(2024, n, 5), n=n), encoding="utf-8")
     _build(content, tmp_path / "first", cache)
-    shelves = [cache / f"{name}.d" for name in (relink.KEPT_MEETINGS, export.MEETINGS_KEPT, export.EVENTS_KEPT)]
+    shelves = [cache / f"{name}.d" for name in (relink.KEPT_MEETINGS, export.MEETINGS_KEPT, export.EVENTS_KEPT,
+                                                 searchstate.RECORDS)]
     before = {shelf: {p.name: p.stat().st_ino for p in shelf.iterdir()} for shelf in shelves}
     assert all(len(files) >= 8 for files in before.values()), "twelve meetings, in many of the 64 shards"
 
