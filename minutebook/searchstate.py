@@ -33,13 +33,14 @@ import os
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from . import buildcache
-from .searchterms import PIECES, Before, Bucket, Entry, Floats, Rows, Tokenizer, dictionary_order, no_rows
+from .searchterms import PIECES, Before, Bucket, Entry, Floats, Later, Rows, Tokenizer, dictionary_order, no_rows
 
 NAME = "search-state.pickle"
 RECORDS = "search-records"
@@ -91,6 +92,49 @@ class State:
     @property
     def documents(self) -> int:
         return int(self.lengths.shape[1])
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled with ``entries`` as columns (_EntryColumns): at 10,000 meetings, 128,745 named tuples
+        took the worker 0.29 s to pickle and 0.22 s to load, most of the state's 0.46 s and 0.36 s."""
+        state = dict(self.__dict__)
+        state["entries"] = _EntryColumns.of(self.entries)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        columns = state["entries"]
+        if not isinstance(columns, _EntryColumns):
+            raise TypeError("a search state's entries are kept as columns")
+        self.__dict__.update(state, entries=columns.entries())
+
+
+@dataclass(frozen=True)
+class _EntryColumns:
+    """Every term's Entry, and the Later of each of its further tiers, field by field: lists of bytes and
+    str and arrays of int, which pickle writes and reads in C."""
+
+    heads: list[bytes]
+    counts: bytes
+    """How many further tiers each term has (array "B")."""
+    digests: list[str]
+    corners: list[bytes]
+    best: bytes
+    """Each Later's ``best`` (array "q")."""
+
+    @staticmethod
+    def of(entries: Sequence[Entry]) -> _EntryColumns:
+        laters = [later for entry in entries for later in entry.later]
+        return _EntryColumns([entry.head for entry in entries], array("B", [len(e.later) for e in entries]).tobytes(),
+                             [later.digest for later in laters], [later.corners for later in laters],
+                             array("q", [later.best for later in laters]).tobytes())
+
+    def entries(self) -> list[Entry]:
+        counts, best = array("B"), array("q")
+        counts.frombytes(self.counts)
+        best.frombytes(self.best)
+        if not (len(counts) == len(self.heads) and sum(counts) == len(self.digests) == len(self.corners) == len(best)):
+            raise ValueError("a search state's entry columns do not agree")
+        laters = iter(list(map(Later, self.digests, self.corners, best)))
+        return list(map(Entry, self.heads, [tuple(islice(laters, count)) if count else () for count in counts]))
 
 
 def load(folder: Path | None) -> tuple[State, Records]:
